@@ -1,0 +1,70 @@
+namespace Backup.Core.Abstractions;
+
+/// <summary>
+/// A database engine: writes a backup of a database to a stream and restores one from a stream.
+/// The streams carry plain engine output; compression, encryption, hashing and storage are the
+/// pipeline's job.
+/// </summary>
+public interface IBackupEngine
+{
+    /// <summary>The engine's name as written in manifests, e.g. <c>postgresql</c>.</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// Writes a backup of the kind <paramref name="request"/> asks for into <paramref name="destination"/>,
+    /// streaming: the engine never holds the whole backup in memory.
+    /// </summary>
+    /// <returns>What the engine knows about the backup it wrote, for the manifest.</returns>
+    Task<EngineBackupResult> BackupAsync(EngineBackupRequest request, Stream destination, CancellationToken cancellationToken = default);
+
+    /// <summary>Restores a backup read from <paramref name="source"/> as <paramref name="request"/> describes.</summary>
+    Task RestoreAsync(EngineRestoreRequest request, Stream source, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What an <see cref="IBackupEngine"/> is asked to back up.</summary>
+public sealed record EngineBackupRequest
+{
+    /// <summary>Full or incremental.</summary>
+    public BackupType Type { get; init; } = BackupType.Full;
+
+    /// <summary>For an incremental backup, the backup whose end it continues from.</summary>
+    public string? ParentBackupId { get; init; }
+
+    /// <summary>Only these schemas; all when empty.</summary>
+    public IReadOnlyList<string> Schemas { get; init; } = [];
+
+    /// <summary>Only these tables (<c>schema.table</c>); all when empty.</summary>
+    public IReadOnlyList<string> Tables { get; init; } = [];
+}
+
+/// <summary>What an engine reports about a backup it wrote.</summary>
+public sealed record EngineBackupResult
+{
+    /// <summary>The database that was backed up.</summary>
+    public required string Database { get; init; }
+
+    /// <summary>The server's version string.</summary>
+    public string? ServerVersion { get; init; }
+
+    /// <summary>The version of the tool that wrote the backup, e.g. pg_dump's.</summary>
+    public string? ToolVersion { get; init; }
+
+    /// <summary>Exact row counts per table (<c>schema.table</c>) at the backup's consistent point.</summary>
+    public IReadOnlyDictionary<string, long> TableRowCounts { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Engine-specific facts for the manifest (e.g. LSN range), never secrets.</summary>
+    public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>How an <see cref="IBackupEngine"/> restores a backup.</summary>
+public sealed record EngineRestoreRequest
+{
+    /// <summary>The database to restore into.</summary>
+    public required string TargetDatabase { get; init; }
+
+    /// <summary>Drop and recreate the target when it exists; otherwise an existing target is an error.</summary>
+    public bool DropExisting { get; init; }
+
+    /// <summary>Only these tables (<c>schema.table</c>); all when empty.</summary>
+    public IReadOnlyList<string> Tables { get; init; } = [];
+}

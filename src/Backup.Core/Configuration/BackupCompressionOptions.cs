@@ -1,0 +1,14 @@
+namespace Backup.Core.Configuration;
+
+/// <summary>The codec for new backups (section <c>Backup:Compression</c>).</summary>
+public sealed class BackupCompressionOptions
+{
+    /// <summary><c>zstd</c> (default), <c>gzip</c>, <c>brotli</c> or <c>none</c>.</summary>
+    public string Algorithm { get; set; } = "zstd";
+
+    /// <summary>The codec's level; its default when null (zstd 3, gzip 1, brotli 1).</summary>
+    public int? Level { get; set; }
+
+    /// <summary>zstd worker threads; by default one per core up to 4 when the machine has more than one.</summary>
+    public int? Workers { get; set; }
+}

@@ -1,0 +1,44 @@
+namespace Backup.Core.Configuration;
+
+/// <summary>
+/// Encryption keys (section <c>Backup:Encryption</c>). <see cref="ToString"/> never shows key material.
+/// </summary>
+public sealed class BackupEncryptionOptions
+{
+    /// <summary>
+    /// Whether new backups are encrypted (BACKUP_ENCRYPTION_ENABLED). When null: yes if a key is
+    /// configured. True without a key fails validation.
+    /// </summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>The active master key (BACKUP_ENCRYPTION_KEY): base64 of 32 bytes, or a passphrase of 16+ characters.</summary>
+    public string? Key { get; set; }
+
+    /// <summary>The active key's id; a fingerprint (raw keys) or <c>passphrase</c> when null.</summary>
+    public string? KeyId { get; set; }
+
+    /// <summary>Older keys kept to read backups made before a rotation.</summary>
+    public IList<DecryptionKeyOptions> DecryptionKeys { get; } = [];
+
+    /// <summary>Plaintext bytes per encrypted frame; default 1 MiB.</summary>
+    public int ChunkSize { get; set; } = Encryption.AesGcmEncryptor.DefaultChunkSize;
+
+    /// <summary>Values from the environment that could not be read.</summary>
+    internal List<string> EnvironmentErrors { get; } = [];
+
+    /// <inheritdoc />
+    public override string ToString() => $"BackupEncryptionOptions(Enabled={Enabled}, Key={(Key is null ? "unset" : "set")}, KeyId={KeyId}, DecryptionKeys={DecryptionKeys.Count})";
+}
+
+/// <summary>A key kept for decryption only.</summary>
+public sealed class DecryptionKeyOptions
+{
+    /// <summary>Its id (as written in the headers of the backups it sealed); derived like <see cref="BackupEncryptionOptions.KeyId"/> when null.</summary>
+    public string? Id { get; set; }
+
+    /// <summary>The key: base64 of 32 bytes, or a passphrase.</summary>
+    public string Key { get; set; } = "";
+
+    /// <inheritdoc />
+    public override string ToString() => $"DecryptionKeyOptions(Id={Id})";
+}

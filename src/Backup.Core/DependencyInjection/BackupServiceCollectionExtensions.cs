@@ -1,0 +1,75 @@
+using Backup.Core.Abstractions;
+using Backup.Core.Configuration;
+using Backup.Core.DependencyInjection;
+using Backup.Core.Encryption;
+using Backup.Core.Pipeline;
+using Backup.Core.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+// In the framework's namespace, like every AddXxx, so that Program.cs needs no extra using.
+#pragma warning disable IDE0130
+namespace Microsoft.Extensions.DependencyInjection;
+#pragma warning restore IDE0130
+
+/// <summary>Registers Backup.Core in a host's services.</summary>
+public static class BackupServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the backup system: options (environment variables, then the <c>Backup</c> section of the
+    /// host's configuration, then <paramref name="configure"/>; later sources win), validated at
+    /// start; local storage under BACKUP_DIR unless another store is chosen; zstd compression;
+    /// AES-256-GCM encryption when a key is configured.
+    /// </summary>
+    public static IServiceCollection AddBackupSystem(this IServiceCollection services, Action<BackupSystemBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ServiceType == typeof(EnvironmentOptionsSetup)))
+        {
+            // Called again (e.g. by a provider package): the core is registered; only apply the new settings.
+            configure?.Invoke(new BackupSystemBuilder(services));
+            return services;
+        }
+
+        services.TryAddSingleton<BackupEnvironment>();
+        services.TryAddSingleton<EnvironmentOptionsSetup>();
+        // Order matters: environment first, then the configuration section; code uses PostConfigure and wins.
+        services.AddSingleton<IConfigureOptions<BackupOptions>>(sp => sp.GetRequiredService<EnvironmentOptionsSetup>());
+        services.AddSingleton<IConfigureOptions<BackupEncryptionOptions>>(sp => sp.GetRequiredService<EnvironmentOptionsSetup>());
+        services.AddSingleton<IConfigureOptions<LocalStorageOptions>>(sp => sp.GetRequiredService<EnvironmentOptionsSetup>());
+        AddOptions<BackupOptions, BackupOptionsValidator>(services, BackupOptions.SectionName);
+        AddOptions<BackupCompressionOptions, BackupCompressionOptionsValidator>(services, $"{BackupOptions.SectionName}:Compression");
+        AddOptions<BackupEncryptionOptions, BackupEncryptionOptionsValidator>(services, $"{BackupOptions.SectionName}:Encryption");
+        AddOptions<LocalStorageOptions, LocalStorageOptionsValidator>(services, $"{BackupOptions.SectionName}:Storage:Local");
+
+        services.TryAddSingleton<IStorageProvider>(sp => new LocalStorageProvider(sp.GetRequiredService<IOptions<LocalStorageOptions>>()));
+        services.TryAddSingleton(sp => CompressorFactory.Create(sp.GetRequiredService<IOptions<BackupCompressionOptions>>().Value));
+        services.TryAddSingleton<IEncryptor>(sp =>
+            EncryptorFactory.Create(sp.GetRequiredService<IOptions<BackupEncryptionOptions>>().Value)
+            ?? throw new BackupConfigurationException(BackupEnvironmentVariables.EncryptionKey, "No encryption key is configured (BACKUP_ENCRYPTION_KEY or Backup:Encryption:Key)."));
+        services.TryAddSingleton(sp =>
+        {
+            var encryption = sp.GetRequiredService<IOptions<BackupEncryptionOptions>>().Value;
+            var encryptor = EncryptorFactory.BuildKeyRing(encryption) is null ? null : sp.GetRequiredService<IEncryptor>();
+            return new BackupPipeline(
+                sp.GetRequiredService<IStorageProvider>(),
+                sp.GetRequiredService<Backup.Core.Abstractions.ICompressor>(),
+                encryptor,
+                EncryptorFactory.EncryptsByDefault(encryption));
+        });
+
+        configure?.Invoke(new BackupSystemBuilder(services));
+        return services;
+    }
+
+    private static void AddOptions<TOptions, TValidator>(IServiceCollection services, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>()
+            .Configure<IServiceProvider>((options, sp) => sp.GetService<IConfiguration>()?.GetSection(section).Bind(options))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+    }
+}

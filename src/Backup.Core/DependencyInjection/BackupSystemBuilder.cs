@@ -1,0 +1,90 @@
+using Backup.Core.Abstractions;
+using Backup.Core.Compression;
+using Backup.Core.Configuration;
+using Backup.Core.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Backup.Core.DependencyInjection;
+
+/// <summary>
+/// Configures the backup system inside <c>AddBackupSystem</c>. Settings made here win over the
+/// configuration section and the environment variables, whatever order they are written in.
+/// Provider packages add their own <c>UseXxx</c> extension methods on this builder.
+/// </summary>
+public sealed class BackupSystemBuilder
+{
+    internal BackupSystemBuilder(IServiceCollection services) => Services = services;
+
+    /// <summary>The service collection, for provider packages' extension methods.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>Changes the general options in code.</summary>
+    public BackupSystemBuilder Configure(Action<BackupOptions> configure)
+    {
+        Services.PostConfigure(configure);
+        return this;
+    }
+
+    /// <summary>Stores backups on the local file system (the default), under <paramref name="rootPath"/> when given.</summary>
+    public BackupSystemBuilder UseLocalStorage(string? rootPath = null) =>
+        UseLocalStorage(o =>
+        {
+            if (rootPath is not null)
+            {
+                o.RootPath = rootPath;
+            }
+        });
+
+    /// <summary>Stores backups on the local file system with these options.</summary>
+    public BackupSystemBuilder UseLocalStorage(Action<LocalStorageOptions> configure)
+    {
+        Services.PostConfigure(configure);
+        return UseStorage(sp => new LocalStorageProvider(sp.GetRequiredService<IOptions<LocalStorageOptions>>()));
+    }
+
+    /// <summary>Stores backups in the store <paramref name="factory"/> makes (for provider packages).</summary>
+    public BackupSystemBuilder UseStorage(Func<IServiceProvider, IStorageProvider> factory)
+    {
+        Services.Replace(ServiceDescriptor.Singleton(factory));
+        return this;
+    }
+
+    /// <summary>Compresses with Zstandard (the default).</summary>
+    /// <param name="level">-7..22; 3 by default.</param>
+    /// <param name="workers">Extra compression threads; by default one per core, up to 4.</param>
+    public BackupSystemBuilder UseZstd(int level = 3, int? workers = null) => UseCompression(ZstdCompressor.AlgorithmName, level, workers);
+
+    /// <summary>Compresses with gzip, level 0..9 (1 by default).</summary>
+    public BackupSystemBuilder UseGzip(int level = 1) => UseCompression(GzipCompressor.AlgorithmName, level, null);
+
+    /// <summary>Compresses with Brotli, quality 0..11 (1 by default).</summary>
+    public BackupSystemBuilder UseBrotli(int quality = 1) => UseCompression(BrotliCompressor.AlgorithmName, quality, null);
+
+    /// <summary>Stores backups uncompressed.</summary>
+    public BackupSystemBuilder UseNoCompression() => UseCompression(NoCompressor.AlgorithmName, null, null);
+
+    /// <summary>Encrypts new backups with AES-256-GCM under the configured key and reads backups sealed by any configured key.</summary>
+    public BackupSystemBuilder UseAesGcmEncryption(Action<BackupEncryptionOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.PostConfigure<BackupEncryptionOptions>(o =>
+        {
+            configure(o);
+            o.Enabled ??= o.Key is not null;
+        });
+        return this;
+    }
+
+    private BackupSystemBuilder UseCompression(string algorithm, int? level, int? workers)
+    {
+        Services.PostConfigure<BackupCompressionOptions>(o =>
+        {
+            o.Algorithm = algorithm;
+            o.Level = level;
+            o.Workers = workers ?? o.Workers;
+        });
+        return this;
+    }
+}

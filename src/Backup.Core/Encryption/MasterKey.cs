@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Backup.Core.Abstractions;
+
+namespace Backup.Core.Encryption;
+
+/// <summary>
+/// A master key that wraps the per-backup data keys: either 32 random bytes, or a passphrase
+/// stretched with PBKDF2-HMAC-SHA256 under a salt stored in each container's header.
+/// Never printed: <see cref="ToString"/> shows only the id.
+/// </summary>
+public sealed class MasterKey
+{
+    /// <summary>PBKDF2 iterations for new containers (OWASP's 2023 figure for HMAC-SHA256).</summary>
+    public const int PassphraseIterations = 600_000;
+
+    /// <summary>The shortest passphrase accepted.</summary>
+    public const int MinPassphraseLength = 16;
+
+    internal const int KeySize = 32;
+
+    private readonly byte[]? _rawKey;
+    private readonly string? _passphrase;
+    // Derivation is deliberately slow; each (salt, iterations) pair is derived once per process.
+    private readonly ConcurrentDictionary<string, byte[]> _derived = new(StringComparer.Ordinal);
+
+    private MasterKey(string id, byte[]? rawKey, string? passphrase)
+    {
+        Id = id;
+        _rawKey = rawKey;
+        _passphrase = passphrase;
+    }
+
+    /// <summary>The key's id, written in every container header it seals.</summary>
+    public string Id { get; }
+
+    /// <summary>Whether this key is a passphrase (stretched per container salt) rather than raw bytes.</summary>
+    public bool IsPassphrase => _passphrase is not null;
+
+    /// <summary>Creates a key from 32 raw bytes. The id defaults to a fingerprint of the key.</summary>
+    public static MasterKey FromRawKey(ReadOnlySpan<byte> key, string? id = null)
+    {
+        if (key.Length != KeySize)
+        {
+            throw new ArgumentException($"An AES-256 master key is {KeySize} bytes; this one is {key.Length}.", nameof(key));
+        }
+        var copy = key.ToArray();
+        return new MasterKey(ValidateId(id ?? Fingerprint(copy)), copy, null);
+    }
+
+    /// <summary>Creates a key from a passphrase of at least <see cref="MinPassphraseLength"/> characters. The id defaults to <c>passphrase</c>.</summary>
+    public static MasterKey FromPassphrase(string passphrase, string? id = null)
+    {
+        ArgumentNullException.ThrowIfNull(passphrase);
+        if (passphrase.Length < MinPassphraseLength)
+        {
+            throw new ArgumentException($"A passphrase must be at least {MinPassphraseLength} characters long.", nameof(passphrase));
+        }
+        return new MasterKey(ValidateId(id ?? "passphrase"), null, passphrase);
+    }
+
+    /// <summary>
+    /// Parses the BACKUP_ENCRYPTION_KEY form: base64 of exactly 32 bytes is a raw key; any other
+    /// text of at least <see cref="MinPassphraseLength"/> characters is a passphrase.
+    /// </summary>
+    /// <exception cref="ArgumentException">Neither form; the message never contains the value.</exception>
+    public static MasterKey Parse(string value, string? id = null)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var trimmed = value.Trim();
+        var buffer = new byte[(trimmed.Length * 3 / 4) + 3];
+        if (Convert.TryFromBase64String(trimmed, buffer, out var written) && written == KeySize)
+        {
+            var key = FromRawKey(buffer.AsSpan(0, KeySize), id);
+            CryptographicOperations.ZeroMemory(buffer);
+            return key;
+        }
+        if (trimmed.Length >= MinPassphraseLength)
+        {
+            return FromPassphrase(trimmed, id);
+        }
+        throw new ArgumentException(
+            $"The encryption key is neither base64 of exactly {KeySize} bytes (e.g. from 'openssl rand -base64 32') nor a passphrase of at least {MinPassphraseLength} characters.");
+    }
+
+    /// <summary>Checks a key id: 1-64 characters of letters, digits, '.', '_' and '-'.</summary>
+    public static string ValidateId(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+        {
+            throw new ArgumentException("A key id is 1-64 characters of ASCII letters, digits, '.', '_' and '-'.", nameof(id));
+        }
+        return id;
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"MasterKey({Id})";
+
+    /// <summary>The 32-byte key-encryption key for a container with this salt and iteration count.</summary>
+    internal byte[] KeyFor(ReadOnlySpan<byte> salt, int iterations)
+    {
+        if (_rawKey is not null)
+        {
+            return _rawKey;
+        }
+        var cacheKey = $"{Convert.ToHexString(salt)}:{iterations}";
+        if (_derived.TryGetValue(cacheKey, out var cached))
+        {
+            return cached;
+        }
+        var derived = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(_passphrase!), salt, iterations, HashAlgorithmName.SHA256, KeySize);
+        return _derived.GetOrAdd(cacheKey, derived);
+    }
+
+    // A fingerprint tells keys apart without revealing them: an HMAC under the key itself.
+    private static string Fingerprint(byte[] key) =>
+        "key-" + Convert.ToHexStringLower(HMACSHA256.HashData(key, "Backup.Core key id v1"u8)[..6]);
+}
