@@ -60,21 +60,43 @@ public sealed class MasterKey
         return new MasterKey(ValidateId(id ?? "passphrase"), null, passphrase);
     }
 
+    /// <summary>The prefix that marks a value as a passphrase whatever it looks like.</summary>
+    public const string PassphrasePrefix = "passphrase:";
+
     /// <summary>
-    /// Parses the BACKUP_ENCRYPTION_KEY form: base64 of exactly 32 bytes is a raw key; any other
-    /// text of at least <see cref="MinPassphraseLength"/> characters is a passphrase.
+    /// Parses the BACKUP_ENCRYPTION_KEY form: base64 of exactly 32 bytes is a raw key; text after
+    /// <c>passphrase:</c>, or any other text of at least <see cref="MinPassphraseLength"/> characters
+    /// that is not base64 of a common key size, is a passphrase.
     /// </summary>
     /// <exception cref="ArgumentException">Neither form; the message never contains the value.</exception>
     public static MasterKey Parse(string value, string? id = null)
     {
         ArgumentNullException.ThrowIfNull(value);
+        if (value.StartsWith(PassphrasePrefix, StringComparison.Ordinal))
+        {
+            return FromPassphrase(value[PassphrasePrefix.Length..], id);
+        }
         var trimmed = value.Trim();
         var buffer = new byte[(trimmed.Length * 3 / 4) + 3];
-        if (Convert.TryFromBase64String(trimmed, buffer, out var written) && written == KeySize)
+        if (Convert.TryFromBase64String(trimmed, buffer, out var written))
         {
-            var key = FromRawKey(buffer.AsSpan(0, KeySize), id);
-            CryptographicOperations.ZeroMemory(buffer);
-            return key;
+            try
+            {
+                if (written == KeySize)
+                {
+                    return FromRawKey(buffer.AsSpan(0, KeySize), id);
+                }
+                // A base64 key of another size is a mistake, not a passphrase: AES-128 or a 512-bit secret.
+                if (written is 16 or 24 or 48 or 64)
+                {
+                    throw new ArgumentException(
+                        $"The encryption key is base64 of {written} bytes; an AES-256 key is {KeySize} bytes (e.g. from 'openssl rand -base64 32'). If it is meant as a passphrase, write it as '{PassphrasePrefix}...'.");
+                }
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(buffer);
+            }
         }
         if (trimmed.Length >= MinPassphraseLength)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using Backup.Core.Abstractions;
 using Microsoft.Extensions.Options;
@@ -51,37 +52,49 @@ public sealed class LocalStorageProvider : IStorageProvider
         var finalPath = PathOf(key);
         ArgumentNullException.ThrowIfNull(content);
         var stagingPath = Path.Combine(_staging, Guid.NewGuid().ToString("N"));
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         try
         {
-            Directory.CreateDirectory(_staging);
-            var file = new FileStream(stagingPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+            var file = FileSystem(key, () =>
+            {
+                Directory.CreateDirectory(_staging);
+                return new FileStream(stagingPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+            });
             await using (file.ConfigureAwait(false))
             {
-                await content.CopyToAsync(file, CopyBufferSize, cancellationToken).ConfigureAwait(false);
+                int read;
+                // Errors of the source pass through as they are; only the file system's become storage errors.
+                while ((read = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    await FileSystemAsync(key, () => file.WriteAsync(buffer.AsMemory(0, read), cancellationToken)).ConfigureAwait(false);
+                }
                 if (_flushToDisk)
                 {
-                    file.Flush(flushToDisk: true);
+                    FileSystem(key, () => { file.Flush(flushToDisk: true); return 0; });
                 }
             }
             cancellationToken.ThrowIfCancellationRequested();
-            var directory = Path.GetDirectoryName(finalPath)!;
-            Directory.CreateDirectory(directory);
-            File.Move(stagingPath, finalPath, overwrite: true);
-            if (_flushToDisk)
+            return FileSystem(key, () =>
             {
-                DirectorySync.Flush(directory);
-            }
-            var info = new FileInfo(finalPath);
-            return new StoredObject(key, info.Length, info.LastWriteTimeUtc);
+                var directory = Path.GetDirectoryName(finalPath)!;
+                Directory.CreateDirectory(directory);
+                File.Move(stagingPath, finalPath, overwrite: true);
+                if (_flushToDisk)
+                {
+                    DirectorySync.Flush(directory);
+                }
+                var info = new FileInfo(finalPath);
+                return new StoredObject(key, info.Length, info.LastWriteTimeUtc);
+            });
         }
-        catch (Exception ex)
+        catch
         {
             File.Delete(stagingPath);
-            if (ex is IOException or UnauthorizedAccessException)
-            {
-                throw new BackupStorageException($"Could not write '{key}' under '{_root}': {ex.Message}", ex, isTransient: false);
-            }
             throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -144,6 +157,34 @@ public sealed class LocalStorageProvider : IStorageProvider
     /// <inheritdoc />
     public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) =>
         Task.FromResult(File.Exists(PathOf(key)));
+
+    private T FileSystem<T>(string key, Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw WriteFailed(key, ex);
+        }
+    }
+
+    private async ValueTask FileSystemAsync(string key, Func<ValueTask> action)
+    {
+        try
+        {
+            await action().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw WriteFailed(key, ex);
+        }
+    }
+
+    // ENOSPC and EDQUOT surface as IOException; the message carries the OS's words ("No space left on device").
+    private BackupStorageException WriteFailed(string key, Exception ex) =>
+        new($"Could not write '{key}' under '{_root}': {ex.Message}", ex, isTransient: false);
 
     private string PathOf(string key)
     {

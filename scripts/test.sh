@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test project of Backup.Core.sln. What .ci/run and the README call.
+# Starts the servers the integration tests need (when there are any) and stops them afterwards,
+# also when tests fail. Prints "Tests: N passed, N failed, N skipped" as its last line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+
+# shellcheck source=scripts/lib/prerequisites.sh
+source scripts/lib/prerequisites.sh
+require_dotnet
+
+results="$repo/.cache/test-results"
+rm -rf "$results" && mkdir -p "$results"
+
+status=0
+dotnet build Backup.Core.sln -c Release -nologo -clp:ErrorsOnly || exit 1
+dotnet test Backup.Core.sln -c Release --no-build -nologo \
+  --logger "console;verbosity=minimal" --results-directory "$results" 2>&1 | tee "$results/console.log" || status=$?
+
+# One closing line over all test projects.
+awk '/(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+/ {
+       gsub(/,/, ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+     END { printf "Tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$results/console.log"
+exit "$status"
