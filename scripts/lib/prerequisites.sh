@@ -6,3 +6,26 @@ require_dotnet() {
     exit 1
   fi
 }
+
+# The newest installed PostgreSQL server binaries directory.
+postgres_bin() {
+  local dir
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [ -n "$dir" ] && echo "$dir"
+}
+
+# Installs PostgreSQL from Debian's packages when it is missing (needs root).
+require_postgres() {
+  if [ -z "$(postgres_bin)" ] || [ ! -x "$(postgres_bin)/initdb" ]; then
+    echo "PostgreSQL server not found; installing it from Debian's packages..." >&2
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "error: PostgreSQL is not installed and this is not root. Run: sudo apt-get install -y postgresql" >&2
+      exit 1
+    fi
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    # Debian's package starts its own cluster; the tests use their own and need none of it.
+    pg_ctlcluster --help >/dev/null 2>&1 && for c in $(pg_lsclusters -h 2>/dev/null | awk '{print $1"/"$2}'); do
+      pg_ctlcluster "${c%/*}" "${c#*/}" stop || true
+    done
+  fi
+}

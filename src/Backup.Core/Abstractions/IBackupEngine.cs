@@ -35,6 +35,9 @@ public sealed record EngineBackupRequest
 
     /// <summary>Only these tables (<c>schema.table</c>); all when empty.</summary>
     public IReadOnlyList<string> Tables { get; init; } = [];
+
+    /// <summary>When another backup of the same database is running: wait for it (true) or fail at once with <see cref="BackupInProgressException"/> (false, the default).</summary>
+    public bool WaitIfBusy { get; init; }
 }
 
 /// <summary>What an engine reports about a backup it wrote.</summary>
@@ -67,4 +70,10 @@ public sealed record EngineRestoreRequest
 
     /// <summary>Only these tables (<c>schema.table</c>); all when empty.</summary>
     public IReadOnlyList<string> Tables { get; init; } = [];
+
+    /// <summary>With <see cref="DropExisting"/>: end other sessions connected to the target first.</summary>
+    public bool TerminateConnections { get; init; }
+
+    /// <summary>What the engine reported when it made the backup (e.g. the database's encoding).</summary>
+    public IReadOnlyDictionary<string, string> BackupProperties { get; init; } = new Dictionary<string, string>();
 }

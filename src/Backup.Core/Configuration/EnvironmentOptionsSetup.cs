@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Backup.Core.Abstractions;
+using Backup.Core.Postgres;
 using Backup.Core.Storage;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,8 @@ namespace Backup.Core.Configuration;
 internal sealed class EnvironmentOptionsSetup(BackupEnvironment environment) :
     IConfigureOptions<BackupOptions>,
     IConfigureOptions<BackupEncryptionOptions>,
-    IConfigureOptions<LocalStorageOptions>
+    IConfigureOptions<LocalStorageOptions>,
+    IConfigureOptions<PostgresOptions>
 {
     private static readonly JsonSerializerOptions ScheduleJson = new(JsonSerializerDefaults.Web)
     {
@@ -81,6 +83,14 @@ internal sealed class EnvironmentOptionsSetup(BackupEnvironment environment) :
             {
                 options.EnvironmentErrors.Add($"{BackupEnvironmentVariables.EncryptionEnabled} must be 'true' or 'false'; got '{enabled}'.");
             }
+        }
+    }
+
+    public void Configure(PostgresOptions options)
+    {
+        if (environment.GetVariable(BackupEnvironmentVariables.DatabaseUrl) is { } url)
+        {
+            options.ConnectionString = url;
         }
     }
 

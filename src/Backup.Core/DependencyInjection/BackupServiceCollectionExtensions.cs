@@ -2,10 +2,13 @@ using Backup.Core.Abstractions;
 using Backup.Core.Configuration;
 using Backup.Core.DependencyInjection;
 using Backup.Core.Encryption;
+using Backup.Core;
 using Backup.Core.Pipeline;
+using Backup.Core.Postgres;
 using Backup.Core.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 // In the framework's namespace, like every AddXxx, so that Program.cs needs no extra using.
@@ -42,6 +45,12 @@ public static class BackupServiceCollectionExtensions
         AddOptions<BackupCompressionOptions, BackupCompressionOptionsValidator>(services, $"{BackupOptions.SectionName}:Compression");
         AddOptions<BackupEncryptionOptions, BackupEncryptionOptionsValidator>(services, $"{BackupOptions.SectionName}:Encryption");
         AddOptions<LocalStorageOptions, LocalStorageOptionsValidator>(services, $"{BackupOptions.SectionName}:Storage:Local");
+        services.AddSingleton<IConfigureOptions<PostgresOptions>>(sp => sp.GetRequiredService<EnvironmentOptionsSetup>());
+        // Backup:DatabaseUrl is the configuration twin of DATABASE_URL; Backup:Postgres:ConnectionString, bound next, wins over it.
+        services.AddOptions<PostgresOptions>().Configure<IServiceProvider>((o, sp) =>
+            o.ConnectionString = sp.GetService<IConfiguration>()?[$"{BackupOptions.SectionName}:DatabaseUrl"] ?? o.ConnectionString);
+        AddOptions<PostgresOptions, PostgresOptionsValidator>(services, $"{BackupOptions.SectionName}:Postgres");
+        services.TryAddSingleton(TimeProvider.System);
 
         services.TryAddSingleton<IStorageProvider>(sp => new LocalStorageProvider(sp.GetRequiredService<IOptions<LocalStorageOptions>>()));
         services.TryAddSingleton(sp => CompressorFactory.Create(sp.GetRequiredService<IOptions<BackupCompressionOptions>>().Value));
@@ -57,6 +66,26 @@ public static class BackupServiceCollectionExtensions
                 sp.GetRequiredService<Backup.Core.Abstractions.ICompressor>(),
                 encryptor,
                 EncryptorFactory.EncryptsByDefault(encryption));
+        });
+
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<PostgresOptions>>().Value;
+            return new PostgresBackupEngine(
+                PostgresConnectionInfo.Parse(options.ConnectionString ?? throw new BackupConfigurationException(BackupEnvironmentVariables.DatabaseUrl, "No database is configured: set DATABASE_URL (or Backup:DatabaseUrl), or call UsePostgres(...) in AddBackupSystem.")),
+                options,
+                sp.GetRequiredService<ILogger<PostgresBackupEngine>>());
+        });
+        services.TryAddSingleton(sp =>
+        {
+            var database = sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString;
+            var maxMb = sp.GetRequiredService<IOptions<BackupOptions>>().Value.MaxBackupSizeMb;
+            return new BackupService(
+                sp.GetRequiredService<BackupPipeline>(),
+                database is null ? null : sp.GetRequiredService<PostgresBackupEngine>(),
+                maxMb * 1024 * 1024,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<BackupService>>());
         });
 
         configure?.Invoke(new BackupSystemBuilder(services));

@@ -1,6 +1,7 @@
 using Backup.Core.Abstractions;
 using Backup.Core.Compression;
 using Backup.Core.Configuration;
+using Backup.Core.Postgres;
 using Backup.Core.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,6 +25,18 @@ public sealed class BackupSystemBuilder
     public BackupSystemBuilder Configure(Action<BackupOptions> configure)
     {
         Services.PostConfigure(configure);
+        return this;
+    }
+
+    /// <summary>Backs up the PostgreSQL database at <paramref name="connectionString"/> (a postgresql:// URL or an Npgsql connection string).</summary>
+    public BackupSystemBuilder UsePostgres(string connectionString, Action<PostgresOptions>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        Services.PostConfigure<PostgresOptions>(o =>
+        {
+            o.ConnectionString = connectionString;
+            configure?.Invoke(o);
+        });
         return this;
     }
 

@@ -51,6 +51,7 @@ public sealed class AddBackupSystemTests : IDisposable
         Assert.Equal(14, options.RetentionDays);
         Assert.Equal(2048, options.MaxBackupSizeMb);
         Assert.Equal("postgresql://app@localhost/app", options.DatabaseUrl);
+        Assert.Equal("postgresql://app@localhost/app", provider.GetRequiredService<IOptions<Backup.Core.Postgres.PostgresOptions>>().Value.ConnectionString);
         Assert.Equal("0 2 * * *", Assert.Single(options.Schedules).CronExpression);
         Assert.Equal(_root.Path, provider.GetRequiredService<IOptions<LocalStorageOptions>>().Value.RootPath);
         Assert.False(provider.GetRequiredService<IOptions<BackupEncryptionOptions>>().Value.Enabled);

@@ -1,0 +1,372 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Backup.Core.Abstractions;
+using Backup.Core.Catalog;
+using Backup.Core.Operations;
+using Backup.Core.Pipeline;
+using Backup.Core.Postgres;
+using Microsoft.Extensions.Logging;
+
+namespace Backup.Core;
+
+/// <summary>
+/// The facade a host calls (the seed's <c>backupService</c>): full backups, restores, listing,
+/// verification, status and download. The one place that composes engine, pipeline and catalog.
+/// </summary>
+public sealed class BackupService
+{
+    private static readonly string LibraryVersion = typeof(BackupService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    private readonly BackupPipeline _pipeline;
+    private readonly BackupCatalog _catalog;
+    private readonly PostgresBackupEngine? _engine;
+    private readonly long? _maxStoredBytes;
+    private readonly TimeProvider _time;
+    private readonly ILogger<BackupService> _logger;
+    private readonly ConcurrentDictionary<string, BackupType> _running = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the service.</summary>
+    /// <param name="pipeline">Moves data between the engine and the store.</param>
+    /// <param name="engine">The database engine, or null when no database is configured (file backups only).</param>
+    /// <param name="maxStoredBytes">MAX_BACKUP_SIZE_MB in bytes, or null for no limit.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">Where to log.</param>
+    public BackupService(BackupPipeline pipeline, PostgresBackupEngine? engine, long? maxStoredBytes, TimeProvider time, ILogger<BackupService> logger)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        _pipeline = pipeline;
+        _catalog = new BackupCatalog(pipeline.Storage);
+        _engine = engine;
+        _maxStoredBytes = maxStoredBytes;
+        _time = time ?? TimeProvider.System;
+        _logger = logger;
+    }
+
+    /// <summary>The catalog of the store this service writes to.</summary>
+    public BackupCatalog Catalog => _catalog;
+
+    /// <summary>
+    /// Takes a full backup of the database: pg_dump on an exported snapshot, compressed, encrypted
+    /// and stored; the manifest (with exact row counts) is written last. On failure or
+    /// cancellation nothing restorable is left: a failed-backup record is written instead.
+    /// </summary>
+    /// <exception cref="BackupInProgressException">Another backup of this database is running and <see cref="FullBackupOptions.WaitIfBusy"/> is false.</exception>
+    /// <exception cref="BackupSizeLimitExceededException">The backup grew past MAX_BACKUP_SIZE_MB.</exception>
+    public async Task<BackupManifest> CreateFullBackupAsync(FullBackupOptions? options = null, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new FullBackupOptions();
+        var engine = RequireEngine();
+        var started = _time.GetUtcNow();
+        var id = BackupId.New(started);
+        _running[id] = BackupType.Full;
+        EngineBackupResult? result = null;
+        try
+        {
+            Log.BackupStarting(_logger, id, "full", engine.Connection.Database);
+            var content = await _pipeline.WriteAsync(
+                BackupCatalog.DataKey(BackupType.Full, id),
+                async (stream, ct) =>
+                {
+                    var counted = new ProgressStream(stream, "dumping", progress);
+                    result = await engine.BackupAsync(
+                        new EngineBackupRequest { Type = BackupType.Full, Schemas = options.Schemas, Tables = options.Tables, WaitIfBusy = options.WaitIfBusy },
+                        counted,
+                        ct).ConfigureAwait(false);
+                    counted.ReportDone();
+                },
+                new PipelineWriteOptions { Compress = options.Compress, Encrypt = options.Encrypt, MaxStoredBytes = _maxStoredBytes },
+                cancellationToken).ConfigureAwait(false);
+
+            progress?.Report(new BackupProgress("storing manifest", content.RawBytes));
+            var manifest = new BackupManifest
+            {
+                Id = id,
+                Type = BackupType.Full,
+                Status = BackupStatus.Completed,
+                Engine = engine.Name,
+                Database = result!.Database,
+                ServerVersion = result.ServerVersion,
+                ToolVersion = result.ToolVersion,
+                LibraryVersion = LibraryVersion,
+                StartedAt = started,
+                CompletedAt = _time.GetUtcNow(),
+                TableRowCounts = result.TableRowCounts,
+                Content = content,
+                Schemas = options.Schemas,
+                Tables = options.Tables,
+                Comment = options.Comment,
+                ScheduleId = options.ScheduleId,
+                Properties = result.Properties,
+            };
+            await _catalog.SaveAsync(manifest, cancellationToken).ConfigureAwait(false);
+            Log.BackupCompleted(_logger, id, content.RawBytes, content.StoredBytes, manifest.Duration?.TotalSeconds ?? 0);
+            return manifest;
+        }
+        catch (Exception ex) when (ex is not InvalidBackupIdException)
+        {
+            await RecordFailureAsync(id, BackupType.Full, engine.Connection.Database, started, options.Comment, options.ScheduleId, ex).ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            _running.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>
+    /// Restores a full backup, by default into a new database. Checks every tag and hash on the
+    /// way (and, with <see cref="RestoreOptions.VerifyBeforeRestore"/>, before starting); a restore
+    /// that fails removes the database it created. Row counts are compared with the manifest.
+    /// </summary>
+    public async Task<RestoreResult> RestoreFromBackupAsync(string id, RestoreOptions? options = null, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new RestoreOptions();
+        var manifest = await GetRestorableAsync(id, cancellationToken).ConfigureAwait(false);
+        var engine = RequireEngine();
+        var started = _time.GetUtcNow();
+        var target = options.TargetDatabase ?? $"{manifest.Database}_restored_{started.UtcDateTime:yyyyMMdd_HHmmss}";
+        ValidateDatabaseName(target);
+        var targetExists = await engine.DatabaseExistsAsync(target, cancellationToken).ConfigureAwait(false);
+        var plan = RestorePlan(manifest, options, target, targetExists);
+        if (options.DryRun)
+        {
+            return new RestoreResult { BackupId = manifest.Id, TargetDatabase = target, DryRun = true, TargetExisted = targetExists, Plan = plan };
+        }
+        if (targetExists && !options.DropExisting)
+        {
+            throw new BackupException($"The restore target database '{target}' already exists. Restore into a new database (the default), or set DropExisting to replace it.");
+        }
+        if (options.Tables.Count > 0)
+        {
+            throw new NotSupportedException("Restoring chosen tables only is not available yet; restore the whole backup into a new database and copy the tables from there.");
+        }
+        if (options.VerifyBeforeRestore)
+        {
+            progress?.Report(new BackupProgress("verifying", 0));
+            await _pipeline.VerifyAsync(manifest.Content!, cancellationToken).ConfigureAwait(false);
+        }
+        Log.RestoreStarting(_logger, manifest.Id, target);
+        var source = new ProgressStream(await _pipeline.OpenReadAsync(manifest.Content!, cancellationToken).ConfigureAwait(false), "restoring", progress);
+        await using (source.ConfigureAwait(false))
+        {
+            await engine.RestoreAsync(
+                new EngineRestoreRequest
+                {
+                    TargetDatabase = target,
+                    DropExisting = options.DropExisting,
+                    TerminateConnections = options.TerminateConnections,
+                    Tables = options.Tables,
+                    BackupProperties = manifest.Properties,
+                },
+                source,
+                cancellationToken).ConfigureAwait(false);
+        }
+        progress?.Report(new BackupProgress("counting rows", source.Bytes));
+        var restored = await engine.CountRowsAsync(target, cancellationToken).ConfigureAwait(false);
+        return new RestoreResult
+        {
+            BackupId = manifest.Id,
+            TargetDatabase = target,
+            TargetExisted = targetExists,
+            Plan = plan,
+            RestoredRowCounts = restored,
+            RowCountMismatches = Mismatches(manifest.TableRowCounts, restored),
+            Bytes = source.Bytes,
+            Duration = _time.GetUtcNow() - started,
+        };
+    }
+
+    /// <summary>Backups in the store matching <paramref name="query"/>, newest first.</summary>
+    public async Task<IReadOnlyList<BackupManifest>> ListBackupsAsync(BackupQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        var list = new List<BackupManifest>();
+        await foreach (var manifest in _catalog.ListAsync(query, cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(manifest);
+        }
+        return list;
+    }
+
+    /// <summary>The manifest of one backup.</summary>
+    /// <exception cref="InvalidBackupIdException">The id is malformed.</exception>
+    /// <exception cref="BackupNotFoundException">No backup has that id.</exception>
+    public Task<BackupManifest> GetBackupAsync(string id, CancellationToken cancellationToken = default) => _catalog.GetAsync(id, cancellationToken);
+
+    /// <summary>Deletes a backup (manifest, then data).</summary>
+    /// <exception cref="BackupNotFoundException">No backup has that id.</exception>
+    public async Task<BackupManifest> DeleteBackupAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var deleted = await _catalog.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
+        Log.BackupDeleted(_logger, id);
+        return deleted;
+    }
+
+    /// <summary>
+    /// Checks a backup: the stored bytes' SHA-256, every encryption tag, the plain bytes' SHA-256,
+    /// and that pg_restore accepts the archive. <paramref name="deep"/> also restores it into a
+    /// scratch database, compares every table's row count with the manifest, and drops it.
+    /// </summary>
+    public async Task<VerifyResult> VerifyBackupAsync(string id, bool deep = false, CancellationToken cancellationToken = default)
+    {
+        var manifest = await GetRestorableAsync(id, cancellationToken).ConfigureAwait(false);
+        var checks = new List<VerifyCheck>();
+        var engine = RequireEngine();
+        try
+        {
+            var stream = await _pipeline.OpenReadAsync(manifest.Content!, cancellationToken).ConfigureAwait(false);
+            string toc;
+            await using (stream.ConfigureAwait(false))
+            {
+                toc = await engine.ListArchiveAsync(stream, cancellationToken).ConfigureAwait(false);
+            }
+            var content = manifest.Content!;
+            checks.Add(new VerifyCheck("stored bytes", true, $"{content.StoredBytes:N0} bytes, SHA-256 {content.StoredSha256}"));
+            if (content.IsEncrypted)
+            {
+                checks.Add(new VerifyCheck("encryption", true, $"every {content.EncryptionAlgorithm} frame authenticated with key '{content.EncryptionKeyId}'"));
+            }
+            checks.Add(new VerifyCheck("plain bytes", true, $"{content.RawBytes:N0} bytes, SHA-256 {content.PlainSha256}"));
+            checks.Add(new VerifyCheck("archive", true, $"pg_restore lists {toc.Split('\n').Count(l => l.Length > 0 && !l.StartsWith(';'))} entries"));
+        }
+        catch (Exception ex) when (ex is BackupIntegrityException or EncryptionKeyException or BackupDatabaseException)
+        {
+            checks.Add(new VerifyCheck("content", false, ex.Message));
+            return new VerifyResult { BackupId = id, Deep = deep, Checks = checks };
+        }
+        if (deep)
+        {
+            checks.Add(await DeepVerifyAsync(manifest, engine, cancellationToken).ConfigureAwait(false));
+        }
+        return new VerifyResult { BackupId = id, Deep = deep, Checks = checks };
+    }
+
+    /// <summary>The latest completed backup, counts, and what is running now.</summary>
+    public async Task<BackupSystemStatus> GetBackupStatusAsync(CancellationToken cancellationToken = default)
+    {
+        var all = await ListBackupsAsync(null, cancellationToken).ConfigureAwait(false);
+        return new BackupSystemStatus
+        {
+            LatestBackup = all.FirstOrDefault(m => m.Status == BackupStatus.Completed),
+            TotalBackups = all.Count(m => m.Status == BackupStatus.Completed),
+            FailedBackups = all.Count(m => m.Status == BackupStatus.Failed),
+            RunningBackups = [.. _running.Keys],
+        };
+    }
+
+    /// <summary>
+    /// Opens the plain content of a backup (for a full backup, the pg_dump custom-format archive
+    /// that pg_restore reads), decrypted and decompressed. The stream fails with
+    /// <see cref="BackupIntegrityException"/> instead of ending if any check fails.
+    /// </summary>
+    public async Task<Stream> OpenBackupContentAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var manifest = await GetRestorableAsync(id, cancellationToken).ConfigureAwait(false);
+        return await _pipeline.OpenReadAsync(manifest.Content!, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Deletes data objects no completed manifest claims (left by crashes or cancelled backups)
+    /// once they are older than <paramref name="grace"/> (default one hour).
+    /// </summary>
+    public Task<IReadOnlyList<string>> CleanupIncompleteBackupsAsync(TimeSpan? grace = null, CancellationToken cancellationToken = default) =>
+        _catalog.DeleteOrphansAsync(grace ?? TimeSpan.FromHours(1), _time.GetUtcNow(), cancellationToken);
+
+    private async Task<VerifyCheck> DeepVerifyAsync(BackupManifest manifest, PostgresBackupEngine engine, CancellationToken cancellationToken)
+    {
+        var scratch = $"backup_verify_{manifest.Id[..8]}_{Guid.NewGuid():N}"[..48];
+        try
+        {
+            var stream = await _pipeline.OpenReadAsync(manifest.Content!, cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                await engine.RestoreAsync(new EngineRestoreRequest { TargetDatabase = scratch, BackupProperties = manifest.Properties }, stream, cancellationToken).ConfigureAwait(false);
+            }
+            var counts = await engine.CountRowsAsync(scratch, cancellationToken).ConfigureAwait(false);
+            var mismatches = Mismatches(manifest.TableRowCounts, counts);
+            return mismatches.Count == 0
+                ? new VerifyCheck("scratch restore", true, $"restored into a scratch database; {counts.Count} tables, {counts.Values.Sum():N0} rows, every count matches the manifest")
+                : new VerifyCheck("scratch restore", false, $"row counts differ from the manifest: {string.Join("; ", mismatches)}");
+        }
+        catch (Exception ex) when (ex is BackupException)
+        {
+            return new VerifyCheck("scratch restore", false, ex.Message);
+        }
+        finally
+        {
+            await engine.DropDatabaseAsync(scratch, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<BackupManifest> GetRestorableAsync(string id, CancellationToken cancellationToken)
+    {
+        var manifest = await _catalog.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (manifest.Status != BackupStatus.Completed || manifest.Content is null)
+        {
+            throw new BackupException($"The backup '{id}' did not complete ({manifest.Error ?? "no data"}); there is nothing to restore or verify.");
+        }
+        if (manifest.Type != BackupType.Full)
+        {
+            throw new BackupException($"The backup '{id}' is a {manifest.Type.ToString().ToLowerInvariant()} backup; this operation takes a full backup.");
+        }
+        return manifest;
+    }
+
+    private async Task RecordFailureAsync(string id, BackupType type, string? database, DateTimeOffset started, string? comment, string? scheduleId, Exception error)
+    {
+        Log.BackupFailed(_logger, id, error.Message);
+        var manifest = new BackupManifest
+        {
+            Id = id,
+            Type = type,
+            Status = BackupStatus.Failed,
+            Database = database,
+            LibraryVersion = LibraryVersion,
+            StartedAt = started,
+            CompletedAt = _time.GetUtcNow(),
+            Comment = comment,
+            ScheduleId = scheduleId,
+            Error = error is OperationCanceledException ? "cancelled" : error.Message,
+        };
+        try
+        {
+            // The record is for analytics; losing it must not hide the backup's own error.
+            await _catalog.SaveAsync(manifest, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (BackupStorageException ex)
+        {
+            Log.FailureRecordNotStored(_logger, id, ex.Message);
+        }
+    }
+
+    private PostgresBackupEngine RequireEngine() =>
+        _engine ?? throw new BackupConfigurationException("DATABASE_URL", "No database is configured: set DATABASE_URL (or Backup:DatabaseUrl), or call UsePostgres(...) in AddBackupSystem.");
+
+    private static List<string> RestorePlan(BackupManifest manifest, RestoreOptions options, string target, bool targetExists)
+    {
+        var content = manifest.Content!;
+        var plan = new List<string>();
+        if (options.VerifyBeforeRestore)
+        {
+            plan.Add($"read and verify '{content.Key}' ({content.StoredBytes:N0} bytes) before restoring");
+        }
+        plan.Add(targetExists
+            ? options.DropExisting ? $"drop the existing database '{target}'{(options.TerminateConnections ? ", ending its sessions" : "")} and create it again" : $"stop: the database '{target}' exists (set DropExisting to replace it)"
+            : $"create the database '{target}'");
+        plan.Add($"stream '{content.Key}' ({content.Compression}{(content.IsEncrypted ? $", {content.EncryptionAlgorithm} key '{content.EncryptionKeyId}'" : "")}) into pg_restore: {content.RawBytes:N0} bytes of {manifest.Database} taken {manifest.StartedAt:u}");
+        plan.Add($"compare the row counts of {manifest.TableRowCounts.Count} tables ({manifest.TableRowCounts.Values.Sum():N0} rows) with the manifest");
+        return plan;
+    }
+
+    private static List<string> Mismatches(IReadOnlyDictionary<string, long> expected, IReadOnlyDictionary<string, long> actual) =>
+        expected.Where(e => !actual.TryGetValue(e.Key, out var count) || count != e.Value)
+            .Select(e => $"{e.Key}: expected {e.Value:N0}, found {(actual.TryGetValue(e.Key, out var c) ? c.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : "no table")}")
+            .ToList();
+
+    private static void ValidateDatabaseName(string name)
+    {
+        if (name.Length is 0 or > 63 || name.Any(char.IsControl))
+        {
+            throw new ArgumentException($"'{name}' cannot be a database name: it must be 1-63 characters without control characters.", nameof(name));
+        }
+    }
+}

@@ -1,0 +1,173 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Backup.Core.Abstractions;
+
+namespace Backup.Core.Catalog;
+
+/// <summary>
+/// The manifests in a store: <c>metadata/&lt;id&gt;.json</c>, each written after its backup's data.
+/// Data objects live under <c>database/</c> and <c>files/</c>, named by the backup's id.
+/// </summary>
+public sealed class BackupCatalog(IStorageProvider storage)
+{
+    /// <summary>Where manifests live.</summary>
+    public const string MetadataPrefix = "metadata/";
+
+    /// <summary>The prefixes data objects live under.</summary>
+    public static readonly IReadOnlyList<string> DataPrefixes = ["database/", "files/"];
+
+    /// <summary>The store.</summary>
+    public IStorageProvider Storage => storage;
+
+    /// <summary>The manifest's key for a backup id.</summary>
+    public static string ManifestKey(string id) => $"{MetadataPrefix}{BackupId.Validate(id)}.json";
+
+    /// <summary>The data object's key (before compression and encryption extensions) for a backup.</summary>
+    public static string DataKey(BackupType type, string id) => type switch
+    {
+        BackupType.Full => $"database/{BackupId.Validate(id)}.dump",
+        BackupType.Incremental => $"database/{BackupId.Validate(id)}.changes",
+        BackupType.Files => $"files/{BackupId.Validate(id)}.tar",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown backup type."),
+    };
+
+    /// <summary>Stores a manifest: for a completed backup, this is the moment it becomes restorable.</summary>
+    public async Task SaveAsync(BackupManifest manifest, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var json = JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJson.Options);
+        await storage.PutAsync(ManifestKey(manifest.Id), new MemoryStream(json), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The manifest of <paramref name="id"/>, or null when there is none.</summary>
+    /// <exception cref="InvalidBackupIdException">The id is malformed.</exception>
+    /// <exception cref="BackupIntegrityException">The manifest is damaged.</exception>
+    public async Task<BackupManifest?> FindAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var key = ManifestKey(id);
+        Stream stream;
+        try
+        {
+            stream = await storage.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (BackupObjectNotFoundException)
+        {
+            return null;
+        }
+        await using (stream.ConfigureAwait(false))
+        {
+            BackupManifest? manifest;
+            try
+            {
+                manifest = await JsonSerializer.DeserializeAsync<BackupManifest>(stream, ManifestJson.Options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (JsonException ex)
+            {
+                throw new BackupIntegrityException($"The manifest '{key}' is damaged and cannot be read ({ex.Message}).", ex);
+            }
+            if (manifest is null || manifest.Id != id)
+            {
+                throw new BackupIntegrityException($"The manifest '{key}' does not describe the backup '{id}' (it names '{manifest?.Id}').");
+            }
+            return manifest;
+        }
+    }
+
+    /// <summary>The manifest of <paramref name="id"/>.</summary>
+    /// <exception cref="BackupNotFoundException">No backup has that id.</exception>
+    public async Task<BackupManifest> GetAsync(string id, CancellationToken cancellationToken = default) =>
+        await FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw BackupNotFoundException.ForId(id, storage.Name);
+
+    /// <summary>Manifests matching <paramref name="query"/>, newest first.</summary>
+    public async IAsyncEnumerable<BackupManifest> ListAsync(BackupQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        query ??= new BackupQuery();
+        var ids = new List<string>();
+        await foreach (var item in storage.ListAsync(MetadataPrefix, cancellationToken).ConfigureAwait(false))
+        {
+            var name = item.Key[MetadataPrefix.Length..];
+            if (name.EndsWith(".json", StringComparison.Ordinal) && BackupId.IsValid(name[..^5]))
+            {
+                ids.Add(name[..^5]);
+            }
+        }
+        // Ids sort by start time, so the time filter needs no manifest reads.
+        ids.Sort(StringComparer.Ordinal);
+        ids.Reverse();
+        var returned = 0;
+        foreach (var id in ids)
+        {
+            var started = BackupId.TimeOf(id);
+            if ((query.From is { } from && started < from.AddMilliseconds(-1)) || (query.To is { } to && started >= to))
+            {
+                continue;
+            }
+            if (await FindAsync(id, cancellationToken).ConfigureAwait(false) is not { } manifest)
+            {
+                continue; // deleted while listing
+            }
+            if ((query.Type is { } type && manifest.Type != type)
+                || (query.Database is { } database && manifest.Database != database)
+                || (query.Status is { } status && manifest.Status != status)
+                || (query.From is { } f && manifest.StartedAt < f))
+            {
+                continue;
+            }
+            yield return manifest;
+            if (++returned == query.Limit)
+            {
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>Deletes a backup: its manifest first (so it is never listed half-deleted), then its data.</summary>
+    /// <exception cref="BackupNotFoundException">No backup has that id.</exception>
+    public async Task<BackupManifest> DeleteAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var manifest = await GetAsync(id, cancellationToken).ConfigureAwait(false);
+        await storage.DeleteAsync(ManifestKey(id), cancellationToken).ConfigureAwait(false);
+        if (manifest.Content is { } content)
+        {
+            await storage.DeleteAsync(content.Key, cancellationToken).ConfigureAwait(false);
+        }
+        return manifest;
+    }
+
+    /// <summary>
+    /// Deletes data objects that no completed manifest claims — what a crash or a kill between
+    /// upload and manifest leaves — when they are older than <paramref name="grace"/> (a backup
+    /// still running has not written its manifest yet).
+    /// </summary>
+    /// <returns>The keys deleted.</returns>
+    public async Task<IReadOnlyList<string>> DeleteOrphansAsync(TimeSpan grace, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var deleted = new List<string>();
+        foreach (var prefix in DataPrefixes)
+        {
+            var objects = new List<StoredObject>();
+            await foreach (var item in storage.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
+            {
+                objects.Add(item);
+            }
+            foreach (var item in objects)
+            {
+                var name = item.Key[prefix.Length..];
+                var dot = name.IndexOf('.', StringComparison.Ordinal);
+                var id = dot < 0 ? name : name[..dot];
+                if (item.LastModified > now - grace)
+                {
+                    continue;
+                }
+                var manifest = BackupId.IsValid(id) ? await FindAsync(id, cancellationToken).ConfigureAwait(false) : null;
+                if (manifest?.Status == BackupStatus.Completed && manifest.Content?.Key == item.Key)
+                {
+                    continue;
+                }
+                await storage.DeleteAsync(item.Key, cancellationToken).ConfigureAwait(false);
+                deleted.Add(item.Key);
+            }
+        }
+        return deleted;
+    }
+}

@@ -1,0 +1,78 @@
+using Backup.Core.Abstractions;
+using Backup.Core.Pipeline;
+
+namespace Backup.Core.Catalog;
+
+/// <summary>
+/// Everything known about one backup, stored as <c>metadata/&lt;id&gt;.json</c> after its data: the
+/// manifest is the commit point, and the store itself is the catalog, so a fresh host with only
+/// the bucket and the key can find and restore every backup. Never holds key material.
+/// </summary>
+public sealed record BackupManifest
+{
+    /// <summary>The manifest format version this library writes.</summary>
+    public const int CurrentFormatVersion = 1;
+
+    /// <summary>The manifest format version.</summary>
+    public int FormatVersion { get; init; } = CurrentFormatVersion;
+
+    /// <summary>The backup's id.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Full, incremental or files.</summary>
+    public required BackupType Type { get; init; }
+
+    /// <summary>Completed or failed.</summary>
+    public required BackupStatus Status { get; init; }
+
+    /// <summary>The engine, e.g. <c>postgresql</c>.</summary>
+    public string? Engine { get; init; }
+
+    /// <summary>The database backed up.</summary>
+    public string? Database { get; init; }
+
+    /// <summary>The server's version.</summary>
+    public string? ServerVersion { get; init; }
+
+    /// <summary>The dump tool's version, e.g. <c>pg_dump 15.18</c>.</summary>
+    public string? ToolVersion { get; init; }
+
+    /// <summary>The version of Backup.Core that wrote it.</summary>
+    public string? LibraryVersion { get; init; }
+
+    /// <summary>When the backup started.</summary>
+    public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>When it ended.</summary>
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    /// <summary>For an incremental backup, the backup it continues.</summary>
+    public string? ParentId { get; init; }
+
+    /// <summary>Exact row counts per <c>schema.table</c> at the backup's consistent point.</summary>
+    public IReadOnlyDictionary<string, long> TableRowCounts { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>The stored data and how to check it; null for a failed backup.</summary>
+    public StoredContent? Content { get; init; }
+
+    /// <summary>Only these schemas were backed up; all when empty.</summary>
+    public IReadOnlyList<string> Schemas { get; init; } = [];
+
+    /// <summary>Only these tables were backed up; all when empty.</summary>
+    public IReadOnlyList<string> Tables { get; init; } = [];
+
+    /// <summary>A comment given by the caller.</summary>
+    public string? Comment { get; init; }
+
+    /// <summary>The schedule that made it, if any.</summary>
+    public string? ScheduleId { get; init; }
+
+    /// <summary>Why it failed, for a failed backup.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>Engine facts (encoding, snapshot, WAL position, ...).</summary>
+    public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>How long it took.</summary>
+    public TimeSpan? Duration => CompletedAt - StartedAt;
+}

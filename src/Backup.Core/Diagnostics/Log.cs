@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace Backup.Core;
+
+/// <summary>Every log message of Backup.Core, with stable event ids. Never logs secrets.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1001, LogLevel.Information, "Dumping {Database} with pg_dump {ToolVersion} (server {ServerVersion})")]
+    public static partial void DumpStarting(ILogger logger, string database, string toolVersion, string serverVersion);
+
+    [LoggerMessage(1002, LogLevel.Information, "Restored into database {Database}")]
+    public static partial void RestoreFinished(ILogger logger, string database);
+
+    [LoggerMessage(1003, LogLevel.Warning, "Restore into {Database} failed ({Reason}); dropping the partially restored database")]
+    public static partial void RestoreFailedDroppingTarget(ILogger logger, string database, string reason);
+
+    [LoggerMessage(1010, LogLevel.Information, "Backup {BackupId} ({Type} of {Database}) starting")]
+    public static partial void BackupStarting(ILogger logger, string backupId, string type, string database);
+
+    [LoggerMessage(1011, LogLevel.Information, "Backup {BackupId} completed: {RawBytes} bytes dumped, {StoredBytes} bytes stored, {Seconds:0.0} s")]
+    public static partial void BackupCompleted(ILogger logger, string backupId, long rawBytes, long storedBytes, double seconds);
+
+    [LoggerMessage(1012, LogLevel.Error, "Backup {BackupId} failed: {Reason}")]
+    public static partial void BackupFailed(ILogger logger, string backupId, string reason);
+
+    [LoggerMessage(1013, LogLevel.Warning, "The failure record of backup {BackupId} could not be stored: {Reason}")]
+    public static partial void FailureRecordNotStored(ILogger logger, string backupId, string reason);
+
+    [LoggerMessage(1014, LogLevel.Information, "Restoring backup {BackupId} into database {Database}")]
+    public static partial void RestoreStarting(ILogger logger, string backupId, string database);
+
+    [LoggerMessage(1015, LogLevel.Information, "Backup {BackupId} deleted")]
+    public static partial void BackupDeleted(ILogger logger, string backupId);
+}

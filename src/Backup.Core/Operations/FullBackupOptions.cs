@@ -1,0 +1,29 @@
+namespace Backup.Core.Operations;
+
+/// <summary>Options of one full backup.</summary>
+public sealed record FullBackupOptions
+{
+    /// <summary>Compress with the configured codec (default true).</summary>
+    public bool Compress { get; init; } = true;
+
+    /// <summary>Encrypt with the configured key; when null, as configured (BACKUP_ENCRYPTION_ENABLED).</summary>
+    public bool? Encrypt { get; init; }
+
+    /// <summary>A comment kept in the manifest.</summary>
+    public string? Comment { get; init; }
+
+    /// <summary>Only these schemas; all when empty.</summary>
+    public IReadOnlyList<string> Schemas { get; init; } = [];
+
+    /// <summary>Only these tables (<c>schema.table</c>); all when empty.</summary>
+    public IReadOnlyList<string> Tables { get; init; } = [];
+
+    /// <summary>
+    /// When a backup of the same database is already running: wait for it (true), or fail at once
+    /// with <c>BackupInProgressException</c> (false, the default — a scheduler should not pile up runs).
+    /// </summary>
+    public bool WaitIfBusy { get; init; }
+
+    /// <summary>The schedule that asked for it, recorded in the manifest.</summary>
+    public string? ScheduleId { get; init; }
+}

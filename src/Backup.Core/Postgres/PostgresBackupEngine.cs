@@ -1,0 +1,200 @@
+using Backup.Core.Abstractions;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Backup.Core.Postgres;
+
+/// <summary>
+/// Full backups with <c>pg_dump -Fc -Z0</c> on an exported snapshot, streamed from its stdout;
+/// restores with <c>pg_restore</c> fed on its stdin. The snapshot's transaction also counts every
+/// table's rows, so the counts in the manifest describe exactly the dumped data.
+/// </summary>
+public sealed class PostgresBackupEngine : IBackupEngine
+{
+    /// <summary>The engine name written in manifests.</summary>
+    public const string EngineName = "postgresql";
+
+    private const int CopyBufferSize = 1 << 20;
+    private readonly PostgresConnectionInfo _connection;
+    private readonly PostgresOptions _options;
+    private readonly PostgresToolLocator _tools;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the engine for one database.</summary>
+    public PostgresBackupEngine(PostgresConnectionInfo connection, PostgresOptions options, ILogger<PostgresBackupEngine> logger)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(options);
+        _connection = connection;
+        _options = options;
+        _tools = new PostgresToolLocator(options.ToolsDirectory);
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public string Name => EngineName;
+
+    /// <summary>The database this engine backs up.</summary>
+    public PostgresConnectionInfo Connection => _connection;
+
+    /// <inheritdoc />
+    public async Task<EngineBackupResult> BackupAsync(EngineBackupRequest request, Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (request.Type != BackupType.Full)
+        {
+            throw new NotSupportedException($"The PostgreSQL engine makes {request.Type} backups through its change-capture or timestamp modes, not through this call.");
+        }
+
+        var session = await SnapshotSession.OpenAsync(_connection, request.WaitIfBusy, cancellationToken).ConfigureAwait(false);
+        await using var sessionScope = session.ConfigureAwait(false);
+        var tools = await _tools.FindAsync(session.ServerMajor, cancellationToken).ConfigureAwait(false);
+        Log.DumpStarting(_logger, _connection.ToString(), tools.Version, session.ServerVersion);
+
+        var arguments = new List<string> { "--format=custom", "--compress=0", "--snapshot=" + session.SnapshotName, "--dbname=" + _connection.Database };
+        arguments.AddRange(request.Schemas.Select(s => "--schema=" + Quote(s)));
+        arguments.AddRange(request.Tables.Select(t => "--table=" + QuoteQualified(t)));
+
+        var dump = ToolProcess.Start(tools.PgDump, _connection, arguments);
+        await using var dumpScope = dump.ConfigureAwait(false);
+        // Counting runs on the snapshot's own connection while pg_dump streams on another.
+        var counting = session.CountRowsAsync(request.Schemas, request.Tables, cancellationToken);
+        await dump.StandardOutput.CopyToAsync(destination, CopyBufferSize, cancellationToken).ConfigureAwait(false);
+        await dump.WaitForSuccessAsync(cancellationToken).ConfigureAwait(false);
+        var counts = await counting.ConfigureAwait(false);
+
+        return new EngineBackupResult
+        {
+            Database = _connection.Database,
+            ServerVersion = session.ServerVersion,
+            ToolVersion = "pg_dump " + tools.Version,
+            TableRowCounts = counts,
+            Properties = new Dictionary<string, string>(session.DatabaseProperties, StringComparer.Ordinal)
+            {
+                ["snapshot"] = session.SnapshotName,
+                ["walPosition"] = session.WalPosition,
+            },
+        };
+    }
+
+    /// <inheritdoc />
+    public async Task RestoreAsync(EngineRestoreRequest request, Stream source, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(source);
+        var admin = new PostgresAdmin(_connection.WithDatabase(_options.MaintenanceDatabase));
+        var serverMajor = await admin.ServerMajorAsync(cancellationToken).ConfigureAwait(false);
+        var tools = await _tools.FindAsync(serverMajor, cancellationToken).ConfigureAwait(false);
+        await admin.PrepareTargetAsync(request, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var arguments = new List<string> { "--dbname=" + request.TargetDatabase, "--exit-on-error" };
+            var restore = ToolProcess.Start(tools.PgRestore, _connection, arguments, writesOutput: false, readsInput: true);
+            await using (restore.ConfigureAwait(false))
+            {
+                await FeedAsync(restore, source, cancellationToken).ConfigureAwait(false);
+            }
+            Log.RestoreFinished(_logger, request.TargetDatabase);
+        }
+        catch (Exception ex)
+        {
+            // A half-restored database is worse than none: the target was created by this restore, so remove it.
+            Log.RestoreFailedDroppingTarget(_logger, request.TargetDatabase, ex.Message);
+            await admin.DropDatabaseAsync(request.TargetDatabase, terminate: true, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs <c>pg_restore --list</c> over an archive: proves pg_restore accepts it and returns its
+    /// table of contents. Reads <paramref name="source"/> to its end even when pg_restore stops
+    /// early, so that the pipeline's end-of-stream checks run.
+    /// </summary>
+    public async Task<string> ListArchiveAsync(Stream source, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var serverMajor = await new PostgresAdmin(_connection.WithDatabase(_options.MaintenanceDatabase)).ServerMajorAsync(cancellationToken).ConfigureAwait(false);
+        var tools = await _tools.FindAsync(serverMajor, cancellationToken).ConfigureAwait(false);
+        var list = ToolProcess.Start(tools.PgRestore, _connection, ["--list"], writesOutput: true, readsInput: true);
+        await using var listScope = list.ConfigureAwait(false);
+        var output = list.StandardOutput;
+        using var reader = new StreamReader(output);
+        var toc = reader.ReadToEndAsync(cancellationToken);
+        await FeedAsync(list, source, cancellationToken, drainAfterExit: true).ConfigureAwait(false);
+        return await toc.ConfigureAwait(false);
+    }
+
+    /// <summary>Exact row counts of every user table of <paramref name="database"/> on this server.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountRowsAsync(string database, CancellationToken cancellationToken = default)
+    {
+        var connection = await _connection.WithDatabase(database).OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        return await RowCounter.CountAsync(connection, [], [], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Drops <paramref name="database"/> if it exists, ending its sessions.</summary>
+    public Task DropDatabaseAsync(string database, CancellationToken cancellationToken = default) =>
+        new PostgresAdmin(_connection.WithDatabase(_options.MaintenanceDatabase)).DropDatabaseAsync(database, terminate: true, cancellationToken);
+
+    /// <summary>Whether <paramref name="database"/> exists on this server.</summary>
+    public Task<bool> DatabaseExistsAsync(string database, CancellationToken cancellationToken = default) =>
+        new PostgresAdmin(_connection.WithDatabase(_options.MaintenanceDatabase)).DatabaseExistsAsync(database, cancellationToken);
+
+    // Copies the archive into the tool's stdin. When the tool exits early its stdin breaks; its own
+    // error is the one worth reporting, so that is what is thrown.
+    private static async Task FeedAsync(ToolProcess tool, Stream source, CancellationToken cancellationToken, bool drainAfterExit = false)
+    {
+        var buffer = new byte[CopyBufferSize];
+        var stdin = tool.StandardInput;
+        var broken = false;
+        int read;
+        while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (broken)
+            {
+                continue;
+            }
+            try
+            {
+                await stdin.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                broken = true;
+                if (!drainAfterExit)
+                {
+                    break;
+                }
+            }
+        }
+        try
+        {
+            await stdin.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            broken = true;
+        }
+        await tool.WaitForSuccessAsync(cancellationToken).ConfigureAwait(false);
+        if (broken && !drainAfterExit)
+        {
+            throw new BackupDatabaseException($"pg_restore stopped reading the backup before its end: {tool.Stderr()}");
+        }
+    }
+
+    internal static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>Quotes <c>schema.table</c> (or a bare table, taken as <c>public</c>) as a literal pg_dump pattern.</summary>
+    internal static string QuoteQualified(string table)
+    {
+        var (schema, name) = SplitQualified(table);
+        return Quote(schema) + "." + Quote(name);
+    }
+
+    internal static (string Schema, string Table) SplitQualified(string table)
+    {
+        var dot = table.IndexOf('.', StringComparison.Ordinal);
+        return dot < 0 ? ("public", table) : (table[..dot], table[(dot + 1)..]);
+    }
+}

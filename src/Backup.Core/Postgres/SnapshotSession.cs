@@ -1,0 +1,107 @@
+using Backup.Core.Abstractions;
+using Npgsql;
+
+namespace Backup.Core.Postgres;
+
+/// <summary>
+/// A connection holding a repeatable-read transaction whose snapshot pg_dump imports, and the
+/// advisory lock that keeps two backups of one database (in any process) from running at once.
+/// The transaction stays open until the dump is done: the exported snapshot lives only as long.
+/// </summary>
+internal sealed class SnapshotSession : IAsyncDisposable
+{
+    // One lock key per database, shared by every replica of the host.
+    private const string LockKeySql = "hashtext('Backup.Core full backup:' || current_database())";
+
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlTransaction _transaction;
+
+    private SnapshotSession(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        _connection = connection;
+        _transaction = transaction;
+    }
+
+    public required string SnapshotName { get; init; }
+    public required string ServerVersion { get; init; }
+    public required int ServerMajor { get; init; }
+    public required string WalPosition { get; init; }
+    public required IReadOnlyDictionary<string, string> DatabaseProperties { get; init; }
+
+    public static async Task<SnapshotSession> OpenAsync(PostgresConnectionInfo info, bool waitIfBusy, CancellationToken cancellationToken)
+    {
+        var connection = await info.OpenAsync(cancellationToken, "Backup.Core backup", pooled: false).ConfigureAwait(false);
+        try
+        {
+            await LockAsync(connection, info, waitIfBusy, cancellationToken).ConfigureAwait(false);
+            var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+            var command = new NpgsqlCommand(
+                """
+                SELECT pg_export_snapshot(),
+                       current_setting('server_version'),
+                       current_setting('server_version_num')::int / 10000,
+                       CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()::text ELSE pg_current_wal_lsn()::text END,
+                       pg_encoding_to_char(d.encoding), d.datcollate, d.datctype
+                FROM pg_database d WHERE d.datname = current_database()
+                """,
+                connection,
+                transaction);
+            await using var commandScope = command.ConfigureAwait(false);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return new SnapshotSession(connection, transaction)
+            {
+                SnapshotName = reader.GetString(0),
+                ServerVersion = reader.GetString(1),
+                ServerMajor = reader.GetInt32(2),
+                WalPosition = reader.IsDBNull(3) ? "" : reader.GetString(3),
+                DatabaseProperties = new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["encoding"] = reader.GetString(4),
+                    ["collate"] = reader.GetString(5),
+                    ["ctype"] = reader.GetString(6),
+                },
+            };
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public Task<IReadOnlyDictionary<string, long>> CountRowsAsync(IReadOnlyList<string> schemas, IReadOnlyList<string> tables, CancellationToken cancellationToken) =>
+        RowCounter.CountAsync(_connection, schemas, tables, cancellationToken, _transaction);
+
+    public async ValueTask DisposeAsync()
+    {
+        // Ending the connection ends the transaction and releases the session's advisory lock.
+        await _transaction.DisposeAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static async Task LockAsync(NpgsqlConnection connection, PostgresConnectionInfo info, bool wait, CancellationToken cancellationToken)
+    {
+        if (wait)
+        {
+            // Blocks until the other backup ends; the cancellation token cancels the wait.
+            var blocking = new NpgsqlCommand($"SELECT pg_advisory_lock({LockKeySql})", connection) { CommandTimeout = 0 };
+            await using (blocking.ConfigureAwait(false))
+            {
+                await blocking.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            return;
+        }
+        var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({LockKeySql})", connection);
+        await using (command.ConfigureAwait(false))
+        {
+            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
+            {
+                throw new BackupInProgressException(
+                    $"Another backup of the database '{info.Database}' is in progress (in this or another process); this one was not started. Try again when it ends, or ask to wait for it (WaitIfBusy).");
+            }
+        }
+    }
+
+}

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Text;
+using Backup.Core.Abstractions;
+
+namespace Backup.Core.Postgres;
+
+/// <summary>
+/// A running pg_dump or pg_restore. The password reaches it through its environment, never its
+/// arguments (which any user can read in the process list). Its stderr is kept, last lines
+/// only, with the password removed, for the error message when it fails.
+/// </summary>
+internal sealed class ToolProcess : IAsyncDisposable
+{
+    private const int StderrLimit = 8192;
+    private readonly Process _process;
+    private readonly string _name;
+    private readonly string? _password;
+    private readonly StringBuilder _stderr = new();
+
+    private ToolProcess(Process process, string name, string? password)
+    {
+        _process = process;
+        _name = name;
+        _password = password;
+    }
+
+    public Stream StandardOutput => _process.StandardOutput.BaseStream;
+
+    public Stream StandardInput => _process.StandardInput.BaseStream;
+
+    public static ToolProcess Start(string fileName, PostgresConnectionInfo connection, IEnumerable<string> arguments, bool writesOutput = true, bool readsInput = false)
+    {
+        var info = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = writesOutput,
+            RedirectStandardInput = readsInput,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in ConnectionArguments(connection).Concat(arguments))
+        {
+            info.ArgumentList.Add(argument);
+        }
+        info.Environment.Remove("PGPASSWORD");
+        if (connection.Password is { } password)
+        {
+            info.Environment["PGPASSWORD"] = password;
+        }
+        info.Environment["PGSSLMODE"] = connection.SslMode;
+        info.Environment["PGAPPNAME"] = "Backup.Core";
+        var process = new Process { StartInfo = info };
+        var tool = new ToolProcess(process, Path.GetFileName(fileName), connection.Password);
+        process.ErrorDataReceived += (_, e) => tool.KeepStderr(e.Data);
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            process.Dispose();
+            throw new BackupDatabaseException($"Could not start {fileName}: {ex.Message}", ex);
+        }
+        process.BeginErrorReadLine();
+        return tool;
+    }
+
+    /// <summary>Waits for the tool to end; throws with its exit code and stderr when it failed.</summary>
+    public async Task WaitForSuccessAsync(CancellationToken cancellationToken)
+    {
+        await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        if (_process.ExitCode != 0)
+        {
+            throw new BackupDatabaseException($"{_name} failed with exit code {_process.ExitCode}: {Stderr()}");
+        }
+    }
+
+    /// <summary>What the tool wrote to stderr so far (last lines, password removed).</summary>
+    public string Stderr()
+    {
+        lock (_stderr)
+        {
+            var text = _stderr.ToString().Trim();
+            return text.Length == 0 ? "(no output)" : text;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!HasExited())
+        {
+            // Cancelled or failed half-way: the tool must not go on writing to the server or a pipe.
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        _process.Dispose();
+    }
+
+    private bool HasExited()
+    {
+        try
+        {
+            return _process.HasExited;
+        }
+        catch (InvalidOperationException)
+        {
+            return true; // never started
+        }
+    }
+
+    private void KeepStderr(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        if (_password is { Length: > 0 })
+        {
+            line = line.Replace(_password, "***", StringComparison.Ordinal);
+        }
+        lock (_stderr)
+        {
+            _stderr.AppendLine(line);
+            if (_stderr.Length > StderrLimit)
+            {
+                _stderr.Remove(0, _stderr.Length - StderrLimit);
+            }
+        }
+    }
+
+    private static IEnumerable<string> ConnectionArguments(PostgresConnectionInfo connection)
+    {
+        yield return "--host=" + connection.Host;
+        yield return "--port=" + connection.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (connection.Username is { } user)
+        {
+            yield return "--username=" + user;
+        }
+        yield return "--no-password";
+    }
+}

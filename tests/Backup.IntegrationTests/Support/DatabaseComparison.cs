@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace Backup.IntegrationTests.Support;
+
+/// <summary>Proves two databases hold the same schema and the same data.</summary>
+public static class DatabaseComparison
+{
+    /// <summary>pg_dump --schema-only, without comments, blank lines and the per-run \restrict keys.</summary>
+    public static async Task<string> NormalizedSchemaAsync(string database)
+    {
+        var info = new ProcessStartInfo(Path.Combine(TestServer.ToolsDirectory, "pg_dump"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "--schema-only", "--no-password", "--host=" + TestServer.Host, "--port=" + TestServer.Port, "--username=" + TestServer.User, database })
+        {
+            info.ArgumentList.Add(argument);
+        }
+        info.Environment["PGPASSWORD"] = TestServer.Password;
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.Equal(0, process.ExitCode);
+        return string.Join('\n', output.Split('\n')
+            .Where(l => l.Length > 0 && !l.StartsWith("--", StringComparison.Ordinal) && !l.StartsWith("\\restrict", StringComparison.Ordinal) && !l.StartsWith("\\unrestrict", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Per table (and sequence, and large object) a hash of its whole ordered content.</summary>
+    public static async Task<SortedDictionary<string, string>> ContentHashesAsync(string database)
+    {
+        var hashes = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        await using var connection = new NpgsqlConnection(TestServer.ConnectionString(database));
+        await connection.OpenAsync();
+        var relations = new List<(string Schema, string Name, char Kind)>();
+        await using (var list = new NpgsqlCommand(
+            "SELECT n.nspname, c.relname, c.relkind::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r','m','S') AND n.nspname NOT IN ('pg_catalog','information_schema') AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 1, 2",
+            connection))
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                relations.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)[0]));
+            }
+        }
+        foreach (var (schema, name, kind) in relations)
+        {
+            var sql = kind == 'S'
+                ? $"SELECT last_value::text || ',' || is_called::text FROM \"{schema}\".\"{name}\""
+                : $"SELECT coalesce(md5(string_agg(t::text, E'\\n' ORDER BY t::text)), 'empty') || ':' || count(*) FROM \"{schema}\".\"{name}\" t";
+            await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
+            hashes[$"{kind} {schema}.{name}"] = (string)(await command.ExecuteScalarAsync())!;
+        }
+        await using (var lo = new NpgsqlCommand("SELECT coalesce(string_agg(oid::text || '=' || md5(lo_get(oid)), ',' ORDER BY oid), 'none') FROM pg_largeobject_metadata", connection))
+        {
+            hashes["large objects"] = (string)(await lo.ExecuteScalarAsync())!;
+        }
+        return hashes;
+    }
+}
