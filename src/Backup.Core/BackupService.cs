@@ -136,33 +136,33 @@ public sealed class BackupService
         {
             throw new BackupException($"The restore target database '{target}' already exists. Restore into a new database (the default), or set DropExisting to replace it.");
         }
-        if (options.Tables.Count > 0)
-        {
-            throw new NotSupportedException("Restoring chosen tables only is not available yet; restore the whole backup into a new database and copy the tables from there.");
-        }
         if (options.VerifyBeforeRestore)
         {
             progress?.Report(new BackupProgress("verifying", 0));
             await _pipeline.VerifyAsync(manifest.Content!, cancellationToken).ConfigureAwait(false);
         }
         Log.RestoreStarting(_logger, manifest.Id, target);
-        var source = new ProgressStream(await _pipeline.OpenReadAsync(manifest.Content!, cancellationToken).ConfigureAwait(false), "restoring", progress);
-        await using (source.ConfigureAwait(false))
-        {
-            await engine.RestoreAsync(
-                new EngineRestoreRequest
-                {
-                    TargetDatabase = target,
-                    DropExisting = options.DropExisting,
-                    TerminateConnections = options.TerminateConnections,
-                    Tables = options.Tables,
-                    BackupProperties = manifest.Properties,
-                },
-                source,
-                cancellationToken).ConfigureAwait(false);
-        }
-        progress?.Report(new BackupProgress("counting rows", source.Bytes));
+        long bytes = 0;
+        await engine.RestoreAsync(
+            new EngineRestoreRequest
+            {
+                TargetDatabase = target,
+                DropExisting = options.DropExisting,
+                TerminateConnections = options.TerminateConnections,
+                Tables = options.Tables,
+                BackupProperties = manifest.Properties,
+            },
+            async ct =>
+            {
+                var stream = new ProgressStream(await _pipeline.OpenReadAsync(manifest.Content!, ct).ConfigureAwait(false), "restoring", progress, done => bytes = done);
+                return stream;
+            },
+            cancellationToken).ConfigureAwait(false);
+        progress?.Report(new BackupProgress("counting rows", bytes));
         var restored = await engine.CountRowsAsync(target, cancellationToken).ConfigureAwait(false);
+        var expected = options.Tables.Count == 0
+            ? manifest.TableRowCounts
+            : manifest.TableRowCounts.Where(t => options.Tables.Contains(t.Key) || options.Tables.Contains(t.Key.StartsWith("public.", StringComparison.Ordinal) ? t.Key[7..] : t.Key)).ToDictionary();
         return new RestoreResult
         {
             BackupId = manifest.Id,
@@ -170,8 +170,8 @@ public sealed class BackupService
             TargetExisted = targetExists,
             Plan = plan,
             RestoredRowCounts = restored,
-            RowCountMismatches = Mismatches(manifest.TableRowCounts, restored),
-            Bytes = source.Bytes,
+            RowCountMismatches = Mismatches(expected, restored),
+            Bytes = bytes,
             Duration = _time.GetUtcNow() - started,
         };
     }

@@ -1,7 +1,7 @@
 namespace Backup.Core.Operations;
 
 /// <summary>Counts bytes written or read through it and reports them every few megabytes.</summary>
-internal sealed class ProgressStream(Stream inner, string phase, IProgress<BackupProgress>? progress) : Stream
+internal sealed class ProgressStream(Stream inner, string phase, IProgress<BackupProgress>? progress, Action<long>? onDispose = null) : Stream
 {
     private const long ReportEvery = 8 << 20;
     private long _bytes;
@@ -36,6 +36,7 @@ internal sealed class ProgressStream(Stream inner, string phase, IProgress<Backu
     {
         if (disposing)
         {
+            onDispose?.Invoke(_bytes);
             inner.Dispose();
         }
         base.Dispose(disposing);

@@ -79,21 +79,80 @@ public sealed class PostgresBackupEngine : IBackupEngine
     }
 
     /// <inheritdoc />
-    public async Task RestoreAsync(EngineRestoreRequest request, Stream source, CancellationToken cancellationToken = default)
+    public Task RestoreAsync(EngineRestoreRequest request, Stream source, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(source);
+        if (request.Tables.Count > 0)
+        {
+            throw new ArgumentException("Restoring chosen tables reads the archive three times; use the overload that can open it again.", nameof(request));
+        }
+        return RestoreCoreAsync(request, tools => Task.FromResult(source), null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Restores a backup that <paramref name="openSource"/> can open more than once. With
+    /// <see cref="EngineRestoreRequest.Tables"/> set, it first reads the archive's table of contents
+    /// and schema to pick exactly the entries those tables need (see <see cref="TableRestoreFilter"/>).
+    /// </summary>
+    public async Task RestoreAsync(EngineRestoreRequest request, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(openSource);
+        if (request.Tables.Count == 0)
+        {
+            var source = await openSource(cancellationToken).ConfigureAwait(false);
+            await using (source.ConfigureAwait(false))
+            {
+                await RestoreCoreAsync(request, _ => Task.FromResult(source), null, cancellationToken).ConfigureAwait(false);
+            }
+            return;
+        }
+        var listFile = Path.Combine(Path.GetTempPath(), $"backup-core-{Guid.NewGuid():N}.list");
+        Stream? archive = null;
+        try
+        {
+            await RestoreCoreAsync(
+                request,
+                async tools =>
+                {
+                    var toc = await RunOverArchiveAsync(tools, ["--list"], openSource, cancellationToken).ConfigureAwait(false);
+                    var schema = await RunOverArchiveAsync(tools, ["--schema-only", "--file=-"], openSource, cancellationToken).ConfigureAwait(false);
+                    await File.WriteAllTextAsync(listFile, TableRestoreFilter.Filter(toc, schema, request.Tables), cancellationToken).ConfigureAwait(false);
+                    return archive = await openSource(cancellationToken).ConfigureAwait(false);
+                },
+                listFile,
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            File.Delete(listFile);
+            if (archive is not null)
+            {
+                await archive.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RestoreCoreAsync(EngineRestoreRequest request, Func<PostgresTools, Task<Stream>> prepareSource, string? listFile, CancellationToken cancellationToken)
+    {
         var admin = new PostgresAdmin(_connection.WithDatabase(_options.MaintenanceDatabase));
         var serverMajor = await admin.ServerMajorAsync(cancellationToken).ConfigureAwait(false);
         var tools = await _tools.FindAsync(serverMajor, cancellationToken).ConfigureAwait(false);
+        // Everything that can fail without touching the server (keys, table lists) happens before the target is created.
+        var source = await prepareSource(tools).ConfigureAwait(false);
         await admin.PrepareTargetAsync(request, cancellationToken).ConfigureAwait(false);
         try
         {
             var arguments = new List<string> { "--dbname=" + request.TargetDatabase, "--exit-on-error" };
+            if (listFile is not null)
+            {
+                arguments.Add("--use-list=" + listFile);
+            }
             var restore = ToolProcess.Start(tools.PgRestore, _connection, arguments, writesOutput: false, readsInput: true);
             await using (restore.ConfigureAwait(false))
             {
-                await FeedAsync(restore, source, cancellationToken).ConfigureAwait(false);
+                await FeedAsync(restore, source, wholeArchive: true, cancellationToken).ConfigureAwait(false);
             }
             Log.RestoreFinished(_logger, request.TargetDatabase);
         }
@@ -103,6 +162,23 @@ public sealed class PostgresBackupEngine : IBackupEngine
             Log.RestoreFailedDroppingTarget(_logger, request.TargetDatabase, ex.Message);
             await admin.DropDatabaseAsync(request.TargetDatabase, terminate: true, CancellationToken.None).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    // Runs pg_restore in a mode that prints text (--list, --schema-only) over a fresh read of the archive.
+    private static async Task<string> RunOverArchiveAsync(PostgresTools tools, string[] arguments, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken)
+    {
+        var source = await openSource(cancellationToken).ConfigureAwait(false);
+        await using (source.ConfigureAwait(false))
+        {
+            var tool = ToolProcess.StartOffline(tools.PgRestore, arguments);
+            await using (tool.ConfigureAwait(false))
+            {
+                using var reader = new StreamReader(tool.StandardOutput);
+                var text = reader.ReadToEndAsync(cancellationToken);
+                await FeedAsync(tool, source, wholeArchive: false, cancellationToken).ConfigureAwait(false);
+                return await text.ConfigureAwait(false);
+            }
         }
     }
 
@@ -121,7 +197,7 @@ public sealed class PostgresBackupEngine : IBackupEngine
         var output = list.StandardOutput;
         using var reader = new StreamReader(output);
         var toc = reader.ReadToEndAsync(cancellationToken);
-        await FeedAsync(list, source, cancellationToken, drainAfterExit: true).ConfigureAwait(false);
+        await FeedAsync(list, source, wholeArchive: true, cancellationToken).ConfigureAwait(false);
         return await toc.ConfigureAwait(false);
     }
 
@@ -141,31 +217,33 @@ public sealed class PostgresBackupEngine : IBackupEngine
     public Task<bool> DatabaseExistsAsync(string database, CancellationToken cancellationToken = default) =>
         new PostgresAdmin(_connection.WithDatabase(_options.MaintenanceDatabase)).DatabaseExistsAsync(database, cancellationToken);
 
-    // Copies the archive into the tool's stdin. When the tool exits early its stdin breaks; its own
-    // error is the one worth reporting, so that is what is thrown.
-    private static async Task FeedAsync(ToolProcess tool, Stream source, CancellationToken cancellationToken, bool drainAfterExit = false)
+    // Copies the archive into the tool's stdin. A tool may stop reading early: --list and
+    // --schema-only need only the table of contents, and pg_restore leaves out data it was told to
+    // skip. With wholeArchive the source is still read to its end, because the pipeline's hash
+    // checks run there and a restore must not succeed on bytes that fail them; reading stops early
+    // only when the tool has failed, whose own error is then the one reported.
+    private static async Task FeedAsync(ToolProcess tool, Stream source, bool wholeArchive, CancellationToken cancellationToken)
     {
         var buffer = new byte[CopyBufferSize];
         var stdin = tool.StandardInput;
-        var broken = false;
+        var toolStopped = false;
         int read;
         while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
         {
-            if (broken)
+            if (!toolStopped)
             {
-                continue;
-            }
-            try
-            {
-                await stdin.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-            }
-            catch (IOException)
-            {
-                broken = true;
-                if (!drainAfterExit)
+                try
                 {
-                    break;
+                    await stdin.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                 }
+                catch (IOException)
+                {
+                    toolStopped = true; // broken pipe: the tool closed its stdin
+                }
+            }
+            if (toolStopped && (!wholeArchive || tool.HasFailed))
+            {
+                break;
             }
         }
         try
@@ -174,13 +252,9 @@ public sealed class PostgresBackupEngine : IBackupEngine
         }
         catch (IOException)
         {
-            broken = true;
+            // The tool had already closed its stdin; its exit code, checked next, says whether that was a failure.
         }
         await tool.WaitForSuccessAsync(cancellationToken).ConfigureAwait(false);
-        if (broken && !drainAfterExit)
-        {
-            throw new BackupDatabaseException($"pg_restore stopped reading the backup before its end: {tool.Stderr()}");
-        }
     }
 
     internal static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

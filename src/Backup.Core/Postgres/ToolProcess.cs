@@ -28,7 +28,7 @@ internal sealed class ToolProcess : IAsyncDisposable
 
     public Stream StandardInput => _process.StandardInput.BaseStream;
 
-    public static ToolProcess Start(string fileName, PostgresConnectionInfo connection, IEnumerable<string> arguments, bool writesOutput = true, bool readsInput = false)
+    public static ToolProcess Start(string fileName, PostgresConnectionInfo? connection, IEnumerable<string> arguments, bool writesOutput = true, bool readsInput = false)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -37,19 +37,22 @@ internal sealed class ToolProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in ConnectionArguments(connection).Concat(arguments))
+        foreach (var argument in (connection is null ? [] : ConnectionArguments(connection)).Concat(arguments))
         {
             info.ArgumentList.Add(argument);
         }
         info.Environment.Remove("PGPASSWORD");
-        if (connection.Password is { } password)
+        if (connection?.Password is { } password)
         {
             info.Environment["PGPASSWORD"] = password;
         }
-        info.Environment["PGSSLMODE"] = connection.SslMode;
+        if (connection is not null)
+        {
+            info.Environment["PGSSLMODE"] = connection.SslMode;
+        }
         info.Environment["PGAPPNAME"] = "Backup.Core";
         var process = new Process { StartInfo = info };
-        var tool = new ToolProcess(process, Path.GetFileName(fileName), connection.Password);
+        var tool = new ToolProcess(process, Path.GetFileName(fileName), connection?.Password);
         process.ErrorDataReceived += (_, e) => tool.KeepStderr(e.Data);
         try
         {
@@ -64,6 +67,10 @@ internal sealed class ToolProcess : IAsyncDisposable
         return tool;
     }
 
+    /// <summary>Starts pg_restore in a mode that reads an archive and connects to no server.</summary>
+    public static ToolProcess StartOffline(string fileName, IEnumerable<string> arguments) =>
+        Start(fileName, null, arguments, writesOutput: true, readsInput: true);
+
     /// <summary>Waits for the tool to end; throws with its exit code and stderr when it failed.</summary>
     public async Task WaitForSuccessAsync(CancellationToken cancellationToken)
     {
@@ -73,6 +80,9 @@ internal sealed class ToolProcess : IAsyncDisposable
             throw new BackupDatabaseException($"{_name} failed with exit code {_process.ExitCode}: {Stderr()}");
         }
     }
+
+    /// <summary>Whether the tool has ended with a non-zero exit code.</summary>
+    public bool HasFailed => HasExited() && _process.ExitCode != 0;
 
     /// <summary>What the tool wrote to stderr so far (last lines, password removed).</summary>
     public string Stderr()
