@@ -13,12 +13,14 @@ as_postgres() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# Below the kernel's ephemeral range (32768+), so no outgoing connection can hold the port;
+# any socket in any state on it counts as taken.
 free_port() {
   local port
-  for port in $(seq 54329 54429); do
-    if ! ss -ltnH "sport = :$port" | grep -q .; then echo "$port"; return 0; fi
+  for port in $(seq 25432 25532); do
+    if ! ss -tanH "sport = :$port" | grep -q .; then echo "$port"; return 0; fi
   done
-  echo "no free port in 54329-54429" >&2; return 1
+  echo "no free port in 25432-25532" >&2; return 1
 }
 
 start() {
