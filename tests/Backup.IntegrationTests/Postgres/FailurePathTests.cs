@@ -170,6 +170,22 @@ public sealed class FailurePathTests(SmallDatabaseFixture source) : IClassFixtur
     }
 
     [Fact]
+    public async Task Backup_DiskFills_SaysNoSpaceLeftAndLeavesNoPartialFile()
+    {
+        await TestServer.ExecuteAsync(source.Database, "CREATE TABLE IF NOT EXISTS public.noise AS SELECT g, md5(g::text) || md5((g * 7)::text) AS junk FROM generate_series(1, 200000) g");
+        using var disk = new TinyDisk("1m");
+        using var provider = Services.Build(TestServer.ConnectionString(source.Database), disk.Path, _key);
+
+        var error = await Assert.ThrowsAsync<BackupStorageException>(() => provider.Service().CreateFullBackupAsync());
+
+        Assert.Contains("No space left on device", error.Message, StringComparison.Ordinal);
+        // Only the small failure record fits once the partial object is gone: no data, no staging file.
+        var files = Directory.EnumerateFiles(disk.Path, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(disk.Path, f)).ToList();
+        Assert.All(files, f => Assert.StartsWith("metadata/", f, StringComparison.Ordinal));
+        Assert.Equal(BackupStatus.Failed, Assert.Single(await provider.Service().ListBackupsAsync()).Status);
+    }
+
+    [Fact]
     public async Task Backup_CancelledHalfWay_IsNotCompletedAndCleanupRemovesLeftovers()
     {
         using var provider = Services.Build(TestServer.ConnectionString(source.Database), _store.Path, _key);
