@@ -4,18 +4,11 @@
 # Everything it starts is stopped and removed at the end, also on failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# shellcheck source=scripts/lib/prerequisites.sh
-source scripts/lib/prerequisites.sh
+# shellcheck source=scripts/lib/common.sh
+source scripts/lib/common.sh
 require_dotnet
 
-work=$(mktemp -d /tmp/backup-core-quickstart.XXXXXX)
-chmod 755 "$work"
-cleanup() { bash scripts/services/postgres.sh stop "$work/postgres"; rm -rf "$work"; }
-trap cleanup EXIT
-
-bash scripts/services/postgres.sh start "$work/postgres"
-# shellcheck disable=SC1091
-source "$work/postgres/env"
+start_throwaway_postgres quickstart
 
 echo "Creating the sample database 'shop' (customers, products, orders: ~600k rows)..."
 "$PG_BIN/psql" -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE shop"

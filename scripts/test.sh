@@ -6,22 +6,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 
-# shellcheck source=scripts/lib/prerequisites.sh
-source scripts/lib/prerequisites.sh
+# shellcheck source=scripts/lib/common.sh
+source scripts/lib/common.sh
 require_dotnet
 
 results="$repo/.cache/test-results"
 rm -rf "$results" && mkdir -p "$results"
 
 # Servers for the integration tests, stopped on any exit (also when tests fail or on Ctrl-C).
-# Under /tmp, not the checkout: the postgres user must be able to reach it, and a checkout may be private.
-services=$(mktemp -d /tmp/backup-core-services.XXXXXX)
-chmod 755 "$services"
-stop_services() { bash scripts/services/postgres.sh stop "$services/postgres"; rm -rf "$services"; }
-trap stop_services EXIT
-bash scripts/services/postgres.sh start "$services/postgres"
-# shellcheck disable=SC1091
-source "$services/postgres/env"
+start_throwaway_postgres tests
 
 status=0
 dotnet build Backup.Core.sln -c Release -nologo -clp:ErrorsOnly || exit 1

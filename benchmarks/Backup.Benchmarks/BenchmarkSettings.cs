@@ -24,4 +24,22 @@ public static class BenchmarkSettings
             return checked(mb << 20);
         }
     }
+
+    /// <summary>
+    /// Environment variable with a comma-separated subset of codec ids (e.g. <c>zstd-1,zstd-3-w2</c>)
+    /// to re-run only those cases; BenchmarkDotNet's <c>--filter</c> cannot select parameter values.
+    /// </summary>
+    public const string CodecsVariable = "BACKUP_BENCH_CODECS";
+
+    /// <summary>The codec cases to run: all of them unless <see cref="CodecsVariable"/> names some.</summary>
+    public static IEnumerable<CodecCase> Codecs
+    {
+        get
+        {
+            string? value = Environment.GetEnvironmentVariable(CodecsVariable);
+            return string.IsNullOrWhiteSpace(value)
+                ? CodecCase.All
+                : value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(CodecCase.Parse);
+        }
+    }
 }

@@ -29,7 +29,7 @@ public class CompressionBenchmarks
     public static IEnumerable<string> Datasets => BenchmarkData.Names;
 
     /// <summary>Values for <see cref="Codec"/>.</summary>
-    public static IEnumerable<string> Codecs => CodecCase.All.Select(c => c.Id);
+    public static IEnumerable<string> Codecs => BenchmarkSettings.Codecs.Select(c => c.Id);
 
     /// <summary>
     /// Builds the input, compresses it once (the decompression input, and the ratio) and checks the

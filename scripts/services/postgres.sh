@@ -6,8 +6,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck source=scripts/lib/prerequisites.sh
-source "$here/lib/prerequisites.sh"
+# shellcheck source=scripts/lib/common.sh
+source "$here/lib/common.sh"
 
 as_postgres() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi

@@ -1,4 +1,4 @@
-# Shared checks for the scripts: what must be installed, and how to get it on Debian.
+# Shared pieces of the scripts: what must be installed (and how to get it on Debian), throwaway servers.
 
 require_dotnet() {
   if ! command -v dotnet >/dev/null 2>&1; then
@@ -28,4 +28,19 @@ require_postgres() {
       pg_ctlcluster "${c%/*}" "${c#*/}" stop || true
     done
   fi
+}
+
+# Starts a throwaway PostgreSQL under a fresh /tmp folder (reachable by the postgres user even
+# when the checkout is private), exports its PG* variables and PG_BIN, and stops and removes
+# everything when the calling script exits, also on failure.
+#   start_throwaway_postgres NAME   -> sets $work to the folder
+start_throwaway_postgres() {
+  local scripts; scripts=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  work=$(mktemp -d "/tmp/backup-core-$1.XXXXXX")
+  chmod 755 "$work"
+  # shellcheck disable=SC2064 # expand now: $work and $scripts are fixed for this run
+  trap "bash '$scripts/services/postgres.sh' stop '$work/postgres'; rm -rf '$work'" EXIT
+  bash "$scripts/services/postgres.sh" start "$work/postgres"
+  # shellcheck disable=SC1091
+  source "$work/postgres/env"
 }
