@@ -1,6 +1,6 @@
 // One BackupService operation per process, for scripts/bench-full.sh, which times it against the
 // shell tools in the same run. Prints "seconds=<s> peak_rss_mb=<MB> id=<backup id>".
-//   FullBackupBench backup               (DATABASE_URL, BACKUP_DIR, BACKUP_ENCRYPTION_KEY from the environment)
+//   FullBackupBench backup [zstd level]  (DATABASE_URL, BACKUP_DIR, BACKUP_ENCRYPTION_KEY from the environment)
 //   FullBackupBench restore <id> <target database>
 using System.Diagnostics;
 using System.Globalization;
@@ -9,9 +9,10 @@ using Backup.Core.Operations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
+var level = args is ["backup", var given] ? int.Parse(given, CultureInfo.InvariantCulture) : 3;
 var services = new ServiceCollection()
     .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
-    .AddBackupSystem(b => b.UseZstd(level: 3));
+    .AddBackupSystem(b => b.UseZstd(level));
 using var provider = services.BuildServiceProvider();
 var backups = provider.GetRequiredService<BackupService>();
 
@@ -19,7 +20,7 @@ var clock = Stopwatch.StartNew();
 string id;
 switch (args)
 {
-    case ["backup"]:
+    case ["backup"] or ["backup", _]:
         id = (await backups.CreateFullBackupAsync(new FullBackupOptions { Encrypt = true })).Id;
         break;
     case ["restore", var backupId, var target]:

@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 var builder = Host.CreateApplicationBuilder(args);
-builder.Services.AddBackupSystem(b => b.UseZstd(level: 3));
+builder.Services.AddBackupSystem(); // defaults: zstd level 1, AES-256-GCM when a key is set, local disk
 using var host = builder.Build();
 await host.StartAsync(); // validates the configuration: a bad setting stops here, named
 var backups = host.Services.GetRequiredService<BackupService>();

@@ -6,9 +6,9 @@ public sealed class BackupCompressionOptions
     /// <summary><c>zstd</c> (default), <c>gzip</c>, <c>brotli</c> or <c>none</c>.</summary>
     public string Algorithm { get; set; } = "zstd";
 
-    /// <summary>The codec's level; its default when null (zstd 3, gzip 1, brotli 1).</summary>
+    /// <summary>The codec's level; its default when null (zstd 1, gzip 1, brotli 1).</summary>
     public int? Level { get; set; }
 
-    /// <summary>zstd worker threads; by default one per core up to 4 when the machine has more than one.</summary>
+    /// <summary>zstd worker threads besides the caller's; by default 2 on a machine with 2 or more cores, else 0.</summary>
     public int? Workers { get; set; }
 }

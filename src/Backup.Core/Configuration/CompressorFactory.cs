@@ -6,8 +6,12 @@ namespace Backup.Core.Configuration;
 /// <summary>Builds the configured <see cref="ICompressor"/>.</summary>
 internal static class CompressorFactory
 {
-    // zstd's worker threads keep compression off the producer's thread; more than four rarely help a dump.
-    public static int DefaultWorkers => Environment.ProcessorCount > 1 ? Math.Min(Environment.ProcessorCount, 4) : 0;
+    // Level 1 with 2 workers compresses hard dump data at ~400 MB/s here (level 3: ~200 MB/s, about
+    // pg_dump's own speed) for output ~3% larger: zstd must never be the slow stage. On one core,
+    // workers would only add thread switching. Measurements: benchmarks/README.md.
+    public const int DefaultLevel = 1;
+
+    public static int DefaultWorkers => Environment.ProcessorCount >= 2 ? 2 : 0;
 
     public static ICompressor Create(BackupCompressionOptions options)
     {
@@ -15,7 +19,7 @@ internal static class CompressorFactory
         {
             try
             {
-                return new ZstdCompressor(options.Level ?? 3, options.Workers ?? DefaultWorkers);
+                return new ZstdCompressor(options.Level ?? DefaultLevel, options.Workers ?? DefaultWorkers);
             }
             catch (ArgumentOutOfRangeException ex)
             {

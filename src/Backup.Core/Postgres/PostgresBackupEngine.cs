@@ -59,9 +59,21 @@ public sealed class PostgresBackupEngine : IBackupEngine
         var dump = ToolProcess.Start(tools.PgDump, _connection, arguments);
         await using var dumpScope = dump.ConfigureAwait(false);
         // Counting runs on the snapshot's own connection while pg_dump streams on another.
-        var counting = session.CountRowsAsync(request.Schemas, request.Tables, cancellationToken);
-        await dump.StandardOutput.CopyToAsync(destination, CopyBufferSize, cancellationToken).ConfigureAwait(false);
-        await dump.WaitForSuccessAsync(cancellationToken).ConfigureAwait(false);
+        using var stopCounting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var counting = session.CountRowsAsync(request.Schemas, request.Tables, stopCounting.Token);
+        try
+        {
+            await dump.StandardOutput.CopyToAsync(destination, CopyBufferSize, cancellationToken).ConfigureAwait(false);
+            await dump.WaitForSuccessAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The dump's error is the one to report; the count must still end before its
+            // connection (and the snapshot's transaction) is closed under it.
+            await stopCounting.CancelAsync().ConfigureAwait(false);
+            await ((Task)counting).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
         var counts = await counting.ConfigureAwait(false);
 
         return new EngineBackupResult

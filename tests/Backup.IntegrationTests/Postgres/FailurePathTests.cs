@@ -86,6 +86,28 @@ public sealed class FailurePathTests(SmallDatabaseFixture source) : IClassFixtur
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Backup_ToolFails_ErrorHasItsExitCodeAndStderrWithThePasswordRemoved()
+    {
+        using var tools = new TempDirectory();
+        foreach (var name in new[] { "pg_dump", "pg_restore" })
+        {
+            // Answers --version like the real tool, then fails the way a tool that leaks its environment would.
+            var path = Path.Combine(tools.Path, name);
+            await File.WriteAllTextAsync(path, $"#!/bin/sh\n[ \"$1\" = --version ] && echo '{name} (PostgreSQL) 15.18' && exit 0\necho \"{name}: error: connection failed for password $PGPASSWORD\" >&2\nexit 3\n");
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.UserWrite);
+        }
+        using var provider = Services.Build(TestServer.ConnectionString(source.Database), _store.Path, _key, b => b.UsePostgres(TestServer.ConnectionString(source.Database), o => o.ToolsDirectory = tools.Path));
+
+        var error = await Assert.ThrowsAsync<BackupDatabaseException>(() => provider.Service().CreateFullBackupAsync());
+
+        Assert.Contains("pg_dump failed with exit code 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("connection failed for password ***", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(TestServer.Password, error.ToString(), StringComparison.Ordinal);
+        await AssertNothingRestorableAsync(provider.Service());
+    }
+
+    [Fact]
     public async Task Restore_CorruptedStoredObject_FailsWithIntegrityErrorAndLeavesNoDatabase()
     {
         using var provider = Services.Build(TestServer.ConnectionString(source.Database), _store.Path, _key);
