@@ -102,7 +102,8 @@ public sealed class BackupService
             Log.BackupCompleted(_logger, id, content.RawBytes, content.StoredBytes, manifest.Duration?.TotalSeconds ?? 0);
             return manifest;
         }
-        catch (Exception ex) when (ex is not InvalidBackupIdException)
+        // A backup refused because another one runs is not a failed backup: nothing is recorded for it.
+        catch (Exception ex) when (ex is not BackupInProgressException)
         {
             await RecordFailureAsync(id, BackupType.Full, engine.Connection.Database, started, options.Comment, options.ScheduleId, ex).ConfigureAwait(false);
             throw;

@@ -250,6 +250,7 @@ public sealed class FailurePathTests(SmallDatabaseFixture source) : IClassFixtur
 
         Assert.Contains("in progress", error.Message, StringComparison.Ordinal);
         Assert.Equal(BackupStatus.Completed, manifest.Status);
+        Assert.Equal([manifest.Id], (await service.ListBackupsAsync()).Select(b => b.Id)); // the refused one left no record
     }
 
     [Fact]
