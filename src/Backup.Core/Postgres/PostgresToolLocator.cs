@@ -16,6 +16,12 @@ internal sealed partial class PostgresToolLocator(string? toolsDirectory)
 
     public async Task<PostgresTools> FindAsync(int serverMajor, CancellationToken cancellationToken)
     {
+        // Debian-style installs name the major in the path: the server's own version needs one probe only.
+        var exact = $"/usr/lib/postgresql/{serverMajor}/bin";
+        if (string.IsNullOrWhiteSpace(toolsDirectory) && await ProbeAsync(exact, cancellationToken).ConfigureAwait(false) is { } same && same.Major == serverMajor)
+        {
+            return same;
+        }
         var directories = CandidateDirectories().ToList();
         var found = new List<PostgresTools>();
         foreach (var directory in directories)
@@ -48,11 +54,12 @@ internal sealed partial class PostgresToolLocator(string? toolsDirectory)
             yield return Path.GetFullPath(toolsDirectory);
             yield break;
         }
+        // Directories are compared by their real path: /bin and /usr/bin are one place on merged-/usr systems.
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var path = Environment.GetEnvironmentVariable("PATH") ?? "";
         foreach (var directory in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
-            if (seen.Add(directory))
+            if (seen.Add(RealPath(directory)))
             {
                 yield return directory;
             }
@@ -61,13 +68,16 @@ internal sealed partial class PostgresToolLocator(string? toolsDirectory)
         {
             foreach (var directory in Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Order(StringComparer.Ordinal))
             {
-                if (seen.Add(directory))
+                if (seen.Add(RealPath(directory)))
                 {
                     yield return directory;
                 }
             }
         }
     }
+
+    private static string RealPath(string directory) =>
+        Directory.Exists(directory) ? new DirectoryInfo(directory).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(directory) : directory;
 
     private async Task<PostgresTools?> ProbeAsync(string directory, CancellationToken cancellationToken)
     {
