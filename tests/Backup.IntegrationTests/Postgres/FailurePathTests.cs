@@ -68,14 +68,8 @@ public sealed class FailurePathTests(SmallDatabaseFixture source) : IClassFixtur
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task Backup_PgDumpOlderThanServer_RefusesAndSaysWhichVersionIsNeeded()
     {
-        using var tools = new TempDirectory();
-        foreach (var name in new[] { "pg_dump", "pg_restore" })
-        {
-            // A stand-in for an old client: it only answers --version.
-            var path = Path.Combine(tools.Path, name);
-            await File.WriteAllTextAsync(path, $"#!/bin/sh\necho '{name} (PostgreSQL) 14.11'\n");
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.UserWrite);
-        }
+        // A stand-in for an old client: it only answers --version.
+        using var tools = await FakeTools.CreateAsync(name => $"echo '{name} (PostgreSQL) 14.11'\n");
         using var provider = Services.Build(TestServer.ConnectionString(source.Database), _store.Path, _key, b => b.UsePostgres(TestServer.ConnectionString(source.Database), o => o.ToolsDirectory = tools.Path));
 
         var error = await Assert.ThrowsAsync<BackupDatabaseException>(() => provider.Service().CreateFullBackupAsync());
@@ -89,14 +83,9 @@ public sealed class FailurePathTests(SmallDatabaseFixture source) : IClassFixtur
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task Backup_ToolFails_ErrorHasItsExitCodeAndStderrWithThePasswordRemoved()
     {
-        using var tools = new TempDirectory();
-        foreach (var name in new[] { "pg_dump", "pg_restore" })
-        {
-            // Answers --version like the real tool, then fails the way a tool that leaks its environment would.
-            var path = Path.Combine(tools.Path, name);
-            await File.WriteAllTextAsync(path, $"#!/bin/sh\n[ \"$1\" = --version ] && echo '{name} (PostgreSQL) 15.18' && exit 0\necho \"{name}: error: connection failed for password $PGPASSWORD\" >&2\nexit 3\n");
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.UserWrite);
-        }
+        // Answers --version like the real tool, then fails the way a tool that leaks its environment would.
+        using var tools = await FakeTools.CreateAsync(name =>
+            $"[ \"$1\" = --version ] && echo '{name} (PostgreSQL) 15.18' && exit 0\necho \"{name}: error: connection failed for password $PGPASSWORD\" >&2\nexit 3\n");
         using var provider = Services.Build(TestServer.ConnectionString(source.Database), _store.Path, _key, b => b.UsePostgres(TestServer.ConnectionString(source.Database), o => o.ToolsDirectory = tools.Path));
 
         var error = await Assert.ThrowsAsync<BackupDatabaseException>(() => provider.Service().CreateFullBackupAsync());
