@@ -1,0 +1,32 @@
+namespace Backup.Core.Changes;
+
+/// <summary>
+/// Layout of a change segment (the plain bytes, before compression and encryption), version 1:
+/// the 8-byte magic <c>BKCHSEG1</c>, then records. A record is a type byte, a 4-byte little-endian
+/// payload length, and the payload. Integers are little-endian; strings are a 7-bit-encoded length
+/// and UTF-8 bytes; a tuple is a column count (u16) and per column a kind byte
+/// (<see cref="ColumnValueKind"/>) followed, for text values, by the string. The last record is
+/// the end record, whose totals the reader checks, and nothing may follow it.
+/// </summary>
+internal static class ChangeSegmentFormat
+{
+    public static ReadOnlySpan<byte> Magic => "BKCHSEG1"u8;
+
+    public const byte Relation = (byte)'R';
+    public const byte Begin = (byte)'B';
+    public const byte Insert = (byte)'I';
+    public const byte Update = (byte)'U';
+    public const byte Delete = (byte)'D';
+    public const byte Truncate = (byte)'T';
+    public const byte Commit = (byte)'C';
+    public const byte Sequence = (byte)'S';
+    public const byte End = (byte)'E';
+
+    /// <summary>PostgreSQL's timestamps have microsecond precision; segments store microseconds since 1970.</summary>
+    public static long ToMicroseconds(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+
+    public static DateTimeOffset FromMicroseconds(long microseconds) => DateTimeOffset.UnixEpoch.AddTicks(microseconds * 10);
+
+    /// <summary>The largest record accepted: a row with several 1 GB-limit TOAST values is the extreme.</summary>
+    public const int MaxRecordLength = int.MaxValue - 64;
+}

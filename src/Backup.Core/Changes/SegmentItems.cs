@@ -1,0 +1,28 @@
+namespace Backup.Core.Changes;
+
+/// <summary>
+/// What a change segment holds, in stream order: relation descriptions (before the first change
+/// that uses them), transactions as begin / changes / commit, sequence values, and the end.
+/// </summary>
+public abstract record SegmentItem;
+
+/// <summary>A relation's description; later changes refer to it by OID.</summary>
+public sealed record RelationItem(SegmentRelation Relation) : SegmentItem;
+
+/// <summary>The start of a committed transaction.</summary>
+/// <param name="Xid">Its transaction id.</param>
+/// <param name="CommitLsn">Its commit record's WAL position.</param>
+/// <param name="CommitTime">When it committed.</param>
+public sealed record BeginItem(uint Xid, ulong CommitLsn, DateTimeOffset CommitTime) : SegmentItem;
+
+/// <summary>A row change of the current transaction.</summary>
+public sealed record ChangeItem(RowChange Change) : SegmentItem;
+
+/// <summary>The end of the current transaction: replay applies it as a whole, or not at all.</summary>
+public sealed record CommitItem(uint Xid, ulong CommitLsn) : SegmentItem;
+
+/// <summary>A sequence's value when the segment was taken.</summary>
+public sealed record SequenceItem(string Schema, string Name, long LastValue, bool IsCalled) : SegmentItem;
+
+/// <summary>The end of the segment, with totals a reader checks, so that truncation at a record boundary is detected.</summary>
+public sealed record EndItem(long Transactions, long Changes, ulong EndLsn) : SegmentItem;
