@@ -1,0 +1,270 @@
+using Backup.Core.Abstractions;
+using Backup.Core.Changes;
+using Npgsql;
+using Npgsql.Replication;
+using Npgsql.Replication.PgOutput;
+using Npgsql.Replication.PgOutput.Messages;
+using NpgsqlTypes;
+
+namespace Backup.Core.Postgres;
+
+/// <summary>
+/// Change capture through a logical replication slot (pgoutput): creating the slot with an
+/// exported snapshot for the chain's full backup, draining every transaction committed up to
+/// now into a change segment, and moving the slot forward only once the caller has stored it.
+/// </summary>
+/// <remarks>
+/// "Up to now" is made exact with a marker: a transactional logical message emitted at the start
+/// of the drain. Decoding outputs transactions in commit order, so when the marker's commit comes
+/// out, every transaction committed before the drain began has come out before it — and the
+/// drain stops there instead of waiting on an idle stream.
+/// </remarks>
+internal sealed class ChangeCapture(PostgresConnectionInfo connection, string slotName, string publicationName)
+{
+    private const string MarkerPrefix = "backup-core";
+
+    /// <summary>Creates the publication (all tables) when it is missing.</summary>
+    public async Task EnsurePublicationAsync(CancellationToken cancellationToken)
+    {
+        var open = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (open.ConfigureAwait(false))
+        {
+            var exists = new NpgsqlCommand("SELECT 1 FROM pg_publication WHERE pubname = $1", open) { Parameters = { new() { Value = publicationName } } };
+            await using (exists.ConfigureAwait(false))
+            {
+                if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    return;
+                }
+            }
+            var create = new NpgsqlCommand($"CREATE PUBLICATION {PostgresBackupEngine.Quote(publicationName)} FOR ALL TABLES", open);
+            await using (create.ConfigureAwait(false))
+            {
+                await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Creates the slot and returns its exported snapshot. The snapshot lives while the returned
+    /// connection stays open and idle: take the full backup on it, then dispose it.
+    /// </summary>
+    public async Task<SlotSnapshot> CreateSlotAsync(CancellationToken cancellationToken)
+    {
+        var replication = new LogicalReplicationConnection(connection.ConnectionString);
+        try
+        {
+            await replication.Open(cancellationToken).ConfigureAwait(false);
+            var slot = await replication.CreatePgOutputReplicationSlot(slotName, temporarySlot: false, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.Export, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new SlotSnapshot(replication, slot.SnapshotName!, slot.ConsistentPoint);
+        }
+        catch
+        {
+            await replication.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Writes every transaction committed since the slot's confirmed position, up to the moment
+    /// of this call, into <paramref name="writer"/>, followed by every sequence's current value.
+    /// Does not complete the writer and does not move the slot.
+    /// </summary>
+    public async Task<CaptureResult> DrainAsync(ChangeSegmentWriter writer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        var marker = Guid.NewGuid().ToString("N");
+        await EmitMarkerAsync(marker, cancellationToken).ConfigureAwait(false);
+
+        var result = new CaptureResult();
+        var replication = new LogicalReplicationConnection(connection.ConnectionString);
+        await using (replication.ConfigureAwait(false))
+        {
+            await replication.Open(cancellationToken).ConfigureAwait(false);
+            var options = new PgOutputReplicationOptions(publicationName, PgOutputProtocolVersion.V1, binary: false, streamingMode: null, messages: true);
+            BeginMessage? begin = null;
+            var beganInSegment = false;
+            var sawMarker = false;
+            await foreach (var message in replication.StartReplication(new PgOutputReplicationSlot(slotName), options, cancellationToken).ConfigureAwait(false))
+            {
+                switch (message)
+                {
+                    case BeginMessage b:
+                        begin = b;
+                        beganInSegment = false;
+                        break;
+                    case RelationMessage relation:
+                        await writer.WriteAsync(new RelationItem(Describe(relation)), cancellationToken).ConfigureAwait(false);
+                        break;
+                    case LogicalDecodingMessage decoding when decoding.Prefix == MarkerPrefix:
+                        sawMarker |= await ReadTextAsync(decoding.Data, cancellationToken).ConfigureAwait(false) == marker;
+                        break;
+                    case InsertMessage or UpdateMessage or DeleteMessage or TruncateMessage:
+                        if (!beganInSegment)
+                        {
+                            // Written at the first change, so that empty transactions (like the marker's) leave no trace.
+                            var committed = CaptureResult.Utc(begin!.TransactionCommitTimestamp);
+                            await writer.WriteAsync(new BeginItem(begin.TransactionXid, (ulong)begin.TransactionFinalLsn, committed), cancellationToken).ConfigureAwait(false);
+                            beganInSegment = true;
+                            result.Note(committed);
+                        }
+                        await writer.WriteAsync(new ChangeItem(await ToChangeAsync((PgOutputReplicationMessage)message, cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
+                        break;
+                    case CommitMessage commit:
+                        if (beganInSegment)
+                        {
+                            await writer.WriteAsync(new CommitItem(begin!.TransactionXid, (ulong)commit.CommitLsn), cancellationToken).ConfigureAwait(false);
+                        }
+                        result.EndLsn = (ulong)commit.TransactionEndLsn;
+                        break;
+                }
+                // Stopping by leaving the loop (not by cancelling) ends the stream at exactly this point.
+                if (sawMarker && message is CommitMessage)
+                {
+                    break;
+                }
+            }
+        }
+        await WriteSequencesAsync(writer, cancellationToken).ConfigureAwait(false);
+        result.Transactions = writer.Transactions;
+        result.Changes = writer.Changes;
+        return result;
+    }
+
+    /// <summary>Moves the slot's confirmed position to <paramref name="lsn"/>: the server may now discard the WAL before it.</summary>
+    public async Task AcknowledgeAsync(ulong lsn, CancellationToken cancellationToken)
+    {
+        var open = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (open.ConfigureAwait(false))
+        {
+            var advance = new NpgsqlCommand("SELECT pg_replication_slot_advance($1, $2::pg_lsn)", open)
+            {
+                Parameters = { new() { Value = slotName }, new() { Value = new NpgsqlLogSequenceNumber(lsn).ToString() } },
+            };
+            await using (advance.ConfigureAwait(false))
+            {
+                await advance.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Drops the slot (and so the WAL it holds back), if it exists.</summary>
+    public async Task DropSlotAsync(CancellationToken cancellationToken)
+    {
+        var open = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (open.ConfigureAwait(false))
+        {
+            var drop = new NpgsqlCommand("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1", open) { Parameters = { new() { Value = slotName } } };
+            await using (drop.ConfigureAwait(false))
+            {
+                await drop.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task EmitMarkerAsync(string marker, CancellationToken cancellationToken)
+    {
+        var open = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (open.ConfigureAwait(false))
+        {
+            var emit = new NpgsqlCommand("SELECT pg_logical_emit_message(true, $1, $2)", open) { Parameters = { new() { Value = MarkerPrefix }, new() { Value = marker } } };
+            await using (emit.ConfigureAwait(false))
+            {
+                await emit.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task WriteSequencesAsync(ChangeSegmentWriter writer, CancellationToken cancellationToken)
+    {
+        var open = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (open.ConfigureAwait(false))
+        {
+            // pg_sequences shows NULL for a sequence never called: it then restarts at its start value.
+            var list = new NpgsqlCommand("SELECT schemaname, sequencename, coalesce(last_value, start_value), last_value IS NOT NULL FROM pg_sequences ORDER BY 1, 2", open);
+            await using (list.ConfigureAwait(false))
+            {
+                var reader = await list.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                var sequences = new List<SequenceItem>();
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        sequences.Add(new SequenceItem(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetBoolean(3)));
+                    }
+                }
+                foreach (var sequence in sequences)
+                {
+                    await writer.WriteAsync(sequence, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private static SegmentRelation Describe(RelationMessage relation) =>
+        new(
+            relation.RelationId,
+            relation.Namespace,
+            relation.RelationName,
+            (char)(byte)relation.ReplicaIdentity,
+            relation.Columns.Select(c => new SegmentColumn(c.ColumnName, c.DataTypeId, c.TypeModifier, ((byte)c.Flags & 1) != 0)).ToArray());
+
+    private static async Task<RowChange> ToChangeAsync(PgOutputReplicationMessage message, CancellationToken cancellationToken) => message switch
+    {
+        InsertMessage insert => new InsertChange(insert.Relation.RelationId, await TupleAsync(insert.NewRow, cancellationToken).ConfigureAwait(false)),
+        IndexUpdateMessage update => new UpdateChange(update.Relation.RelationId, await TupleAsync(update.Key, cancellationToken).ConfigureAwait(false), await TupleAsync(update.NewRow, cancellationToken).ConfigureAwait(false)),
+        FullUpdateMessage update => new UpdateChange(update.Relation.RelationId, await TupleAsync(update.OldRow, cancellationToken).ConfigureAwait(false), await TupleAsync(update.NewRow, cancellationToken).ConfigureAwait(false)),
+        UpdateMessage update => new UpdateChange(update.Relation.RelationId, null, await TupleAsync(update.NewRow, cancellationToken).ConfigureAwait(false)),
+        KeyDeleteMessage delete => new DeleteChange(delete.Relation.RelationId, await TupleAsync(delete.Key, cancellationToken).ConfigureAwait(false)),
+        FullDeleteMessage delete => new DeleteChange(delete.Relation.RelationId, await TupleAsync(delete.OldRow, cancellationToken).ConfigureAwait(false)),
+        TruncateMessage truncate => new TruncateChange(
+            truncate.Relations.Select(r => r.RelationId).ToArray(),
+            truncate.Options.HasFlag(TruncateMessage.TruncateOptions.Cascade),
+            truncate.Options.HasFlag(TruncateMessage.TruncateOptions.RestartIdentity)),
+        _ => throw new BackupException($"Unexpected change message {message.GetType().Name}."),
+    };
+
+    // Values are kept in PostgreSQL's text format, which the server parses back to exactly the same value.
+    private static async Task<ColumnValue[]> TupleAsync(ReplicationTuple tuple, CancellationToken cancellationToken)
+    {
+        var values = new ColumnValue[tuple.NumColumns];
+        var i = 0;
+        await foreach (var value in tuple.ConfigureAwait(false).WithCancellation(cancellationToken))
+        {
+            values[i++] = value.IsDBNull ? ColumnValue.Null
+                : value.IsUnchangedToastedValue ? ColumnValue.UnchangedToast
+                : ColumnValue.Of(await value.Get<string>(cancellationToken).ConfigureAwait(false));
+        }
+        return values;
+    }
+
+    private static async Task<string> ReadTextAsync(Stream data, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(data, leaveOpen: true);
+        return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>A slot's exported snapshot, valid while <see cref="Connection"/> stays open and idle.</summary>
+internal sealed record SlotSnapshot(LogicalReplicationConnection Connection, string SnapshotName, NpgsqlLogSequenceNumber ConsistentPoint) : IAsyncDisposable
+{
+    public ValueTask DisposeAsync() => Connection.DisposeAsync();
+}
+
+/// <summary>What a drain captured.</summary>
+internal sealed class CaptureResult
+{
+    public ulong EndLsn { get; set; }
+    public long Transactions { get; set; }
+    public long Changes { get; set; }
+    public DateTimeOffset? FirstCommit { get; private set; }
+    public DateTimeOffset? LastCommit { get; private set; }
+
+    public static DateTimeOffset Utc(DateTime timestamp) => new(DateTime.SpecifyKind(timestamp, DateTimeKind.Utc));
+
+    public void Note(DateTimeOffset commitTime)
+    {
+        FirstCommit ??= commitTime;
+        LastCommit = commitTime;
+    }
+}
