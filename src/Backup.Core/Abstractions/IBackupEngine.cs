@@ -36,6 +36,12 @@ public sealed record EngineBackupRequest
     /// <summary>Only these tables (<c>schema.table</c>); all when empty.</summary>
     public IReadOnlyList<string> Tables { get; init; } = [];
 
+    /// <summary>
+    /// Dump on this already exported snapshot (e.g. a replication slot's, so that the dump and the
+    /// slot's change stream meet exactly) instead of exporting a new one. The exporter must keep it alive.
+    /// </summary>
+    public string? SnapshotName { get; init; }
+
     /// <summary>When another backup of the same database is running: wait for it (true) or fail at once with <see cref="BackupInProgressException"/> (false, the default).</summary>
     public bool WaitIfBusy { get; init; }
 }

@@ -47,7 +47,7 @@ public sealed class PostgresBackupEngine : IBackupEngine
             throw new NotSupportedException($"The PostgreSQL engine makes {request.Type} backups through its change-capture or timestamp modes, not through this call.");
         }
 
-        var session = await SnapshotSession.OpenAsync(_connection, request.WaitIfBusy, cancellationToken).ConfigureAwait(false);
+        var session = await SnapshotSession.OpenAsync(_connection, request.WaitIfBusy, request.SnapshotName, cancellationToken).ConfigureAwait(false);
         await using var sessionScope = session.ConfigureAwait(false);
         var tools = await _tools.FindAsync(session.ServerMajor, cancellationToken).ConfigureAwait(false);
         Log.DumpStarting(_logger, _connection.ToString(), tools.Version, session.ServerVersion);

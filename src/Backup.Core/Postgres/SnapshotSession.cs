@@ -28,16 +28,33 @@ internal sealed class SnapshotSession : IAsyncDisposable
     public required string WalPosition { get; init; }
     public required IReadOnlyDictionary<string, string> DatabaseProperties { get; init; }
 
-    public static async Task<SnapshotSession> OpenAsync(PostgresConnectionInfo info, bool waitIfBusy, CancellationToken cancellationToken)
+    /// <param name="info">The database.</param>
+    /// <param name="waitIfBusy">Wait for another backup's lock instead of failing.</param>
+    /// <param name="importSnapshot">An exported snapshot to adopt (a replication slot's) instead of exporting one.</param>
+    /// <param name="cancellationToken">Cancels opening.</param>
+    public static async Task<SnapshotSession> OpenAsync(PostgresConnectionInfo info, bool waitIfBusy, string? importSnapshot, CancellationToken cancellationToken)
     {
         var connection = await info.OpenAsync(cancellationToken, "Backup.Core backup", pooled: false).ConfigureAwait(false);
         try
         {
             await LockAsync(connection, info, waitIfBusy, cancellationToken).ConfigureAwait(false);
             var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+            if (importSnapshot is not null)
+            {
+                // SET TRANSACTION SNAPSHOT takes no parameters; the name is checked to be a snapshot id first.
+                if (!importSnapshot.All(c => char.IsAsciiHexDigit(c) || c == '-'))
+                {
+                    throw new ArgumentException($"'{importSnapshot}' is not a snapshot name.", nameof(importSnapshot));
+                }
+                var adopt = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{importSnapshot}'", connection, transaction);
+                await using (adopt.ConfigureAwait(false))
+                {
+                    await adopt.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
             var command = new NpgsqlCommand(
-                """
-                SELECT pg_export_snapshot(),
+                $"""
+                SELECT {(importSnapshot is null ? "pg_export_snapshot()" : "$1")},
                        current_setting('server_version'),
                        current_setting('server_version_num')::int / 10000,
                        CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()::text ELSE pg_current_wal_lsn()::text END,
@@ -46,6 +63,10 @@ internal sealed class SnapshotSession : IAsyncDisposable
                 """,
                 connection,
                 transaction);
+            if (importSnapshot is not null)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = importSnapshot });
+            }
             await using var commandScope = command.ConfigureAwait(false);
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using var readerScope = reader.ConfigureAwait(false);
