@@ -44,7 +44,7 @@ public sealed class PostgresBackupEngine : IBackupEngine
         ArgumentNullException.ThrowIfNull(destination);
         if (request.Type != BackupType.Full)
         {
-            throw new NotSupportedException($"The PostgreSQL engine makes {request.Type} backups through its change-capture or timestamp modes, not through this call.");
+            throw new NotSupportedException($"BackupAsync makes full backups only; {request.Type} backups are captured from a replication slot, not dumped.");
         }
 
         var session = await SnapshotSession.OpenAsync(_connection, request.WaitIfBusy, request.SnapshotName, cancellationToken).ConfigureAwait(false);
