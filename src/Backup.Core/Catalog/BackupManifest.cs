@@ -49,6 +49,30 @@ public sealed record BackupManifest
     /// <summary>For an incremental backup, the backup it continues.</summary>
     public string? ParentId { get; init; }
 
+    /// <summary>The full backup that starts this backup's change-capture chain (its own id for that full backup).</summary>
+    public string? ChainId { get; init; }
+
+    /// <summary>WAL position the backup starts from (a full backup's slot consistent point; an incremental's parent end).</summary>
+    public string? StartLsn { get; init; }
+
+    /// <summary>WAL position the backup reaches: the next incremental continues from here.</summary>
+    public string? EndLsn { get; init; }
+
+    /// <summary>For a chain's full backup, when its snapshot was taken: the earliest point it can recover.</summary>
+    public DateTimeOffset? SnapshotAt { get; init; }
+
+    /// <summary>For an incremental backup, the commit time of its first and last transactions.</summary>
+    public DateTimeOffset? FirstCommitAt { get; init; }
+
+    /// <summary>See <see cref="FirstCommitAt"/>.</summary>
+    public DateTimeOffset? LastCommitAt { get; init; }
+
+    /// <summary>For an incremental backup, the transactions and row changes it holds.</summary>
+    public long? TransactionCount { get; init; }
+
+    /// <summary>See <see cref="TransactionCount"/>.</summary>
+    public long? ChangeCount { get; init; }
+
     /// <summary>Exact row counts per <c>schema.table</c> at the backup's consistent point.</summary>
     public IReadOnlyDictionary<string, long> TableRowCounts { get; init; } = new Dictionary<string, long>();
 

@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(1015, LogLevel.Information, "Backup {BackupId} deleted")]
     public static partial void BackupDeleted(ILogger logger, string backupId);
+
+    [LoggerMessage(1016, LogLevel.Warning, "The replication slot {Slot} of a failed full backup could not be dropped ({Reason}); drop it by hand (SELECT pg_drop_replication_slot('{Slot}')), it holds WAL on the server")]
+    public static partial void SlotNotDropped(ILogger logger, string slot, string reason);
 }

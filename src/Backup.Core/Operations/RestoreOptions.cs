@@ -3,7 +3,7 @@ namespace Backup.Core.Operations;
 /// <summary>Options of one restore.</summary>
 public sealed record RestoreOptions
 {
-    /// <summary>The database to restore into. Default: a new database named <c>&lt;source&gt;_restored_&lt;UTC time&gt;</c>.</summary>
+    /// <summary>The database to restore into. Default: a new database named <c>&lt;source&gt;_restored_&lt;UTC time to the millisecond&gt;</c>.</summary>
     public string? TargetDatabase { get; init; }
 
     /// <summary>Replace the target when it exists. Without this, an existing target is an error.</summary>

@@ -90,6 +90,78 @@ public sealed class PostgresBackupEngine : IBackupEngine
         };
     }
 
+    /// <summary>Whether full backups start change-capture chains (<see cref="PostgresOptions.ChangeCapture"/>).</summary>
+    public bool ChangeCaptureEnabled => _options.ChangeCapture;
+
+    /// <summary>The replication slot of the chain started by the full backup <paramref name="chainId"/>.</summary>
+    internal string SlotFor(string chainId) => $"{_options.SlotName}_{chainId.ToLowerInvariant().Replace('-', '_')}";
+
+    /// <summary>Change capture on one chain's slot.</summary>
+    internal ChangeCapture Capture(string slotName) => new(_connection, slotName, _options.PublicationName);
+
+    /// <summary>
+    /// A full backup that starts a change-capture chain: the publication is ensured, a slot named
+    /// for the chain is created with an exported snapshot, and pg_dump runs on that snapshot, so
+    /// the dump and the slot's change stream meet at exactly one WAL position (recorded as <c>startLsn</c>).
+    /// </summary>
+    public async Task<EngineBackupResult> BackupStartingChainAsync(EngineBackupRequest request, string chainId, Stream destination, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var capture = Capture(SlotFor(chainId));
+        await capture.EnsurePublicationAsync(cancellationToken).ConfigureAwait(false);
+        var snapshot = await capture.CreateSlotAsync(cancellationToken).ConfigureAwait(false);
+        await using (snapshot.ConfigureAwait(false))
+        {
+            var snapshotAt = await ServerClockAsync(cancellationToken).ConfigureAwait(false);
+            var result = await BackupAsync(request with { SnapshotName = snapshot.SnapshotName }, destination, cancellationToken).ConfigureAwait(false);
+            return result with
+            {
+                Properties = new Dictionary<string, string>(result.Properties, StringComparer.Ordinal)
+                {
+                    ["slot"] = SlotFor(chainId),
+                    ["startLsn"] = snapshot.ConsistentPoint.ToString(),
+                    ["snapshotAt"] = snapshotAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                },
+            };
+        }
+    }
+
+    /// <summary>Drops every slot of this engine's chains except <paramref name="keepChainId"/>'s (a newer full backup superseded them).</summary>
+    internal async Task DropOtherChainSlotsAsync(string? keepChainId, CancellationToken cancellationToken)
+    {
+        var connection = await _connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var drop = new NpgsqlCommand(
+                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = current_database() AND slot_name LIKE $1 AND slot_name <> $2 AND NOT active",
+                connection)
+            {
+                Parameters = { new() { Value = _options.SlotName.Replace("_", "\\_", StringComparison.Ordinal) + "\\_%" }, new() { Value = keepChainId is null ? "" : SlotFor(keepChainId) } },
+            };
+            await using (drop.ConfigureAwait(false))
+            {
+                await drop.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Opens a connection to <paramref name="database"/> on this server.</summary>
+    internal Task<NpgsqlConnection> OpenAsync(string database, CancellationToken cancellationToken) =>
+        _connection.WithDatabase(database).OpenAsync(cancellationToken);
+
+    private async Task<DateTimeOffset> ServerClockAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var now = new NpgsqlCommand("SELECT clock_timestamp()", connection);
+            await using (now.ConfigureAwait(false))
+            {
+                return CaptureResult.Utc((DateTime)(await now.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
+            }
+        }
+    }
+
     /// <inheritdoc />
     public Task RestoreAsync(EngineRestoreRequest request, Stream source, CancellationToken cancellationToken = default)
     {

@@ -1,0 +1,59 @@
+using System.Globalization;
+using Backup.Core.Abstractions;
+
+namespace Backup.Core.Catalog;
+
+/// <summary>A full backup and the incremental backups that continue it, and the span of time they can recover.</summary>
+/// <param name="Full">The chain's full backup.</param>
+/// <param name="Incrementals">Its incremental backups, in order, each continuing the previous one.</param>
+/// <param name="WindowStart">The earliest recoverable moment: the full backup's snapshot.</param>
+/// <param name="WindowEnd">The latest: when the last incremental began capturing (every earlier commit is in it).</param>
+public sealed record RecoveryChain(BackupManifest Full, IReadOnlyList<BackupManifest> Incrementals, DateTimeOffset WindowStart, DateTimeOffset WindowEnd);
+
+/// <summary>Chooses which backups recover a database to a moment: the newest chain whose window holds it.</summary>
+public static class RecoveryPlanner
+{
+    /// <summary>Every complete chain of <paramref name="database"/> in <paramref name="backups"/>, oldest first.</summary>
+    public static IReadOnlyList<RecoveryChain> Chains(IEnumerable<BackupManifest> backups, string database)
+    {
+        var completed = backups.Where(b => b.Status == BackupStatus.Completed && b.Database == database).ToList();
+        var chains = new List<RecoveryChain>();
+        foreach (var full in completed.Where(b => b.Type == BackupType.Full && b.ChainId == b.Id && b.SnapshotAt is not null).OrderBy(b => b.Id, StringComparer.Ordinal))
+        {
+            var links = new List<BackupManifest>();
+            var previous = full.Id;
+            // Follow parent links; a missing link ends the usable chain (later segments would leave a hole).
+            foreach (var incremental in completed.Where(b => b.Type == BackupType.Incremental && b.ChainId == full.Id).OrderBy(b => b.Id, StringComparer.Ordinal))
+            {
+                if (incremental.ParentId != previous)
+                {
+                    break;
+                }
+                links.Add(incremental);
+                previous = incremental.Id;
+            }
+            chains.Add(new RecoveryChain(full, links, full.SnapshotAt!.Value, links.Count > 0 ? links[^1].StartedAt : full.SnapshotAt.Value));
+        }
+        return chains;
+    }
+
+    /// <summary>The chain that recovers <paramref name="database"/> to <paramref name="target"/> (the latest moment when null).</summary>
+    /// <exception cref="BackupException">No chain's window holds the target; the message lists the windows there are.</exception>
+    public static RecoveryChain Plan(IEnumerable<BackupManifest> backups, string database, DateTimeOffset? target)
+    {
+        var chains = Chains(backups, database);
+        if (chains.Count == 0)
+        {
+            throw new BackupException($"There is no change-capture backup chain for the database '{database}': point-in-time recovery needs a full backup taken with change capture on (Backup:Postgres:ChangeCapture), then incremental backups.");
+        }
+        if (target is null)
+        {
+            return chains[^1];
+        }
+        return chains.Where(c => c.WindowStart <= target && target <= c.WindowEnd).MaxBy(c => c.WindowStart)
+            ?? throw new BackupException(
+                $"{target.Value.ToString("u", CultureInfo.InvariantCulture)} is outside every recoverable window of '{database}': "
+                + string.Join(", ", chains.Select(c => $"{c.WindowStart.ToString("u", CultureInfo.InvariantCulture)} to {c.WindowEnd.ToString("u", CultureInfo.InvariantCulture)}"))
+                + ". Take an incremental backup to extend the newest window to now.");
+    }
+}

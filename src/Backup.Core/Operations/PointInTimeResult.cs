@@ -1,0 +1,35 @@
+namespace Backup.Core.Operations;
+
+/// <summary>What a point-in-time recovery did, or for a dry run, would do.</summary>
+public sealed record PointInTimeResult
+{
+    /// <summary>The database recovered into.</summary>
+    public required string TargetDatabase { get; init; }
+
+    /// <summary>The time asked for.</summary>
+    public required DateTimeOffset Target { get; init; }
+
+    /// <summary>
+    /// The time actually reached: the commit time of the last transaction applied (or, when none was,
+    /// the full backup's snapshot time). Every transaction committed at or before the target is applied.
+    /// </summary>
+    public DateTimeOffset? Reached { get; init; }
+
+    /// <summary>Whether this was only a plan.</summary>
+    public bool DryRun { get; init; }
+
+    /// <summary>The full backup restored, then the incremental backups replayed, in order.</summary>
+    public IReadOnlyList<string> BackupIds { get; init; } = [];
+
+    /// <summary>The steps, in words.</summary>
+    public IReadOnlyList<string> Plan { get; init; } = [];
+
+    /// <summary>Transactions replayed.</summary>
+    public long Transactions { get; init; }
+
+    /// <summary>Row changes replayed.</summary>
+    public long Changes { get; init; }
+
+    /// <summary>How long it took.</summary>
+    public TimeSpan Duration { get; init; }
+}

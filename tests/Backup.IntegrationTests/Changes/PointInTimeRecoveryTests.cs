@@ -1,0 +1,105 @@
+using Backup.Core.Abstractions;
+using Backup.Core.Catalog;
+using Backup.Core.Operations;
+using Backup.IntegrationTests.Support;
+
+namespace Backup.IntegrationTests.Changes;
+
+/// <summary>Incremental backups and point-in-time recovery through BackupService, as a host uses them.</summary>
+public sealed class PointInTimeRecoveryTests : IAsyncLifetime, IDisposable
+{
+    private readonly string _database = "it_pitr_" + Guid.NewGuid().ToString("N")[..8];
+    private readonly TempDirectory _store = new();
+    private readonly List<string> _recovered = [];
+    private readonly Random _random = new(11);
+
+    public async Task InitializeAsync()
+    {
+        await TestServer.CreateDatabaseAsync(_database);
+        await TestServer.ExecuteAsync(_database, """
+            CREATE TABLE accounts (aid int PRIMARY KEY, abalance int NOT NULL);
+            CREATE TABLE history (hid bigserial PRIMARY KEY, aid int NOT NULL, delta int NOT NULL);
+            INSERT INTO accounts SELECT g, 0 FROM generate_series(1, 500) g;
+            """);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await TestServer.ExecuteAsync("postgres", $"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '{_database}'");
+        foreach (var database in _recovered.Append(_database))
+        {
+            await TestServer.DropDatabaseAsync(database);
+        }
+    }
+
+    public void Dispose() => _store.Dispose();
+
+    [Fact]
+    public async Task FullThenIncrementals_RecoverAnyMomentInTheWindowAndTheLatestState()
+    {
+        using var provider = Services.Build(TestServer.ConnectionString(_database), _store.Path, Services.NewKey(),
+            b => b.UsePostgres(TestServer.ConnectionString(_database), o => { o.ToolsDirectory = TestServer.ToolsDirectory; o.ChangeCapture = true; }));
+        var service = provider.Service();
+
+        var full = await service.CreateFullBackupAsync();
+        await TransfersAsync(40);
+        var moment = await ServerClockAsync();
+        var atMoment = await DatabaseComparison.ContentHashesAsync(_database);
+        await Task.Delay(20);
+        await TransfersAsync(40);
+        var first = await service.CreateIncrementalBackupAsync();
+        await TransfersAsync(30);
+        await TestServer.ExecuteAsync(_database, "DELETE FROM history WHERE delta = 0");
+        var atEnd = await DatabaseComparison.ContentHashesAsync(_database);
+        var second = await service.CreateIncrementalBackupAsync();
+
+        Assert.Equal(full.Id, full.ChainId);
+        Assert.Equal((full.Id, full.Id), (first.ParentId, first.ChainId));
+        Assert.Equal((first.Id, full.Id), (second.ParentId, second.ChainId));
+        Assert.Equal(80, first.TransactionCount);
+        Assert.Equal(160, first.ChangeCount);
+
+        var plan = await service.PointInTimeRecoveryAsync(moment, new PointInTimeOptions { DryRun = true });
+        Assert.Equal([full.Id, first.Id, second.Id], plan.BackupIds);
+        Assert.False(await TestServer.DatabaseExistsAsync(plan.TargetDatabase));
+
+        var pitr = await service.PointInTimeRecoveryAsync(moment, new PointInTimeOptions { Verify = true });
+        _recovered.Add(pitr.TargetDatabase);
+        var latest = await service.RestoreLatestAsync();
+        _recovered.Add(latest.TargetDatabase);
+
+        Assert.True(pitr.Reached <= moment);
+        Assert.Equal(40, pitr.Transactions);
+        static IEnumerable<KeyValuePair<string, string>> Tables(IDictionary<string, string> hashes) => hashes.Where(h => !h.Key.StartsWith("S ", StringComparison.Ordinal));
+        Assert.Equal(Tables(atMoment), Tables(await DatabaseComparison.ContentHashesAsync(pitr.TargetDatabase)));
+        Assert.Equal(atEnd, await DatabaseComparison.ContentHashesAsync(latest.TargetDatabase));
+        Assert.Equal(0L, await TestServer.ScalarAsync<long>(pitr.TargetDatabase, "SELECT (SELECT sum(abalance) FROM accounts) - (SELECT coalesce(sum(delta), 0) FROM history)"));
+    }
+
+    [Fact]
+    public async Task Recovery_OutsideTheWindow_NamesTheWindow()
+    {
+        using var provider = Services.Build(TestServer.ConnectionString(_database), _store.Path, null,
+            b => b.UsePostgres(TestServer.ConnectionString(_database), o => { o.ToolsDirectory = TestServer.ToolsDirectory; o.ChangeCapture = true; }));
+        var service = provider.Service();
+        var full = await service.CreateFullBackupAsync();
+
+        var error = await Assert.ThrowsAsync<BackupException>(() => service.PointInTimeRecoveryAsync(full.SnapshotAt!.Value.AddHours(-1)));
+
+        Assert.Contains("outside every recoverable window", error.Message, StringComparison.Ordinal);
+        Assert.Contains(full.SnapshotAt!.Value.ToString("u", System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
+    }
+
+    private async Task TransfersAsync(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var aid = _random.Next(1, 501);
+            var delta = _random.Next(-100, 100);
+            await TestServer.ExecuteAsync(_database, $"BEGIN; UPDATE accounts SET abalance = abalance + {delta} WHERE aid = {aid}; INSERT INTO history (aid, delta) VALUES ({aid}, {delta}); COMMIT");
+        }
+    }
+
+    private async Task<DateTimeOffset> ServerClockAsync() =>
+        new(DateTime.SpecifyKind(await TestServer.ScalarAsync<DateTime>(_database, "SELECT clock_timestamp()"), DateTimeKind.Utc));
+}
