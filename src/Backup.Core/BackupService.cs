@@ -154,7 +154,9 @@ public sealed class BackupService
                 {
                     var counted = new ProgressStream(stream, "capturing", progress);
                     var writer = new ChangeSegmentWriter(counted);
-                    captured = await capture.DrainAsync(writer, ct).ConfigureAwait(false);
+                    var shapes = chain.Full.Properties.Where(p => p.Key.StartsWith(TableShapes.PropertyPrefix, StringComparison.Ordinal))
+                        .ToDictionary(p => p.Key[TableShapes.PropertyPrefix.Length..], p => p.Value, StringComparer.Ordinal);
+                    captured = await capture.DrainAsync(writer, shapes, chain.Full.Id, ct).ConfigureAwait(false);
                     await writer.CompleteAsync(captured.EndLsn, ct).ConfigureAwait(false);
                     counted.ReportDone();
                 },

@@ -23,12 +23,13 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
 {
     private const string MarkerPrefix = "backup-core";
 
-    /// <summary>Creates the publication (all tables) when it is missing.</summary>
+    /// <summary>Checks the server and the tables (see <see cref="ChangeCapturePreflight"/>), then creates the publication (all tables) when it is missing.</summary>
     public async Task EnsurePublicationAsync(CancellationToken cancellationToken)
     {
         var open = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (open.ConfigureAwait(false))
         {
+            await ChangeCapturePreflight.RunAsync(open, cancellationToken).ConfigureAwait(false);
             var exists = new NpgsqlCommand("SELECT 1 FROM pg_publication WHERE pubname = $1", open) { Parameters = { new() { Value = publicationName } } };
             await using (exists.ConfigureAwait(false))
             {
@@ -70,7 +71,11 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
     /// of this call, into <paramref name="writer"/>, followed by every sequence's current value.
     /// Does not complete the writer and does not move the slot.
     /// </summary>
-    public async Task<CaptureResult> DrainAsync(ChangeSegmentWriter writer, CancellationToken cancellationToken)
+    /// <param name="writer">Where the changes go.</param>
+    /// <param name="shapes">The tables' shapes at the chain's full backup; a relation that differs stops the drain with <see cref="SchemaChangedException"/>. Null skips the check.</param>
+    /// <param name="chainId">The chain's full backup, for messages.</param>
+    /// <param name="cancellationToken">Cancels the drain.</param>
+    public async Task<CaptureResult> DrainAsync(ChangeSegmentWriter writer, IReadOnlyDictionary<string, string>? shapes, string chainId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writer);
         var marker = Guid.NewGuid().ToString("N");
@@ -94,7 +99,12 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
                         beganInSegment = false;
                         break;
                     case RelationMessage relation:
-                        await writer.WriteAsync(new RelationItem(Describe(relation)), cancellationToken).ConfigureAwait(false);
+                        var described = Describe(relation);
+                        if (shapes is not null)
+                        {
+                            TableShapes.Check(shapes, described, chainId);
+                        }
+                        await writer.WriteAsync(new RelationItem(described), cancellationToken).ConfigureAwait(false);
                         break;
                     case LogicalDecodingMessage decoding when decoding.Prefix == MarkerPrefix:
                         sawMarker |= await ReadTextAsync(decoding.Data, cancellationToken).ConfigureAwait(false) == marker;

@@ -113,16 +113,19 @@ public sealed class PostgresBackupEngine : IBackupEngine
         await using (snapshot.ConfigureAwait(false))
         {
             var snapshotAt = await ServerClockAsync(cancellationToken).ConfigureAwait(false);
+            var shapes = await TableShapes.ReadAsync(_connection, snapshot.SnapshotName, cancellationToken).ConfigureAwait(false);
             var result = await BackupAsync(request with { SnapshotName = snapshot.SnapshotName }, destination, cancellationToken).ConfigureAwait(false);
-            return result with
+            var properties = new Dictionary<string, string>(result.Properties, StringComparer.Ordinal)
             {
-                Properties = new Dictionary<string, string>(result.Properties, StringComparer.Ordinal)
-                {
-                    ["slot"] = SlotFor(chainId),
-                    ["startLsn"] = snapshot.ConsistentPoint.ToString(),
-                    ["snapshotAt"] = snapshotAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-                },
+                ["slot"] = SlotFor(chainId),
+                ["startLsn"] = snapshot.ConsistentPoint.ToString(),
+                ["snapshotAt"] = snapshotAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             };
+            foreach (var (table, shape) in shapes)
+            {
+                properties[TableShapes.PropertyPrefix + table] = shape;
+            }
+            return result with { Properties = properties };
         }
     }
 

@@ -93,7 +93,7 @@ public sealed class ChangeCaptureTests : IAsyncLifetime
     {
         var segment = new MemoryStream();
         var writer = new ChangeSegmentWriter(segment);
-        var result = await _capture.DrainAsync(writer, CancellationToken.None);
+        var result = await _capture.DrainAsync(writer, null, "test", CancellationToken.None);
         await writer.CompleteAsync(result.EndLsn);
         segment.Position = 0;
         return (await new ChangeSegmentReader(segment).ReadAllAsync().ToListAsync(), result);

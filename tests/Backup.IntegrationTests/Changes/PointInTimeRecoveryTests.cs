@@ -90,6 +90,47 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime, IDisposable
         Assert.Contains(full.SnapshotAt!.Value.ToString("u", System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task FullBackup_TableWithoutReplicaIdentity_IsRefusedNamingItBeforeAnythingIsPublished()
+    {
+        await TestServer.ExecuteAsync(_database, "CREATE TABLE notes (body text)");
+        using var provider = Build(key: null);
+
+        var error = await Assert.ThrowsAsync<BackupConfigurationException>(() => provider.Service().CreateFullBackupAsync());
+
+        Assert.Contains("public.notes", error.Message, StringComparison.Ordinal);
+        Assert.Contains("REPLICA IDENTITY FULL", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0L, await TestServer.ScalarAsync<long>(_database, "SELECT count(*) FROM pg_publication"));
+        Assert.Equal(0L, await TestServer.ScalarAsync<long>(_database, $"SELECT count(*) FROM pg_replication_slots WHERE database = '{_database}'"));
+    }
+
+    [Fact]
+    public async Task Incremental_AfterATableChanged_RefusesLosesNothingAndANewFullStartsANewChain()
+    {
+        using var provider = Build(Services.NewKey());
+        var service = provider.Service();
+        var oldChain = await service.CreateFullBackupAsync();
+        await TestServer.ExecuteAsync(_database, "ALTER TABLE accounts ADD COLUMN note text");
+        await TestServer.ExecuteAsync(_database, "UPDATE accounts SET note = 'x' WHERE aid = 1");
+
+        var error = await Assert.ThrowsAsync<SchemaChangedException>(() => service.CreateIncrementalBackupAsync());
+        var newChain = await service.CreateFullBackupAsync();
+        await TransfersAsync(3);
+        var incremental = await service.CreateIncrementalBackupAsync();
+
+        Assert.Contains("public.accounts", error.Message, StringComparison.Ordinal);
+        Assert.Contains("new full backup", error.Message, StringComparison.Ordinal);
+        Assert.Equal(newChain.Id, incremental.ChainId);
+        Assert.Equal(3, incremental.TransactionCount);
+        Assert.DoesNotContain(await service.ListBackupsAsync(new BackupQuery { Type = BackupType.Incremental, Status = BackupStatus.Completed }), b => b.ChainId == oldChain.Id);
+        // Only the new chain's slot is left holding WAL.
+        Assert.Equal(1L, await TestServer.ScalarAsync<long>(_database, $"SELECT count(*) FROM pg_replication_slots WHERE database = '{_database}'"));
+    }
+
+    private Microsoft.Extensions.DependencyInjection.ServiceProvider Build(string? key) =>
+        Services.Build(TestServer.ConnectionString(_database), _store.Path, key,
+            b => b.UsePostgres(TestServer.ConnectionString(_database), o => { o.ToolsDirectory = TestServer.ToolsDirectory; o.ChangeCapture = true; }));
+
     private async Task TransfersAsync(int count)
     {
         for (var i = 0; i < count; i++)

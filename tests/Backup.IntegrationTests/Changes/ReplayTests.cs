@@ -90,7 +90,7 @@ public sealed class ReplayTests : IAsyncLifetime, IDisposable
         await using (var file = File.Create(segment))
         {
             var writer = new ChangeSegmentWriter(file);
-            var captured = await _capture.DrainAsync(writer, CancellationToken.None);
+            var captured = await _capture.DrainAsync(writer, null, "test", CancellationToken.None);
             await writer.CompleteAsync(captured.EndLsn);
         }
 
