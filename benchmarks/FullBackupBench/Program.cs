@@ -4,6 +4,8 @@
 //   FullBackupBench backup-warm [zstd level]  times a second backup in the same process: a long-running
 //                                             host's case, without start-up, JIT and first-connection costs
 //   FullBackupBench restore <id> <target database>
+//   FullBackupBench incremental          (change capture on: prints transactions= changes=)
+//   FullBackupBench restore-latest <target database>   (prints replay_seconds= changes=)
 using System.Diagnostics;
 using System.Globalization;
 using Backup.Core;
@@ -15,6 +17,11 @@ var level = args is ["backup" or "backup-warm", var given] ? int.Parse(given, Cu
 var services = new ServiceCollection()
     .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
     .AddBackupSystem(b => b.UseZstd(level));
+if (Environment.GetEnvironmentVariable("BENCH_CHANGE_CAPTURE") == "1")
+{
+    services.PostConfigure<Backup.Core.Postgres.PostgresOptions>(o => o.ChangeCapture = true);
+}
+var extra = "";
 using var provider = services.BuildServiceProvider();
 var backups = provider.GetRequiredService<BackupService>();
 
@@ -39,13 +46,23 @@ switch (args)
         }
         id = backupId;
         break;
+    case ["incremental"]:
+        var incremental = await backups.CreateIncrementalBackupAsync();
+        id = incremental.Id;
+        extra = $" transactions={incremental.TransactionCount} changes={incremental.ChangeCount}";
+        break;
+    case ["restore-latest", var latestTarget]:
+        var latest = await backups.RestoreLatestAsync(new PointInTimeOptions { TargetDatabase = latestTarget });
+        id = latest.BackupIds[^1];
+        extra = string.Create(CultureInfo.InvariantCulture, $" replay_seconds={latest.ReplayDuration.TotalSeconds:0.00} changes={latest.Changes}");
+        break;
     default:
-        Console.Error.WriteLine("usage: FullBackupBench backup | restore <id> <target>");
+        Console.Error.WriteLine("usage: FullBackupBench backup [level] | backup-warm [level] | restore <id> <target> | incremental | restore-latest <target>");
         return 2;
 }
 var seconds = clock.Elapsed.TotalSeconds;
 
 // VmHWM: the peak resident set of this process, the figure the 200 MB target is about.
 var peakKb = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds={seconds:0.00} peak_rss_mb={long.Parse(peakKb, CultureInfo.InvariantCulture) / 1024} id={id}"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds={seconds:0.00} peak_rss_mb={long.Parse(peakKb, CultureInfo.InvariantCulture) / 1024} id={id}{extra}"));
 return 0;

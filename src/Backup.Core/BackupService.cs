@@ -265,7 +265,8 @@ public sealed class BackupService
     private async Task<PointInTimeResult> ReplayChainAsync(
         PostgresBackupEngine engine, RecoveryChain chain, string database, DateTimeOffset until, List<string> ids, List<string> plan, DateTimeOffset started, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
     {
-        var connection = await engine.OpenAsync(database, cancellationToken).ConfigureAwait(false);
+        var replayStarted = _time.GetUtcNow();
+        var connection = await engine.OpenForReplayAsync(database, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var replayer = new ChangeReplayer(connection);
@@ -296,6 +297,7 @@ public sealed class BackupService
                 Transactions = replayer.Transactions,
                 Changes = replayer.Changes,
                 Duration = _time.GetUtcNow() - started,
+                ReplayDuration = _time.GetUtcNow() - replayStarted,
             };
         }
     }

@@ -32,4 +32,7 @@ public sealed record PointInTimeResult
 
     /// <summary>How long it took.</summary>
     public TimeSpan Duration { get; init; }
+
+    /// <summary>Of <see cref="Duration"/>, the time spent replaying changes (after the full backup was restored).</summary>
+    public TimeSpan ReplayDuration { get; init; }
 }

@@ -148,9 +148,18 @@ public sealed class PostgresBackupEngine : IBackupEngine
         }
     }
 
-    /// <summary>Opens a connection to <paramref name="database"/> on this server.</summary>
-    internal Task<NpgsqlConnection> OpenAsync(string database, CancellationToken cancellationToken) =>
-        _connection.WithDatabase(database).OpenAsync(cancellationToken);
+    /// <summary>Opens a connection for replaying changes into <paramref name="database"/> on this server.</summary>
+    internal async Task<NpgsqlConnection> OpenForReplayAsync(string database, CancellationToken cancellationToken)
+    {
+        var connection = await _connection.WithDatabase(database).OpenAsync(cancellationToken, "Backup.Core replay", pooled: false).ConfigureAwait(false);
+        // A database being recovered is redone from scratch if the server crashes: waiting for each commit to be flushed buys nothing.
+        var asynchronous = new NpgsqlCommand("SET synchronous_commit = off", connection);
+        await using (asynchronous.ConfigureAwait(false))
+        {
+            await asynchronous.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return connection;
+    }
 
     private async Task<DateTimeOffset> ServerClockAsync(CancellationToken cancellationToken)
     {
