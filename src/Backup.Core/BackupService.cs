@@ -386,6 +386,11 @@ public sealed class BackupService
     public async Task<BackupManifest> DeleteBackupAsync(string id, CancellationToken cancellationToken = default)
     {
         var deleted = await _catalog.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
+        if (deleted.ChainId == deleted.Id && _engine is { } engine)
+        {
+            // Without its full backup a chain cannot be recovered: its slot would only hold WAL back.
+            await engine.Capture(deleted.Properties.GetValueOrDefault("slot") ?? engine.SlotFor(deleted.Id)).DropSlotAsync(cancellationToken).ConfigureAwait(false);
+        }
         Log.BackupDeleted(_logger, id);
         return deleted;
     }
@@ -439,6 +444,7 @@ public sealed class BackupService
             TotalBackups = all.Count(m => m.Status == BackupStatus.Completed),
             FailedBackups = all.Count(m => m.Status == BackupStatus.Failed),
             RunningBackups = [.. _running.Keys],
+            Slots = _engine is { ChangeCaptureEnabled: true } engine ? await engine.SlotsAsync(cancellationToken).ConfigureAwait(false) : [],
         };
     }
 

@@ -19,4 +19,13 @@ public sealed record BackupSystemStatus
 
     /// <summary>Ids of the backups running in this process.</summary>
     public IReadOnlyList<string> RunningBackups { get; init; } = [];
+
+    /// <summary>The change-capture slots of this database and the WAL each holds back on the server (empty when change capture is off).</summary>
+    public IReadOnlyList<SlotStatus> Slots { get; init; } = [];
 }
+
+/// <summary>A change-capture replication slot.</summary>
+/// <param name="Name">The slot's name (one per chain).</param>
+/// <param name="RetainedWalBytes">WAL the server keeps for it: what the next incremental will read, and what fills the server's disk if none runs.</param>
+/// <param name="Active">Whether a connection is reading from it now.</param>
+public sealed record SlotStatus(string Name, long RetainedWalBytes, bool Active);

@@ -96,6 +96,9 @@ public sealed class PostgresBackupEngine : IBackupEngine
     /// <summary>The replication slot of the chain started by the full backup <paramref name="chainId"/>.</summary>
     internal string SlotFor(string chainId) => $"{_options.SlotName}_{chainId.ToLowerInvariant().Replace('-', '_')}";
 
+    // LIKE pattern of every chain slot of this engine: the configured name, an underscore, anything.
+    private string ChainSlotPattern => _options.SlotName.Replace("_", "\\_", StringComparison.Ordinal) + "\\_%";
+
     /// <summary>Change capture on one chain's slot.</summary>
     internal ChangeCapture Capture(string slotName) => new(_connection, slotName, _options.PublicationName);
 
@@ -139,11 +142,39 @@ public sealed class PostgresBackupEngine : IBackupEngine
                 "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = current_database() AND slot_name LIKE $1 AND slot_name <> $2 AND NOT active",
                 connection)
             {
-                Parameters = { new() { Value = _options.SlotName.Replace("_", "\\_", StringComparison.Ordinal) + "\\_%" }, new() { Value = keepChainId is null ? "" : SlotFor(keepChainId) } },
+                Parameters = { new() { Value = ChainSlotPattern }, new() { Value = keepChainId is null ? "" : SlotFor(keepChainId) } },
             };
             await using (drop.ConfigureAwait(false))
             {
                 await drop.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>This engine's change-capture slots in its database and the WAL each retains.</summary>
+    public async Task<IReadOnlyList<Operations.SlotStatus>> SlotsAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await _connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var query = new NpgsqlCommand(
+                "SELECT slot_name::text, coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), 0)::bigint, active FROM pg_replication_slots WHERE database = current_database() AND slot_name LIKE $1 ORDER BY 1",
+                connection)
+            {
+                Parameters = { new() { Value = ChainSlotPattern } },
+            };
+            await using (query.ConfigureAwait(false))
+            {
+                var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    var slots = new List<Operations.SlotStatus>();
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        slots.Add(new Operations.SlotStatus(reader.GetString(0), reader.GetInt64(1), reader.GetBoolean(2)));
+                    }
+                    return slots;
+                }
             }
         }
     }
