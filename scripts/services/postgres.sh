@@ -9,8 +9,9 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/lib/common.sh
 source "$here/lib/common.sh"
 
+# From /, because the postgres user may not be allowed into the caller's (private) directory.
 as_postgres() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 # Below the kernel's ephemeral range (32768+), so no outgoing connection can hold the port;
