@@ -58,6 +58,9 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime, IDisposable
         Assert.Equal((first.Id, full.Id), (second.ParentId, second.ChainId));
         Assert.Equal(80, first.TransactionCount);
         Assert.Equal(160, first.ChangeCount);
+        var verified = await service.VerifyBackupAsync(first.Id);
+        Assert.True(verified.IsValid, string.Join("; ", verified.Checks.Select(c => c.Detail)));
+        Assert.Contains(verified.Checks, c => c.Name == "change segment" && c.Detail.StartsWith("80 transactions", StringComparison.Ordinal));
 
         var plan = await service.PointInTimeRecoveryAsync(moment, new PointInTimeOptions { DryRun = true });
         Assert.Equal([full.Id, first.Id, second.Id], plan.BackupIds);
@@ -74,6 +77,16 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime, IDisposable
         Assert.Equal(Tables(atMoment), Tables(await DatabaseComparison.ContentHashesAsync(pitr.TargetDatabase)));
         Assert.Equal(atEnd, await DatabaseComparison.ContentHashesAsync(latest.TargetDatabase));
         Assert.Equal(0L, await TestServer.ScalarAsync<long>(pitr.TargetDatabase, "SELECT (SELECT sum(abalance) FROM accounts) - (SELECT coalesce(sum(delta), 0) FROM history)"));
+
+        // A damaged incremental is caught by verify, and recovery through it fails and leaves no database.
+        var path = Path.Combine(_store.Path, second.Content!.Key);
+        var bytes = await File.ReadAllBytesAsync(path);
+        bytes[bytes.Length / 2] ^= 1;
+        await File.WriteAllBytesAsync(path, bytes);
+        Assert.False((await service.VerifyBackupAsync(second.Id)).IsValid);
+        var broken = await Assert.ThrowsAsync<BackupIntegrityException>(() => service.RestoreLatestAsync(new PointInTimeOptions { TargetDatabase = "it_pitr_broken_" + _database[^8..] }));
+        Assert.False(await TestServer.DatabaseExistsAsync("it_pitr_broken_" + _database[^8..]));
+        Assert.Contains("not intact", broken.Message, StringComparison.Ordinal);
     }
 
     [Fact]
