@@ -349,9 +349,9 @@ public sealed class BackupService
             cancellationToken).ConfigureAwait(false);
         progress?.Report(new BackupProgress("counting rows", bytes));
         var restored = await engine.CountRowsAsync(target, cancellationToken).ConfigureAwait(false);
-        var expected = options.Tables.Count == 0
-            ? manifest.TableRowCounts
-            : manifest.TableRowCounts.Where(t => options.Tables.Contains(t.Key) || options.Tables.Contains(t.Key.StartsWith("public.", StringComparison.Ordinal) ? t.Key[7..] : t.Key)).ToDictionary();
+        // Chosen tables are named like the manifest's counts once a bare name is read as public.<name>.
+        var chosen = options.Tables.Select(PostgresBackupEngine.SplitQualified).Select(t => $"{t.Schema}.{t.Table}").ToHashSet(StringComparer.Ordinal);
+        var expected = chosen.Count == 0 ? manifest.TableRowCounts : manifest.TableRowCounts.Where(t => chosen.Contains(t.Key)).ToDictionary();
         return new RestoreResult
         {
             BackupId = manifest.Id,

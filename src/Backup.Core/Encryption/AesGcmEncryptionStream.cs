@@ -51,10 +51,7 @@ internal sealed class AesGcmEncryptionStream : Stream
         ObjectDisposedException.ThrowIf(_disposed, this);
         while (!buffer.IsEmpty)
         {
-            var take = Math.Min(buffer.Length, _header.ChunkSize - _filled);
-            buffer[..take].CopyTo(_plain.AsSpan(_filled));
-            _filled += take;
-            buffer = buffer[take..];
+            buffer = buffer[Append(buffer)..];
             if (_filled == _header.ChunkSize)
             {
                 WriteFrame(SealFrame(final: false));
@@ -70,15 +67,21 @@ internal sealed class AesGcmEncryptionStream : Stream
         ObjectDisposedException.ThrowIf(_disposed, this);
         while (!buffer.IsEmpty)
         {
-            var take = Math.Min(buffer.Length, _header.ChunkSize - _filled);
-            buffer.Span[..take].CopyTo(_plain.AsSpan(_filled));
-            _filled += take;
-            buffer = buffer[take..];
+            buffer = buffer[Append(buffer.Span)..];
             if (_filled == _header.ChunkSize)
             {
                 await WriteFrameAsync(SealFrame(final: false), cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    // Copies as much as fits into the current frame; returns how much that was.
+    private int Append(ReadOnlySpan<byte> buffer)
+    {
+        var take = Math.Min(buffer.Length, _header.ChunkSize - _filled);
+        buffer[..take].CopyTo(_plain.AsSpan(_filled));
+        _filled += take;
+        return take;
     }
 
     // Frames are only ever written whole; a flush has nothing it may write early.

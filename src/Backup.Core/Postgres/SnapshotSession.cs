@@ -41,16 +41,7 @@ internal sealed class SnapshotSession : IAsyncDisposable
             var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
             if (importSnapshot is not null)
             {
-                // SET TRANSACTION SNAPSHOT takes no parameters; the name is checked to be a snapshot id first.
-                if (!importSnapshot.All(c => char.IsAsciiHexDigit(c) || c == '-'))
-                {
-                    throw new ArgumentException($"'{importSnapshot}' is not a snapshot name.", nameof(importSnapshot));
-                }
-                var adopt = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{importSnapshot}'", connection, transaction);
-                await using (adopt.ConfigureAwait(false))
-                {
-                    await adopt.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
+                await SnapshotAdoption.AdoptAsync(connection, transaction, importSnapshot, cancellationToken).ConfigureAwait(false);
             }
             var command = new NpgsqlCommand(
                 $"""

@@ -23,11 +23,7 @@ internal static class TableShapes
             var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                var adopt = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{snapshotName.Replace("'", "", StringComparison.Ordinal)}'", connection, transaction);
-                await using (adopt.ConfigureAwait(false))
-                {
-                    await adopt.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
+                await SnapshotAdoption.AdoptAsync(connection, transaction, snapshotName, cancellationToken).ConfigureAwait(false);
                 // Generated columns are not published (PostgreSQL 15), so they are not part of the shape.
                 var query = new NpgsqlCommand("""
                     SELECT n.nspname || '.' || c.relname, string_agg(a.attname || ':' || a.atttypid, ',' ORDER BY a.attnum)
