@@ -6,6 +6,7 @@ using Backup.Core.Changes;
 using Backup.Core.Operations;
 using Backup.Core.Pipeline;
 using Backup.Core.Postgres;
+using Backup.Core.Replay;
 using Microsoft.Extensions.Logging;
 
 namespace Backup.Core;
@@ -269,7 +270,7 @@ public sealed class BackupService
         var connection = await engine.OpenForReplayAsync(database, cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var replayer = new ChangeReplayer(connection);
+            var replayer = new ChangeReplayer(connection, _logger);
             foreach (var incremental in chain.Incrementals)
             {
                 progress?.Report(new BackupProgress("replaying " + incremental.Id, 0));

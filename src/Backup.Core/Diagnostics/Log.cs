@@ -34,4 +34,10 @@ internal static partial class Log
 
     [LoggerMessage(1016, LogLevel.Warning, "The replication slot {Slot} of a failed full backup could not be dropped ({Reason}); drop it by hand (SELECT pg_drop_replication_slot('{Slot}')), it holds WAL on the server")]
     public static partial void SlotNotDropped(ILogger logger, string slot, string reason);
+
+    [LoggerMessage(1020, LogLevel.Information, "Replaying {Transactions} transaction(s) one statement at a time: their net effect could not be applied as a set ({Reason})")]
+    public static partial void ReplayGroupFallback(ILogger logger, int transactions, string reason);
+
+    [LoggerMessage(1021, LogLevel.Warning, "Replaying into {Database} without the privilege to set session_replication_role: the target's triggers fire and foreign keys are checked for every replayed change (replay as a superuser, or rds_superuser on RDS, to avoid duplicate trigger effects)")]
+    public static partial void ReplayTriggersActive(ILogger logger, string database);
 }

@@ -1,6 +1,7 @@
 using Backup.Core.Abstractions;
 using Backup.Core.Changes;
 using Backup.Core.Postgres;
+using Backup.Core.Replay;
 using Backup.IntegrationTests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -32,6 +33,11 @@ public sealed class ReplayTests : IAsyncLifetime, IDisposable
             INSERT INTO accounts SELECT g, 0, repeat('x', 80) FROM generate_series(1, 1000) g;
             INSERT INTO docs VALUES (1, repeat(md5('a'), 3000), '{"k": [1, 2.50]}', '{a,"b c",NULL}', 1.10, '\x00ff', '2026-01-01 00:00:00.123456+00', 'calm');
             INSERT INTO logs VALUES (1, 'dup'), (1, 'dup'), (2, 'other');
+            CREATE TABLE people (id int PRIMARY KEY, email text UNIQUE NOT NULL);
+            CREATE TABLE audit (id bigserial PRIMARY KEY, note text);
+            CREATE FUNCTION audit_people() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO audit (note) VALUES (TG_OP || ' ' || NEW.id); RETURN NEW; END $$;
+            CREATE TRIGGER people_audit AFTER INSERT OR UPDATE ON people FOR EACH ROW EXECUTE FUNCTION audit_people();
+            INSERT INTO people VALUES (1, 'x@example.com'), (2, 'y@example.com');
             """);
         var connection = PostgresConnectionInfo.Parse(TestServer.ConnectionString(_database));
         _capture = new ChangeCapture(connection, "it_slot_" + _database[^8..], "it_pub");
@@ -107,6 +113,53 @@ public sealed class ReplayTests : IAsyncLifetime, IDisposable
         }
     }
 
+    [Fact]
+    public async Task NetEffectThatTripsAUniqueConstraint_IsReplayedInSourceOrder_AndTriggersDoNotFireTwice()
+    {
+        var dump = await DumpOnNewSlotAsync();
+        // Swapping two unique values needs a detour on the source; the net effect (1 -> y, 2 -> x) as
+        // one set upsert meets the old value of the other row and fails: replay must fall back.
+        await TestServer.ExecuteAsync(_database, """
+            BEGIN;
+            UPDATE people SET email = 'swap' WHERE id = 1;
+            UPDATE people SET email = 'x@example.com' WHERE id = 2;
+            UPDATE people SET email = 'y@example.com' WHERE id = 1;
+            COMMIT;
+            """);
+        await TestServer.ExecuteAsync(_database, "INSERT INTO people VALUES (3, 'z@example.com')");
+        var atEnd = await DatabaseComparison.ContentHashesAsync(_database);
+        var segment = await DrainAsync();
+
+        var (target, replayer) = await RestoreAndReplayWithAsync(dump, segment, until: null);
+
+        Assert.Equal(atEnd, await DatabaseComparison.ContentHashesAsync(target));
+        Assert.True(replayer.TransactionsByStatement >= 1, "the failed set apply should have been redone statement by statement");
+        Assert.Equal(2, replayer.Transactions);
+        // The audit rows the source's trigger wrote are in the stream; the target's trigger must not add its own.
+        Assert.Equal(6L, await TestServer.ScalarAsync<long>(_database, "SELECT count(*) FROM audit"));
+        Assert.Equal(6L, await TestServer.ScalarAsync<long>(target, "SELECT count(*) FROM audit"));
+    }
+
+    private async Task<string> DumpOnNewSlotAsync()
+    {
+        await _capture.EnsurePublicationAsync(CancellationToken.None);
+        var dump = Path.Combine(_files.Path, "full-" + Guid.NewGuid().ToString("N")[..6] + ".dump");
+        await using var snapshot = await _capture.CreateSlotAsync(CancellationToken.None);
+        await using var file = File.Create(dump);
+        await _engine.BackupAsync(new EngineBackupRequest { SnapshotName = snapshot.SnapshotName }, file);
+        return dump;
+    }
+
+    private async Task<string> DrainAsync()
+    {
+        var segment = Path.Combine(_files.Path, "changes-" + Guid.NewGuid().ToString("N")[..6] + ".seg");
+        await using var file = File.Create(segment);
+        var writer = new ChangeSegmentWriter(file);
+        var captured = await _capture.DrainAsync(writer, null, "test", CancellationToken.None);
+        await writer.CompleteAsync(captured.EndLsn);
+        return segment;
+    }
+
     private async Task TransferAsync(Random random)
     {
         var aid = random.Next(1, 1001);
@@ -114,7 +167,10 @@ public sealed class ReplayTests : IAsyncLifetime, IDisposable
         await TestServer.ExecuteAsync(_database, $"BEGIN; UPDATE accounts SET abalance = abalance + {delta} WHERE aid = {aid}; INSERT INTO history (aid, delta) VALUES ({aid}, {delta}); COMMIT");
     }
 
-    private async Task<string> RestoreAndReplayAsync(string dump, string segment, DateTimeOffset? until)
+    private async Task<string> RestoreAndReplayAsync(string dump, string segment, DateTimeOffset? until) =>
+        (await RestoreAndReplayWithAsync(dump, segment, until)).Target;
+
+    private async Task<(string Target, ChangeReplayer Replayer)> RestoreAndReplayWithAsync(string dump, string segment, DateTimeOffset? until)
     {
         var target = "it_replayed_" + Guid.NewGuid().ToString("N")[..8];
         _targets.Add(target);
@@ -133,6 +189,6 @@ public sealed class ReplayTests : IAsyncLifetime, IDisposable
         {
             await replayer.SetSequencesAsync(CancellationToken.None);
         }
-        return target;
+        return (target, replayer);
     }
 }

@@ -1,0 +1,205 @@
+using Backup.Core.Changes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Backup.Core.Postgres;
+using Npgsql;
+
+namespace Backup.Core.Replay;
+
+/// <summary>
+/// Applies change segments to a database in commit order, each source transaction whole or not at
+/// all. Consecutive transactions are grouped and applied as their net effect per table in one
+/// target transaction (<see cref="SetApplier"/>): the state after a group is exactly the state
+/// after its last transaction, and a group is never split, so every point replay stops at is a
+/// commit point of the source. What a net effect cannot express (truncates, updates and deletes
+/// on tables without a key) is replayed statement by statement (<see cref="StatementApplier"/>),
+/// and so is a group the set path fails on. Captured sequence values are set at the end.
+/// </summary>
+internal sealed class ChangeReplayer
+{
+    // Large enough that a hot row is written once per thousands of transactions, small enough that the buffered group stays a few MB.
+    private const int GroupChanges = 20_000;
+    private readonly NpgsqlConnection _target;
+    private readonly ILogger _logger;
+    private readonly Dictionary<uint, SegmentRelation> _relations = [];
+    private readonly List<SequenceItem> _sequences = [];
+    private readonly ReplayGroup _group = new();
+    private readonly StatementApplier _statements;
+    private readonly SetApplier _sets;
+    private bool _prepared;
+
+    public ChangeReplayer(NpgsqlConnection target, ILogger? logger = null)
+    {
+        _target = target;
+        _logger = logger ?? NullLogger.Instance;
+        _statements = new StatementApplier(target);
+        _sets = new SetApplier(target, _statements);
+    }
+
+    /// <summary>The commit time of the last transaction applied.</summary>
+    public DateTimeOffset? ReachedCommitTime { get; private set; }
+
+    /// <summary>Transactions applied.</summary>
+    public long Transactions { get; private set; }
+
+    /// <summary>Row changes applied.</summary>
+    public long Changes { get; private set; }
+
+    /// <summary>Transactions replayed statement by statement rather than as part of a net effect.</summary>
+    public long TransactionsByStatement { get; private set; }
+
+    /// <summary>
+    /// Applies one segment's transactions whose commit time is at or before <paramref name="until"/>
+    /// (all when null). Returns false once a later transaction was met: the point is reached.
+    /// </summary>
+    public async Task<bool> ApplyAsync(ChangeSegmentReader segment, DateTimeOffset? until, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(segment);
+        await PrepareAsync(cancellationToken).ConfigureAwait(false);
+        var pending = new List<RowChange>();
+        BeginItem? begin = null;
+        await foreach (var item in segment.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            switch (item)
+            {
+                case RelationItem relation:
+                    if (_group.DescribesOtherwise(relation.Relation))
+                    {
+                        // Buffered transactions refer to the old description: apply them before it changes.
+                        await FlushAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    _relations[relation.Relation.Oid] = relation.Relation;
+                    break;
+                case BeginItem b:
+                    if (until is { } limit && b.CommitTime > limit)
+                    {
+                        await FlushAsync(cancellationToken).ConfigureAwait(false);
+                        return false;
+                    }
+                    begin = b;
+                    pending = [];
+                    break;
+                case ChangeItem change:
+                    pending.Add(change.Change);
+                    break;
+                case CommitItem:
+                    await AddAsync(new ReplayTransaction(begin!.CommitTime, pending, _relations), cancellationToken).ConfigureAwait(false);
+                    break;
+                case SequenceItem sequence:
+                    _sequences.Add(sequence);
+                    break;
+            }
+        }
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Sets every sequence to the value captured last.</summary>
+    public async Task SetSequencesAsync(CancellationToken cancellationToken)
+    {
+        var latest = _sequences.GroupBy(s => (s.Schema, s.Name)).Select(g => g.Last()).ToList();
+        if (latest.Count == 0)
+        {
+            return;
+        }
+        var batch = new NpgsqlBatch(_target);
+        await using (batch.ConfigureAwait(false))
+        {
+            foreach (var sequence in latest)
+            {
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT setval($1::regclass, $2, $3)")
+                {
+                    Parameters =
+                    {
+                        new() { Value = $"{PostgresBackupEngine.Quote(sequence.Schema)}.{PostgresBackupEngine.Quote(sequence.Name)}" },
+                        new() { Value = sequence.LastValue },
+                        new() { Value = sequence.IsCalled },
+                    },
+                });
+            }
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task AddAsync(ReplayTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (!transaction.CanFold)
+        {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            await _statements.ApplyAsync(transaction, cancellationToken).ConfigureAwait(false);
+            TransactionsByStatement++;
+            Applied(transaction);
+            return;
+        }
+        _group.Add(transaction);
+        if (_group.Changes >= GroupChanges)
+        {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_group.Transactions.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            await _sets.ApplyAsync(_group, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex)
+        {
+            // Applying by table reorders changes across tables; a constraint or trigger that cares is
+            // satisfied by the source's own order. The group's target transaction was rolled back.
+            Log.ReplayGroupFallback(_logger, _group.Transactions.Count, ex.MessageText);
+            foreach (var transaction in _group.Transactions)
+            {
+                await _statements.ApplyAsync(transaction, cancellationToken).ConfigureAwait(false);
+                TransactionsByStatement++;
+            }
+        }
+        foreach (var transaction in _group.Transactions)
+        {
+            Applied(transaction);
+        }
+        _group.Clear();
+    }
+
+    private void Applied(ReplayTransaction transaction)
+    {
+        Transactions++;
+        Changes += transaction.Changes.Count;
+        ReachedCommitTime = transaction.CommitTime;
+    }
+
+    // Replay is not new work: commits need not wait for the disk (a crash means redoing the
+    // recovery), and the target's triggers and foreign-key checks must not fire again for changes
+    // whose effects the stream already holds — as PostgreSQL's own logical replication does.
+    private async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        if (_prepared)
+        {
+            return;
+        }
+        _prepared = true;
+        await ExecuteAsync("SET synchronous_commit = off", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ExecuteAsync("SET session_replication_role = replica", cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            Log.ReplayTriggersActive(_logger, _target.Database);
+        }
+    }
+
+    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand(sql, _target);
+        await using (command.ConfigureAwait(false))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
