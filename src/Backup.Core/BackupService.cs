@@ -15,7 +15,7 @@ namespace Backup.Core;
 /// The facade a host calls (the seed's <c>backupService</c>): full backups, restores, listing,
 /// verification, status and download. The one place that composes engine, pipeline and catalog.
 /// </summary>
-public sealed class BackupService
+public sealed partial class BackupService
 {
     private static readonly string LibraryVersion = typeof(BackupService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
@@ -99,10 +99,11 @@ public sealed class BackupService
                 Comment = options.Comment,
                 ScheduleId = options.ScheduleId,
                 Properties = result.Properties,
-                ChainId = engine.ChangeCaptureEnabled ? id : null,
+                // Every full backup starts a chain: of change-capture or of timestamp-mode incrementals.
+                ChainId = id,
                 StartLsn = result.Properties.GetValueOrDefault("startLsn"),
                 EndLsn = result.Properties.GetValueOrDefault("startLsn"),
-                SnapshotAt = result.Properties.TryGetValue("snapshotAt", out var at) ? DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture) : null,
+                SnapshotAt = result.Properties.TryGetValue(PostgresBackupEngine.SnapshotAtProperty, out var at) ? DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture) : null,
             };
             await _catalog.SaveAsync(manifest, cancellationToken).ConfigureAwait(false);
             if (engine.ChangeCaptureEnabled)
@@ -126,180 +127,6 @@ public sealed class BackupService
         finally
         {
             _running.TryRemove(id, out _);
-        }
-    }
-
-    /// <summary>
-    /// Captures every transaction committed since the previous backup of the current change-capture
-    /// chain, up to the moment of this call, into an incremental backup. The slot moves forward only
-    /// after the backup's manifest is stored, so a failed attempt loses nothing: the next one
-    /// captures the same changes again.
-    /// </summary>
-    public async Task<BackupManifest> CreateIncrementalBackupAsync(IncrementalBackupOptions? options = null, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default)
-    {
-        options ??= new IncrementalBackupOptions();
-        var engine = RequireEngine();
-        var chain = RecoveryPlanner.Plan(await ListBackupsAsync(new BackupQuery { Status = BackupStatus.Completed }, cancellationToken).ConfigureAwait(false), engine.Connection.Database, null);
-        var parent = chain.Incrementals.Count > 0 ? chain.Incrementals[^1] : chain.Full;
-        var started = _time.GetUtcNow();
-        var id = BackupId.New(started);
-        var capture = engine.Capture(chain.Full.Properties.GetValueOrDefault("slot") ?? engine.SlotFor(chain.Full.Id));
-        _running[id] = BackupType.Incremental;
-        try
-        {
-            Log.BackupStarting(_logger, id, "incremental", engine.Connection.Database);
-            CaptureResult? captured = null;
-            var content = await _pipeline.WriteAsync(
-                BackupCatalog.DataKey(BackupType.Incremental, id),
-                async (stream, ct) =>
-                {
-                    var counted = new ProgressStream(stream, "capturing", progress);
-                    var writer = new ChangeSegmentWriter(counted);
-                    var shapes = chain.Full.Properties.Where(p => p.Key.StartsWith(TableShapes.PropertyPrefix, StringComparison.Ordinal))
-                        .ToDictionary(p => p.Key[TableShapes.PropertyPrefix.Length..], p => p.Value, StringComparer.Ordinal);
-                    captured = await capture.DrainAsync(writer, shapes, chain.Full.Id, ct).ConfigureAwait(false);
-                    await writer.CompleteAsync(captured.EndLsn, ct).ConfigureAwait(false);
-                    counted.ReportDone();
-                },
-                new PipelineWriteOptions { Compress = options.Compress, Encrypt = options.Encrypt, MaxStoredBytes = _maxStoredBytes },
-                cancellationToken).ConfigureAwait(false);
-            var manifest = new BackupManifest
-            {
-                Id = id,
-                Type = BackupType.Incremental,
-                Status = BackupStatus.Completed,
-                Engine = engine.Name,
-                Database = engine.Connection.Database,
-                ServerVersion = chain.Full.ServerVersion,
-                LibraryVersion = LibraryVersion,
-                StartedAt = started,
-                CompletedAt = _time.GetUtcNow(),
-                ParentId = parent.Id,
-                ChainId = chain.Full.Id,
-                StartLsn = parent.EndLsn,
-                EndLsn = new NpgsqlTypes.NpgsqlLogSequenceNumber(captured!.EndLsn).ToString(),
-                FirstCommitAt = captured.FirstCommit,
-                LastCommitAt = captured.LastCommit,
-                TransactionCount = captured.Transactions,
-                ChangeCount = captured.Changes,
-                Content = content,
-                Comment = options.Comment,
-                ScheduleId = options.ScheduleId,
-            };
-            await _catalog.SaveAsync(manifest, cancellationToken).ConfigureAwait(false);
-            // Only now may the server forget these changes.
-            await capture.AcknowledgeAsync(captured.EndLsn, cancellationToken).ConfigureAwait(false);
-            Log.BackupCompleted(_logger, id, content.RawBytes, content.StoredBytes, manifest.Duration?.TotalSeconds ?? 0);
-            return manifest;
-        }
-        catch (Exception ex)
-        {
-            await RecordFailureAsync(id, BackupType.Incremental, engine.Connection.Database, started, options.Comment, options.ScheduleId, ex).ConfigureAwait(false);
-            throw;
-        }
-        finally
-        {
-            _running.TryRemove(id, out _);
-        }
-    }
-
-    /// <summary>
-    /// Recovers the database as it was at <paramref name="target"/>: restores the newest full
-    /// backup whose chain covers it into a new database, then replays the chain's transactions
-    /// committed at or before the target, each whole. The result says the time actually reached.
-    /// </summary>
-    /// <exception cref="BackupException">The target is outside every recoverable window; the message names the windows.</exception>
-    public async Task<PointInTimeResult> PointInTimeRecoveryAsync(DateTimeOffset target, PointInTimeOptions? options = null, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        await RecoverAsync(target, options ?? new PointInTimeOptions(), progress, cancellationToken).ConfigureAwait(false);
-
-    /// <summary>Recovers the latest state the backups hold: the newest chain's full backup and all its incrementals.</summary>
-    public async Task<PointInTimeResult> RestoreLatestAsync(PointInTimeOptions? options = null, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        await RecoverAsync(null, options ?? new PointInTimeOptions(), progress, cancellationToken).ConfigureAwait(false);
-
-    private async Task<PointInTimeResult> RecoverAsync(DateTimeOffset? target, PointInTimeOptions options, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
-    {
-        var engine = RequireEngine();
-        var started = _time.GetUtcNow();
-        var chain = RecoveryPlanner.Plan(await ListBackupsAsync(new BackupQuery { Status = BackupStatus.Completed }, cancellationToken).ConfigureAwait(false), engine.Connection.Database, target);
-        var until = target ?? chain.WindowEnd;
-        var database = options.TargetDatabase ?? $"{chain.Full.Database}_pitr_{started.UtcDateTime:yyyyMMdd_HHmmss_fff}";
-        ValidateDatabaseName(database);
-        var ids = new[] { chain.Full.Id }.Concat(chain.Incrementals.Select(i => i.Id)).ToList();
-        var plan = new List<string>
-        {
-            $"restore the full backup {chain.Full.Id} (snapshot {chain.WindowStart:u}) into a new database '{database}'",
-            chain.Incrementals.Count == 0
-                ? "no incremental backups to replay"
-                : $"replay {chain.Incrementals.Count} incremental backup(s) {chain.Incrementals[0].Id} .. {chain.Incrementals[^1].Id}, every transaction committed at or before {until:u}",
-            $"recoverable window of this chain: {chain.WindowStart:u} to {chain.WindowEnd:u}",
-        };
-        if (options.DryRun)
-        {
-            return new PointInTimeResult { TargetDatabase = database, Target = until, DryRun = true, BackupIds = ids, Plan = plan };
-        }
-        if (options.Verify)
-        {
-            foreach (var backup in chain.Incrementals.Prepend(chain.Full))
-            {
-                progress?.Report(new BackupProgress("verifying " + backup.Id, 0));
-                await _pipeline.VerifyAsync(backup.Content!, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        progress?.Report(new BackupProgress("restoring " + chain.Full.Id, 0));
-        await engine.RestoreAsync(
-            new EngineRestoreRequest { TargetDatabase = database, BackupProperties = chain.Full.Properties },
-            ct => _pipeline.OpenReadAsync(chain.Full.Content!, ct),
-            cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await ReplayChainAsync(engine, chain, database, until, ids, plan, started, progress, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            // A half-recovered database would look like a good one: remove it.
-            Log.RestoreFailedDroppingTarget(_logger, database, ex.Message);
-            await engine.DropDatabaseAsync(database, CancellationToken.None).ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private async Task<PointInTimeResult> ReplayChainAsync(
-        PostgresBackupEngine engine, RecoveryChain chain, string database, DateTimeOffset until, List<string> ids, List<string> plan, DateTimeOffset started, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
-    {
-        var replayStarted = _time.GetUtcNow();
-        var connection = await engine.OpenForReplayAsync(database, cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var replayer = new ChangeReplayer(connection, _logger);
-            foreach (var incremental in chain.Incrementals)
-            {
-                progress?.Report(new BackupProgress("replaying " + incremental.Id, 0));
-                var stream = await _pipeline.OpenReadAsync(incremental.Content!, cancellationToken).ConfigureAwait(false);
-                await using (stream.ConfigureAwait(false))
-                {
-                    var more = await replayer.ApplyAsync(new ChangeSegmentReader(stream), until, cancellationToken).ConfigureAwait(false);
-                    if (!more)
-                    {
-                        // The rest of this segment is after the target; it is still read to its end, where its hashes are checked.
-                        await stream.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
-                        break;
-                    }
-                }
-            }
-            // Captured values are at least the target's: a recovered database never reissues a number.
-            await replayer.SetSequencesAsync(cancellationToken).ConfigureAwait(false);
-            return new PointInTimeResult
-            {
-                TargetDatabase = database,
-                Target = until,
-                Reached = replayer.ReachedCommitTime ?? chain.WindowStart,
-                BackupIds = ids,
-                Plan = plan,
-                Transactions = replayer.Transactions,
-                Changes = replayer.Changes,
-                Duration = _time.GetUtcNow() - started,
-                ReplayDuration = _time.GetUtcNow() - replayStarted,
-            };
         }
     }
 
@@ -387,10 +214,10 @@ public sealed class BackupService
     public async Task<BackupManifest> DeleteBackupAsync(string id, CancellationToken cancellationToken = default)
     {
         var deleted = await _catalog.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
-        if (deleted.ChainId == deleted.Id && _engine is { } engine)
+        if (deleted.Type == BackupType.Full && deleted.Properties.TryGetValue(PostgresBackupEngine.SlotProperty, out var slot) && _engine is { } engine)
         {
             // Without its full backup a chain cannot be recovered: its slot would only hold WAL back.
-            await engine.Capture(deleted.Properties.GetValueOrDefault("slot") ?? engine.SlotFor(deleted.Id)).DropSlotAsync(cancellationToken).ConfigureAwait(false);
+            await engine.Capture(slot).DropSlotAsync(cancellationToken).ConfigureAwait(false);
         }
         Log.BackupDeleted(_logger, id);
         return deleted;

@@ -7,7 +7,7 @@ namespace Backup.Core.Catalog;
 /// <param name="Full">The chain's full backup.</param>
 /// <param name="Incrementals">Its incremental backups, in order, each continuing the previous one.</param>
 /// <param name="WindowStart">The earliest recoverable moment: the full backup's snapshot.</param>
-/// <param name="WindowEnd">The latest: when the last incremental began capturing (every earlier commit is in it).</param>
+/// <param name="WindowEnd">The latest: when the last incremental began capturing (every earlier commit is in it), or its snapshot in timestamp mode.</param>
 public sealed record RecoveryChain(BackupManifest Full, IReadOnlyList<BackupManifest> Incrementals, DateTimeOffset WindowStart, DateTimeOffset WindowEnd);
 
 /// <summary>Chooses which backups recover a database to a moment: the newest chain whose window holds it.</summary>
@@ -32,7 +32,7 @@ public static class RecoveryPlanner
                 links.Add(incremental);
                 previous = incremental.Id;
             }
-            chains.Add(new RecoveryChain(full, links, full.SnapshotAt!.Value, links.Count > 0 ? links[^1].StartedAt : full.SnapshotAt.Value));
+            chains.Add(new RecoveryChain(full, links, full.SnapshotAt!.Value, links.Count > 0 ? links[^1].SnapshotAt ?? links[^1].StartedAt : full.SnapshotAt.Value));
         }
         return chains;
     }
@@ -44,7 +44,7 @@ public static class RecoveryPlanner
         var chains = Chains(backups, database);
         if (chains.Count == 0)
         {
-            throw new BackupException($"There is no change-capture backup chain for the database '{database}': point-in-time recovery needs a full backup taken with change capture on (Backup:Postgres:ChangeCapture), then incremental backups.");
+            throw new BackupException($"There is no full backup of the database '{database}' to start from: incremental backups and recovery to a point in time need one (with change capture on, Backup:Postgres:ChangeCapture, for exact points in time).");
         }
         if (target is null)
         {

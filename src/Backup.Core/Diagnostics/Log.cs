@@ -40,4 +40,10 @@ internal static partial class Log
 
     [LoggerMessage(1021, LogLevel.Warning, "Replaying into {Database} without the privilege to set session_replication_role: the target's triggers fire and foreign keys are checked for every replayed change (replay as a superuser, or rds_superuser on RDS, to avoid duplicate trigger effects)")]
     public static partial void ReplayTriggersActive(ILogger logger, string database);
+
+    [LoggerMessage(1022, LogLevel.Warning, "A table changed since full backup {ChainId} ({Reason}); taking a full backup to start a new chain (NewChainOnSchemaChange)")]
+    public static partial void NewChainAfterSchemaChange(ILogger logger, string chainId, string reason);
+
+    [LoggerMessage(1023, LogLevel.Warning, "Timestamp-mode incremental: these tables have no '{Column}' column or no primary key and are not covered: {Tables}")]
+    public static partial void TimestampTablesNotCovered(ILogger logger, string column, string tables);
 }

@@ -12,6 +12,16 @@ public sealed record IncrementalBackupOptions
     /// <summary>A comment kept in the manifest.</summary>
     public string? Comment { get; init; }
 
+    /// <summary>
+    /// Timestamp mode only: export rows changed at or after this moment. Default: where the
+    /// previous backup of the chain left off (its snapshot, or the start of the oldest transaction
+    /// then open, less <see cref="Postgres.PostgresOptions.TimestampOverlap"/>).
+    /// </summary>
+    public DateTimeOffset? Since { get; init; }
+
+    /// <summary>Timestamp mode only: the tables to export (schema.table); default every table with the timestamp column and a primary key.</summary>
+    public IReadOnlyList<string>? Tables { get; init; }
+
     /// <summary>The schedule that asked for it, recorded in the manifest.</summary>
     public string? ScheduleId { get; init; }
 }

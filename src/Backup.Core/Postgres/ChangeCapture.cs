@@ -86,7 +86,7 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
         await using (replication.ConfigureAwait(false))
         {
             await replication.Open(cancellationToken).ConfigureAwait(false);
-            var options = new PgOutputReplicationOptions(publicationName, PgOutputProtocolVersion.V1, binary: false, streamingMode: null, messages: true);
+            var options = new PgOutputReplicationOptions(publicationName, PgOutputProtocolVersion.V2, binary: false, streamingMode: PgOutputStreamingMode.Off, messages: true);
             BeginMessage? begin = null;
             var beganInSegment = false;
             var sawMarker = false;
@@ -135,7 +135,11 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
                 }
             }
         }
-        await WriteSequencesAsync(writer, cancellationToken).ConfigureAwait(false);
+        var open = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (open.ConfigureAwait(false))
+        {
+            await SequenceValues.WriteAsync(open, writer, cancellationToken).ConfigureAwait(false);
+        }
         result.Transactions = writer.Transactions;
         result.Changes = writer.Changes;
         return result;
@@ -181,32 +185,6 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
             await using (emit.ConfigureAwait(false))
             {
                 await emit.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private async Task WriteSequencesAsync(ChangeSegmentWriter writer, CancellationToken cancellationToken)
-    {
-        var open = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (open.ConfigureAwait(false))
-        {
-            // pg_sequences shows NULL for a sequence never called: it then restarts at its start value.
-            var list = new NpgsqlCommand("SELECT schemaname, sequencename, coalesce(last_value, start_value), last_value IS NOT NULL FROM pg_sequences ORDER BY 1, 2", open);
-            await using (list.ConfigureAwait(false))
-            {
-                var reader = await list.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                var sequences = new List<SequenceItem>();
-                await using (reader.ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        sequences.Add(new SequenceItem(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetBoolean(3)));
-                    }
-                }
-                foreach (var sequence in sequences)
-                {
-                    await writer.WriteAsync(sequence, cancellationToken).ConfigureAwait(false);
-                }
             }
         }
     }

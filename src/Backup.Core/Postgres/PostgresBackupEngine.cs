@@ -86,12 +86,34 @@ public sealed class PostgresBackupEngine : IBackupEngine
             {
                 ["snapshot"] = session.SnapshotName,
                 ["walPosition"] = session.WalPosition,
+                [SnapshotAtProperty] = Timestamp(session.SnapshotAt),
+                [ChangesSinceProperty] = Timestamp(session.ChangesSince),
             },
         };
     }
 
+    /// <summary>Manifest property of a full backup that starts a change-capture chain: its replication slot.</summary>
+    internal const string SlotProperty = "slot";
+
+    /// <summary>Manifest property: the server time of the backup's snapshot.</summary>
+    internal const string SnapshotAtProperty = "snapshotAt";
+
+    /// <summary>Manifest property: where the next timestamp-mode incremental starts looking (<see cref="SnapshotSession.ChangesSince"/>).</summary>
+    internal const string ChangesSinceProperty = "changesSince";
+
+    internal static string Timestamp(DateTimeOffset at) => at.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Whether full backups start change-capture chains (<see cref="PostgresOptions.ChangeCapture"/>).</summary>
     public bool ChangeCaptureEnabled => _options.ChangeCapture;
+
+    /// <summary><see cref="PostgresOptions.NewChainOnSchemaChange"/>.</summary>
+    public bool NewChainOnSchemaChange => _options.NewChainOnSchemaChange;
+
+    /// <summary><see cref="PostgresOptions.TimestampColumn"/>.</summary>
+    public string TimestampColumn => _options.TimestampColumn;
+
+    /// <summary><see cref="PostgresOptions.TimestampOverlap"/>.</summary>
+    public TimeSpan TimestampOverlap => _options.TimestampOverlap;
 
     /// <summary>The replication slot of the chain started by the full backup <paramref name="chainId"/>.</summary>
     internal string SlotFor(string chainId) => $"{_options.SlotName}_{chainId.ToLowerInvariant().Replace('-', '_')}";
@@ -120,9 +142,9 @@ public sealed class PostgresBackupEngine : IBackupEngine
             var result = await BackupAsync(request with { SnapshotName = snapshot.SnapshotName }, destination, cancellationToken).ConfigureAwait(false);
             var properties = new Dictionary<string, string>(result.Properties, StringComparer.Ordinal)
             {
-                ["slot"] = SlotFor(chainId),
+                [SlotProperty] = SlotFor(chainId),
                 ["startLsn"] = snapshot.ConsistentPoint.ToString(),
-                ["snapshotAt"] = snapshotAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                [SnapshotAtProperty] = Timestamp(snapshotAt),
             };
             foreach (var (table, shape) in shapes)
             {

@@ -16,6 +16,28 @@ public sealed class PostgresOptions
     /// </summary>
     public bool ChangeCapture { get; set; }
 
+    /// <summary>
+    /// When an incremental finds a table changed since its chain's full backup: take a full backup
+    /// (a new chain) instead of failing. The old chain stays recoverable up to its last incremental;
+    /// the moments between that and the new full backup are not recoverable (DDL is not in the
+    /// change stream). Default false: the incremental fails and says to take a full backup.
+    /// </summary>
+    public bool NewChainOnSchemaChange { get; set; }
+
+    /// <summary>
+    /// Timestamp mode (incrementals without change capture): the column that says when a row last
+    /// changed. Tables without it, or without a primary key, are not covered (logged, and listed in
+    /// each incremental's manifest). Default <c>updated_at</c>.
+    /// </summary>
+    public string TimestampColumn { get; set; } = "updated_at";
+
+    /// <summary>
+    /// Timestamp mode: how far before the previous backup's snapshot the next incremental starts
+    /// looking, besides the start of the oldest transaction then open (rows re-read are upserted
+    /// again, harmlessly). Covers commits racing the snapshot. Default one minute.
+    /// </summary>
+    public TimeSpan TimestampOverlap { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The replication slot change capture uses.</summary>
     public string SlotName { get; set; } = "backup_core";
 

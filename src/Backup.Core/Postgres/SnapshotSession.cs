@@ -28,6 +28,16 @@ internal sealed class SnapshotSession : IAsyncDisposable
     public required string WalPosition { get; init; }
     public required IReadOnlyDictionary<string, string> DatabaseProperties { get; init; }
 
+    /// <summary>The server's clock just after the snapshot was taken.</summary>
+    public required DateTimeOffset SnapshotAt { get; init; }
+
+    /// <summary>
+    /// The earliest moment a row the snapshot does not see can carry as its <c>now()</c> timestamp:
+    /// the start of the oldest transaction still open, or the snapshot time. Where timestamp-mode
+    /// incrementals must start looking.
+    /// </summary>
+    public required DateTimeOffset ChangesSince { get; init; }
+
     /// <param name="info">The database.</param>
     /// <param name="waitIfBusy">Wait for another backup's lock instead of failing.</param>
     /// <param name="importSnapshot">An exported snapshot to adopt (a replication slot's) instead of exporting one.</param>
@@ -49,7 +59,9 @@ internal sealed class SnapshotSession : IAsyncDisposable
                        current_setting('server_version'),
                        current_setting('server_version_num')::int / 10000,
                        CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()::text ELSE pg_current_wal_lsn()::text END,
-                       pg_encoding_to_char(d.encoding), d.datcollate, d.datctype
+                       pg_encoding_to_char(d.encoding), d.datcollate, d.datctype,
+                       clock_timestamp(),
+                       least(clock_timestamp(), (SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()))
                 FROM pg_database d WHERE d.datname = current_database()
                 """,
                 connection,
@@ -74,6 +86,8 @@ internal sealed class SnapshotSession : IAsyncDisposable
                     ["collate"] = reader.GetString(5),
                     ["ctype"] = reader.GetString(6),
                 },
+                SnapshotAt = reader.GetFieldValue<DateTimeOffset>(7),
+                ChangesSince = reader.GetFieldValue<DateTimeOffset>(8),
             };
         }
         catch

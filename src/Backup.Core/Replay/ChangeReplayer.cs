@@ -23,16 +23,20 @@ internal sealed class ChangeReplayer
     private readonly ILogger _logger;
     private readonly Dictionary<uint, SegmentRelation> _relations = [];
     private readonly List<SequenceItem> _sequences = [];
-    private readonly ReplayGroup _group = new();
+    private readonly ReplayGroup _group;
     private readonly StatementApplier _statements;
     private readonly SetApplier _sets;
     private bool _prepared;
 
-    public ChangeReplayer(NpgsqlConnection target, ILogger? logger = null)
+    /// <param name="target">An open connection to the database being recovered.</param>
+    /// <param name="logger">Where fallbacks and missing privileges are reported.</param>
+    /// <param name="upsertInserts">Inserts replace the row with their key: timestamp-mode segments, whose rows may already exist.</param>
+    public ChangeReplayer(NpgsqlConnection target, ILogger? logger = null, bool upsertInserts = false)
     {
         _target = target;
         _logger = logger ?? NullLogger.Instance;
-        _statements = new StatementApplier(target);
+        _group = new ReplayGroup(upsertInserts);
+        _statements = new StatementApplier(target, upsertInserts);
         _sets = new SetApplier(target, _statements);
     }
 

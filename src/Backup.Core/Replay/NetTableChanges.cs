@@ -23,8 +23,9 @@ internal readonly record struct NetRow(NetRowAction Action, IReadOnlyList<Column
 /// row's final state. Replaying the net effect gives the same table as replaying every change in
 /// order (a property test holds it to that), while touching each row once: a hot row updated by a
 /// thousand transactions is written once. Tables without a key can only take inserts, kept in order.
+/// With <paramref name="upsertInserts"/> (timestamp-mode segments) an insert may meet an existing row and replaces it.
 /// </summary>
-internal sealed class NetTableChanges(SegmentRelation relation)
+internal sealed class NetTableChanges(SegmentRelation relation, bool upsertInserts = false)
 {
     private readonly Dictionary<string, NetRow> _rows = [];
     private readonly List<IReadOnlyList<ColumnValue>> _appended = [];
@@ -68,7 +69,7 @@ internal sealed class NetTableChanges(SegmentRelation relation)
         {
             case InsertChange insert:
                 var key = RowKey.Of(Key, insert.NewRow);
-                InsertsOnly &= !_rows.ContainsKey(key);
+                InsertsOnly &= !upsertInserts && !_rows.ContainsKey(key);
                 _rows[key] = new NetRow(NetRowAction.Upsert, insert.NewRow);
                 break;
             case UpdateChange update:

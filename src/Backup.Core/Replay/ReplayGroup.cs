@@ -3,9 +3,10 @@ namespace Backup.Core.Replay;
 /// <summary>
 /// Consecutive whole transactions applied together in one target transaction, as their net effect
 /// per table. The transactions stay buffered so that a group the set-based path cannot apply (a
-/// constraint it trips by reordering, say) is replayed again one statement at a time.
+/// constraint it trips by reordering, say) is replayed again one statement at a time. With
+/// <paramref name="upsertInserts"/>, inserts replace rows with their key (timestamp-mode segments).
 /// </summary>
-internal sealed class ReplayGroup
+internal sealed class ReplayGroup(bool upsertInserts)
 {
     private readonly Dictionary<uint, NetTableChanges> _tables = [];
 
@@ -22,7 +23,7 @@ internal sealed class ReplayGroup
         {
             if (!_tables.TryGetValue(change.RelationOid, out var table))
             {
-                _tables[change.RelationOid] = table = new NetTableChanges(transaction.Relations[change.RelationOid]);
+                _tables[change.RelationOid] = table = new NetTableChanges(transaction.Relations[change.RelationOid], upsertInserts);
             }
             table.Add(change);
         }

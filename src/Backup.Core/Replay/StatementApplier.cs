@@ -13,9 +13,10 @@ namespace Backup.Core.Replay;
 /// transaction, its statements sent in batches and its runs of inserts loaded with COPY. The
 /// general path: truncates, tables without a key, and groups the set-based path could not apply.
 /// Values travel as text of unspecified type, so the server parses them for the target column
-/// exactly as it would its own output — enums, domains and arrays included.
+/// exactly as it would its own output — enums, domains and arrays included. With
+/// <paramref name="upsertInserts"/> (timestamp-mode segments) an insert replaces the row with its key.
 /// </summary>
-internal sealed class StatementApplier(NpgsqlConnection target)
+internal sealed class StatementApplier(NpgsqlConnection target, bool upsertInserts = false)
 {
     private const int CopyRunThreshold = 8;
     private const int StatementsPerBatch = 1000;
@@ -32,7 +33,7 @@ internal sealed class StatementApplier(NpgsqlConnection target)
                 for (var i = 0; i < changes.Count; i++)
                 {
                     // A run of inserts into one table goes through COPY; what came before it is sent first.
-                    var run = InsertRunLength(changes, i);
+                    var run = upsertInserts ? 0 : InsertRunLength(changes, i);
                     if (run >= CopyRunThreshold)
                     {
                         await FlushAsync(batch, cancellationToken).ConfigureAwait(false);
@@ -97,7 +98,7 @@ internal sealed class StatementApplier(NpgsqlConnection target)
         return end - start;
     }
 
-    private static NpgsqlBatchCommand Statement(RowChange change, IReadOnlyDictionary<uint, SegmentRelation> relations)
+    private NpgsqlBatchCommand Statement(RowChange change, IReadOnlyDictionary<uint, SegmentRelation> relations)
     {
         var relation = relations[change.RelationOid];
         var command = new NpgsqlBatchCommand();
@@ -111,6 +112,10 @@ internal sealed class StatementApplier(NpgsqlConnection target)
                     sql.Append(i > 0 ? ", " : "").Append(Parameter(command, insert.NewRow[i]));
                 }
                 sql.Append(')');
+                if (upsertInserts)
+                {
+                    AppendOnConflict(sql, relation);
+                }
                 break;
             case UpdateChange update:
                 sql.Append("UPDATE ").Append(ReplaySql.Table(relation)).Append(" SET ");
@@ -138,6 +143,14 @@ internal sealed class StatementApplier(NpgsqlConnection target)
         }
         command.CommandText = sql.ToString();
         return command;
+    }
+
+    private static void AppendOnConflict(StringBuilder sql, SegmentRelation relation)
+    {
+        var keys = relation.Columns.Where(c => c.IsKey).Select(c => PostgresBackupEngine.Quote(c.Name)).ToList();
+        var others = relation.Columns.Where(c => !c.IsKey).Select(c => PostgresBackupEngine.Quote(c.Name)).ToList();
+        sql.Append(" ON CONFLICT (").AppendJoin(", ", keys).Append(") ")
+            .Append(others.Count == 0 ? "DO NOTHING" : "DO UPDATE SET " + string.Join(", ", others.Select(c => $"{c} = EXCLUDED.{c}")));
     }
 
     // Key columns find the row. With REPLICA IDENTITY FULL the whole old row does, compared as
