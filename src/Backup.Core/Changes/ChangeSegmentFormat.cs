@@ -1,16 +1,22 @@
 namespace Backup.Core.Changes;
 
 /// <summary>
-/// Layout of a change segment (the plain bytes, before compression and encryption), version 1:
-/// the 8-byte magic <c>BKCHSEG1</c>, then records. A record is a type byte, a 4-byte little-endian
-/// payload length, and the payload. Integers are little-endian; strings are a 7-bit-encoded length
-/// and UTF-8 bytes; a tuple is a column count (u16) and per column a kind byte
-/// (<see cref="ColumnValueKind"/>) followed, for text values, by the string. The last record is
-/// the end record, whose totals the reader checks, and nothing may follow it.
+/// Layout of a change segment (the plain bytes, before compression and encryption), version 2:
+/// the 8-byte magic <c>BKCHSEG2</c>, then records. Version 1 (<c>BKCHSEG1</c>) is still read: it
+/// lacks the columns' type names in relation records. A record is a type byte, a 4-byte little-endian
+/// payload length, and the payload. Integers are little-endian; strings are a u32 byte length and
+/// UTF-8 bytes; a tuple is a column count (u32) and per column a kind byte
+/// (<see cref="ColumnValueKind"/>) followed, for text values, by the string. A relation record is
+/// the OID, schema, name, replica identity byte, a column count (u32) and per column its name,
+/// type OID, type modifier, key flag and (version 2) type name. The last record is the end
+/// record, whose totals the reader checks, and nothing may follow it.
 /// </summary>
 internal static class ChangeSegmentFormat
 {
-    public static ReadOnlySpan<byte> Magic => "BKCHSEG1"u8;
+    public static ReadOnlySpan<byte> Magic => "BKCHSEG2"u8;
+
+    /// <summary>Version 1's magic: relation records without type names.</summary>
+    public static ReadOnlySpan<byte> MagicVersion1 => "BKCHSEG1"u8;
 
     public const byte Relation = (byte)'R';
     public const byte Begin = (byte)'B';

@@ -20,10 +20,12 @@ public sealed class ChangeSegmentReader(Stream source)
     public async IAsyncEnumerable<SegmentItem> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var magic = new byte[ChangeSegmentFormat.Magic.Length];
-        if (await StreamReading.ReadFullyAsync(source, magic, cancellationToken).ConfigureAwait(false) != magic.Length || !magic.AsSpan().SequenceEqual(ChangeSegmentFormat.Magic))
+        if (await StreamReading.ReadFullyAsync(source, magic, cancellationToken).ConfigureAwait(false) != magic.Length
+            || !(magic.AsSpan().SequenceEqual(ChangeSegmentFormat.Magic) || magic.AsSpan().SequenceEqual(ChangeSegmentFormat.MagicVersion1)))
         {
             throw Damaged("it does not start with the change-segment magic (not a change segment, or an unknown version)");
         }
+        var typeNames = magic.AsSpan().SequenceEqual(ChangeSegmentFormat.Magic);
         var header = new byte[5];
         long transactions = 0, changes = 0;
         var inTransaction = false;
@@ -52,7 +54,7 @@ public sealed class ChangeSegmentReader(Stream source)
             {
                 throw Damaged("it ends inside a record (truncated)");
             }
-            var item = Parse(type, new PayloadReader(_record.AsSpan(0, length)));
+            var item = Parse(type, new PayloadReader(_record.AsSpan(0, length)), typeNames);
             switch (item)
             {
                 case BeginItem when inTransaction:
@@ -85,13 +87,13 @@ public sealed class ChangeSegmentReader(Stream source)
         }
     }
 
-    private static SegmentItem Parse(byte type, PayloadReader r)
+    private static SegmentItem Parse(byte type, PayloadReader r, bool typeNames)
     {
         try
         {
             SegmentItem item = type switch
             {
-                ChangeSegmentFormat.Relation => new RelationItem(ReadRelation(ref r)),
+                ChangeSegmentFormat.Relation => new RelationItem(ReadRelation(ref r, typeNames)),
                 ChangeSegmentFormat.Begin => new BeginItem(r.UInt32(), r.UInt64(), ChangeSegmentFormat.FromMicroseconds(r.Int64())),
                 ChangeSegmentFormat.Insert => new ChangeItem(new InsertChange(r.UInt32(), ReadTuple(ref r))),
                 ChangeSegmentFormat.Update => new ChangeItem(ReadUpdate(ref r)),
@@ -114,7 +116,7 @@ public sealed class ChangeSegmentReader(Stream source)
         }
     }
 
-    private static SegmentRelation ReadRelation(ref PayloadReader r)
+    private static SegmentRelation ReadRelation(ref PayloadReader r, bool typeNames)
     {
         var oid = r.UInt32();
         var schema = r.String();
@@ -124,7 +126,7 @@ public sealed class ChangeSegmentReader(Stream source)
         var columns = new SegmentColumn[count];
         for (var i = 0; i < count; i++)
         {
-            columns[i] = new SegmentColumn(r.String(), r.UInt32(), r.Int32(), r.Byte() != 0);
+            columns[i] = new SegmentColumn(r.String(), r.UInt32(), r.Int32(), r.Byte() != 0, typeNames ? r.String() : "");
         }
         return new SegmentRelation(oid, schema, name, identity, columns);
     }

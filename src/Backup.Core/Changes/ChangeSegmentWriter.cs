@@ -175,6 +175,7 @@ public sealed class ChangeSegmentWriter
             WriteUInt32(w, column.TypeOid);
             WriteInt32(w, column.TypeModifier);
             w.Write([column.IsKey ? (byte)1 : (byte)0]);
+            WriteString(w, column.TypeName);
         }
     }
 

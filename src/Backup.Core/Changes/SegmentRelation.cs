@@ -24,4 +24,5 @@ public sealed record SegmentRelation(uint Oid, string Schema, string Name, char 
 /// <param name="TypeOid">Its type's OID.</param>
 /// <param name="TypeModifier">Its type modifier (e.g. numeric precision), -1 when none.</param>
 /// <param name="IsKey">Whether it is part of the replica identity.</param>
-public sealed record SegmentColumn(string Name, uint TypeOid, int TypeModifier, bool IsKey);
+/// <param name="TypeName">Its type as the source's <c>format_type</c> spells it (e.g. <c>numeric(12,2)</c>, <c>public.mood</c>), for people and tools reading a segment without the source; empty in version 1 segments.</param>
+public sealed record SegmentColumn(string Name, uint TypeOid, int TypeModifier, bool IsKey, string TypeName = "");

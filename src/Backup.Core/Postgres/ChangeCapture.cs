@@ -82,6 +82,8 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
         await EmitMarkerAsync(marker, cancellationToken).ConfigureAwait(false);
 
         var result = new CaptureResult();
+        var typeNames = new TypeNames(connection);
+        await using var typeNamesScope = typeNames.ConfigureAwait(false);
         var replication = new LogicalReplicationConnection(connection.ConnectionString);
         await using (replication.ConfigureAwait(false))
         {
@@ -99,7 +101,7 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
                         beganInSegment = false;
                         break;
                     case RelationMessage relation:
-                        var described = Describe(relation);
+                        var described = await DescribeAsync(relation, typeNames, cancellationToken).ConfigureAwait(false);
                         if (shapes is not null)
                         {
                             TableShapes.Check(shapes, described, chainId);
@@ -189,13 +191,16 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
         }
     }
 
-    private static SegmentRelation Describe(RelationMessage relation) =>
-        new(
-            relation.RelationId,
-            relation.Namespace,
-            relation.RelationName,
-            (char)(byte)relation.ReplicaIdentity,
-            relation.Columns.Select(c => new SegmentColumn(c.ColumnName, c.DataTypeId, c.TypeModifier, ((byte)c.Flags & 1) != 0)).ToArray());
+    private static async Task<SegmentRelation> DescribeAsync(RelationMessage relation, TypeNames typeNames, CancellationToken cancellationToken)
+    {
+        var columns = new List<SegmentColumn>(relation.Columns.Count);
+        foreach (var c in relation.Columns)
+        {
+            var typeName = await typeNames.NameAsync(c.DataTypeId, c.TypeModifier, cancellationToken).ConfigureAwait(false);
+            columns.Add(new SegmentColumn(c.ColumnName, c.DataTypeId, c.TypeModifier, ((byte)c.Flags & 1) != 0, typeName));
+        }
+        return new SegmentRelation(relation.RelationId, relation.Namespace, relation.RelationName, (char)(byte)relation.ReplicaIdentity, columns);
+    }
 
     private static async Task<RowChange> ToChangeAsync(PgOutputReplicationMessage message, CancellationToken cancellationToken) => message switch
     {

@@ -109,7 +109,7 @@ internal sealed class TimestampExport(PostgresConnectionInfo connection, string 
         var columns = new List<SegmentColumn>();
         var command = new NpgsqlCommand(
             """
-            SELECT a.attname, a.atttypid, a.atttypmod, coalesce(a.attnum = ANY (i.indkey), false)
+            SELECT a.attname, a.atttypid, a.atttypmod, coalesce(a.attnum = ANY (i.indkey), false), format_type(a.atttypid, a.atttypmod)
             FROM pg_attribute a LEFT JOIN pg_index i ON i.indrelid = a.attrelid AND i.indisprimary
             WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
             ORDER BY a.attnum
@@ -122,7 +122,7 @@ internal sealed class TimestampExport(PostgresConnectionInfo connection, string 
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    columns.Add(new SegmentColumn(reader.GetString(0), reader.GetFieldValue<uint>(1), reader.GetInt32(2), reader.GetBoolean(3)));
+                    columns.Add(new SegmentColumn(reader.GetString(0), reader.GetFieldValue<uint>(1), reader.GetInt32(2), reader.GetBoolean(3), reader.GetString(4)));
                 }
             }
         }

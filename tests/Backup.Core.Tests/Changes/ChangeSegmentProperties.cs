@@ -46,7 +46,8 @@ public class ChangeSegmentProperties
             from type in Gen.Elements(20u, 23u, 25u, 1700u, 17u, 3802u, 1184u, 1007u)
             from mod in Gen.Choose(-1, 100_000)
             from key in ArbMap.Default.GeneratorFor<bool>()
-            select new SegmentColumn(name, type, mod, key))
+            from typeName in Gen.Elements("integer", "numeric(12,2)", "public.\"Mood ü\"", "text[]", "")
+            select new SegmentColumn(name, type, mod, key, typeName))
         select new SegmentItem[] { new RelationItem(new SegmentRelation((uint)oid, "sales", "orders " + oid, identity, columns.ToArray())) };
 
     private static Arbitrary<SegmentItem[]> Segments =>
@@ -98,6 +99,23 @@ public class ChangeSegmentProperties
 
         var error = await Assert.ThrowsAsync<BackupIntegrityException>(async () => await new ChangeSegmentReader(new MemoryStream(bytes)).ReadAllAsync().ToListAsync());
         Assert.Contains("changes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_Version1Segment_HasRelationsWithoutTypeNames()
+    {
+        var relation = new SegmentRelation(3, "public", "t", 'd', [new SegmentColumn("id", 23, -1, true)]);
+        var version2 = Write([new RelationItem(relation)], endLsn: 1);
+        // Version 1 is version 2 without each column's type name (here one empty string: its 4-byte length ends the record).
+        var length = BitConverter.ToInt32(version2, 9);
+        var version1 = version2[..(13 + length - 4)].Concat(version2[(13 + length)..]).ToArray();
+        "BKCHSEG1"u8.CopyTo(version1);
+        BitConverter.GetBytes(length - 4).CopyTo(version1, 9);
+
+        var read = Read(version1);
+
+        Assert.Equal(new RelationItem(relation), read[0]);
+        Assert.IsType<EndItem>(read[1]);
     }
 
     private static byte[] Write(IEnumerable<SegmentItem> items, ulong endLsn)

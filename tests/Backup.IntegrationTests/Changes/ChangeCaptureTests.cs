@@ -70,6 +70,9 @@ public sealed class ChangeCaptureTests : IAsyncLifetime
         Assert.DoesNotContain(changes, c => c is InsertChange i && i.NewRow[0] == ColumnValue.Of("99"));
         Assert.Contains(items.OfType<SequenceItem>(), s => s is { Name: "lonely", LastValue: 11, IsCalled: true });
         Assert.Equal(5, result.Transactions);
+        var described = items.OfType<RelationItem>().First(r => r.Relation.Name == "items").Relation;
+        Assert.Equal(["integer", "text", "text", "integer"], described.Columns.Select(c => c.TypeName));
+        Assert.Equal([true, false, false, false], described.Columns.Select(c => c.IsKey));
         Assert.True(result.FirstCommit <= result.LastCommit);
     }
 
