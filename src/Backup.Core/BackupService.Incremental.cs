@@ -43,6 +43,10 @@ public sealed partial class BackupService
         {
             throw new ArgumentException("Tables applies to timestamp-mode incrementals only: a change-capture chain's incrementals hold every table its publication covers (Backup:Postgres:PublicationName), or recovery would lose the others' changes.", nameof(options));
         }
+        if (chain.Full.Properties.GetValueOrDefault(ChainBrokenProperty) is { } broken)
+        {
+            throw new BackupException($"The change-capture chain of full backup {chain.Full.Id} is broken: {broken}. Recovery still reaches its last incremental; take a full backup to start a new chain.");
+        }
         if (slot is null)
         {
             throw new BackupException($"The newest full backup {chain.Full.Id} was taken without change capture, so no slot holds the changes since: take a full backup (with change capture on, it starts a chain).");

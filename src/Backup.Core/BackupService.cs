@@ -266,9 +266,10 @@ public sealed partial class BackupService
         return new VerifyResult { BackupId = id, Deep = deep, Checks = checks };
     }
 
-    /// <summary>The latest completed backup, counts, and what is running now.</summary>
+    /// <summary>The latest completed backup, counts, what is running now, and the change-capture slots with the WAL they hold (a slot over the lag limit is dropped first).</summary>
     public async Task<BackupSystemStatus> GetBackupStatusAsync(CancellationToken cancellationToken = default)
     {
+        await EnforceSlotLagLimitAsync(cancellationToken).ConfigureAwait(false);
         var all = await ListBackupsAsync(null, cancellationToken).ConfigureAwait(false);
         return new BackupSystemStatus
         {

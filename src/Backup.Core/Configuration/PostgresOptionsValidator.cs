@@ -25,6 +25,22 @@ internal sealed class PostgresOptionsValidator : IValidateOptions<PostgresOption
         {
             errors.Add($"Backup:Postgres:ToolsDirectory '{tools}' does not exist.");
         }
+        if (string.IsNullOrWhiteSpace(options.TimestampColumn))
+        {
+            errors.Add("Backup:Postgres:TimestampColumn must name a column.");
+        }
+        if (options.TimestampOverlap < TimeSpan.Zero)
+        {
+            errors.Add($"Backup:Postgres:TimestampOverlap must not be negative (it is {options.TimestampOverlap}).");
+        }
+        if (options.MaxSlotLagMegabytes is <= 0)
+        {
+            errors.Add($"Backup:Postgres:MaxSlotLagMegabytes must be positive when set (it is {options.MaxSlotLagMegabytes}).");
+        }
+        if (options.SlotLagCheckInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"Backup:Postgres:SlotLagCheckInterval must be positive (it is {options.SlotLagCheckInterval}).");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

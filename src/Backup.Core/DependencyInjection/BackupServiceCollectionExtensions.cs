@@ -88,6 +88,9 @@ public static class BackupServiceCollectionExtensions
                 sp.GetRequiredService<ILogger<BackupService>>());
         });
 
+        // Idle unless change capture and a slot lag limit are configured; runs only in a host.
+        services.AddHostedService<Backup.Core.Hosting.SlotLagMonitor>();
+
         configure?.Invoke(new BackupSystemBuilder(services));
         return services;
     }

@@ -46,4 +46,10 @@ internal static partial class Log
 
     [LoggerMessage(1023, LogLevel.Warning, "Timestamp-mode incremental: these tables have no '{Column}' column or no primary key and are not covered: {Tables}")]
     public static partial void TimestampTablesNotCovered(ILogger logger, string column, string tables);
+
+    [LoggerMessage(1024, LogLevel.Critical, "Change-capture chain {ChainId} is BROKEN: {Reason}. Point-in-time recovery still reaches its last incremental; take a full backup now to start a new chain")]
+    public static partial void ChainBroken(ILogger logger, string chainId, string reason);
+
+    [LoggerMessage(1025, LogLevel.Error, "Checking change-capture slot lag failed: {Reason}")]
+    public static partial void SlotLagCheckFailed(ILogger logger, string reason);
 }

@@ -109,6 +109,12 @@ public sealed class PostgresBackupEngine : IBackupEngine
     /// <summary><see cref="PostgresOptions.NewChainOnSchemaChange"/>.</summary>
     public bool NewChainOnSchemaChange => _options.NewChainOnSchemaChange;
 
+    /// <summary><see cref="PostgresOptions.MaxSlotLagMegabytes"/> in bytes, or null.</summary>
+    public long? MaxSlotLagBytes => _options.MaxSlotLagMegabytes * 1024 * 1024;
+
+    /// <summary><see cref="PostgresOptions.SlotLagCheckInterval"/>.</summary>
+    public TimeSpan SlotLagCheckInterval => _options.SlotLagCheckInterval;
+
     /// <summary><see cref="PostgresOptions.TimestampColumn"/>.</summary>
     public string TimestampColumn => _options.TimestampColumn;
 

@@ -38,6 +38,19 @@ public sealed class PostgresOptions
     /// </summary>
     public TimeSpan TimestampOverlap { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// A chain's slot that holds more WAL than this on the server is dropped: the chain is marked
+    /// broken (recoverable up to its last incremental; the next incremental fails and says to take
+    /// a full backup), and an error is logged. A server whose disk fills with WAL stops, which is
+    /// worse. Checked every <see cref="SlotLagCheckInterval"/> by a hosted service, and by
+    /// <c>GetBackupStatusAsync</c>. Null (the default): no limit — consider the server's
+    /// <c>max_slot_wal_keep_size</c> as well.
+    /// </summary>
+    public long? MaxSlotLagMegabytes { get; set; }
+
+    /// <summary>How often the slot lag is checked against <see cref="MaxSlotLagMegabytes"/>. Default one minute.</summary>
+    public TimeSpan SlotLagCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The replication slot change capture uses.</summary>
     public string SlotName { get; set; } = "backup_core";
 

@@ -2,6 +2,8 @@ using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
 using Backup.Core.Operations;
 using Backup.IntegrationTests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Backup.IntegrationTests.Changes;
 
@@ -143,6 +145,68 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime, IDisposable
         await service.DeleteBackupAsync(newChain.Id);
         Assert.Equal(0L, await TestServer.ScalarAsync<long>(_database, $"SELECT count(*) FROM pg_replication_slots WHERE database = '{_database}'"));
     }
+
+    [Fact]
+    public async Task Incremental_AfterATableChanged_WithNewChainOnSchemaChange_TakesAFullBackupInstead()
+    {
+        using var provider = Services.Build(TestServer.ConnectionString(_database), _store.Path, null,
+            b => b.UsePostgres(TestServer.ConnectionString(_database), o => { o.ToolsDirectory = TestServer.ToolsDirectory; o.ChangeCapture = true; o.NewChainOnSchemaChange = true; }));
+        var service = provider.Service();
+        var oldChain = await service.CreateFullBackupAsync();
+        await TestServer.ExecuteAsync(_database, "ALTER TABLE accounts ADD COLUMN note text");
+        await TestServer.ExecuteAsync(_database, "UPDATE accounts SET note = 'x' WHERE aid = 1");
+
+        var instead = await service.CreateIncrementalBackupAsync(new IncrementalBackupOptions { Comment = "nightly" });
+        await TransfersAsync(2);
+        var next = await service.CreateIncrementalBackupAsync();
+
+        Assert.Equal(BackupType.Full, instead.Type);
+        Assert.Equal((instead.Id, "nightly"), (instead.ChainId!, instead.Comment));
+        Assert.NotEqual(oldChain.Id, instead.Id);
+        Assert.Equal((instead.Id, 2L), (next.ChainId!, next.TransactionCount));
+        Assert.Empty(await service.ListBackupsAsync(new BackupQuery { Status = BackupStatus.Failed }));
+    }
+
+    [Fact]
+    public async Task SlotOverTheLagLimit_IsDroppedByTheMonitor_ChainMarkedBroken_RecoveryStillReachesItsLastIncremental()
+    {
+        using var provider = Services.Build(TestServer.ConnectionString(_database), _store.Path, null,
+            b => b.UsePostgres(TestServer.ConnectionString(_database), o =>
+            {
+                o.ToolsDirectory = TestServer.ToolsDirectory;
+                o.ChangeCapture = true;
+                o.MaxSlotLagMegabytes = 1;
+                o.SlotLagCheckInterval = TimeSpan.FromMilliseconds(100);
+            }));
+        var service = provider.Service();
+        var full = await service.CreateFullBackupAsync();
+        await TransfersAsync(5);
+        await service.CreateIncrementalBackupAsync();
+        var atIncremental = await DatabaseComparison.ContentHashesAsync(_database);
+        // Several MB of WAL the slot must keep until the next incremental.
+        await TestServer.ExecuteAsync(_database, "INSERT INTO history (aid, delta) SELECT 1 + g % 500, 0 FROM generate_series(1, 60000) g");
+
+        var monitor = provider.GetServices<IHostedService>().Single(s => s.GetType().Name == "SlotLagMonitor");
+        await monitor.StartAsync(CancellationToken.None);
+        for (var waited = 0; waited < 150 && await SlotCountAsync() > 0; waited++)
+        {
+            await Task.Delay(100);
+        }
+        await monitor.StopAsync(CancellationToken.None);
+
+        Assert.Equal(0L, await SlotCountAsync());
+        Assert.Contains("over the limit of 1 MB", (await service.GetBackupAsync(full.Id)).Properties["chainBroken"], StringComparison.Ordinal);
+        var error = await Assert.ThrowsAsync<BackupException>(() => service.CreateIncrementalBackupAsync());
+        Assert.Contains("is broken", error.Message, StringComparison.Ordinal);
+        Assert.Contains("take a full backup", error.Message, StringComparison.Ordinal);
+        var latest = await service.RestoreLatestAsync();
+        _recovered.Add(latest.TargetDatabase);
+        static IEnumerable<KeyValuePair<string, string>> Tables(IDictionary<string, string> hashes) => hashes.Where(h => !h.Key.StartsWith("S ", StringComparison.Ordinal));
+        Assert.Equal(Tables(atIncremental), Tables(await DatabaseComparison.ContentHashesAsync(latest.TargetDatabase)));
+    }
+
+    private Task<long> SlotCountAsync() =>
+        TestServer.ScalarAsync<long>(_database, $"SELECT count(*) FROM pg_replication_slots WHERE database = '{_database}'");
 
     private Microsoft.Extensions.DependencyInjection.ServiceProvider Build(string? key) =>
         Services.Build(TestServer.ConnectionString(_database), _store.Path, key,
