@@ -168,6 +168,37 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Incremental_UploadFailingHalfWay_LosesNothing_TheRetryCapturesTheSameChangesOnce()
+    {
+        var store = new FailingUploadStorage(_store.Path);
+        using var provider = Services.Build(TestServer.ConnectionString(_database), _store.Path, Services.NewKey(),
+            b => b.UsePostgres(TestServer.ConnectionString(_database), o => { o.ToolsDirectory = TestServer.ToolsDirectory; o.ChangeCapture = true; })
+                  .UseStorage(_ => store));
+        var service = provider.Service();
+        var full = await service.CreateFullBackupAsync();
+        await TransfersAsync(60);
+        await TestServer.ExecuteAsync(_database, "INSERT INTO history (aid, delta) SELECT 1 + g % 500, 0 FROM generate_series(1, 5000) g");
+
+        store.FailNextUpload("database/", afterBytes: 4096);
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => service.CreateIncrementalBackupAsync());
+        var retry = await service.CreateIncrementalBackupAsync();
+        await TransfersAsync(7);
+        var atEnd = await DatabaseComparison.ContentHashesAsync(_database);
+        var next = await service.CreateIncrementalBackupAsync();
+
+        Assert.Contains("injected failure", error.ToString(), StringComparison.Ordinal);
+        var failed = Assert.Single(await service.ListBackupsAsync(new BackupQuery { Status = BackupStatus.Failed }));
+        Assert.Null(failed.Content);
+        Assert.False(await store.ExistsAsync(BackupCatalog.DataKey(BackupType.Incremental, failed.Id)));
+        Assert.Equal((full.Id, 61L, 5120L), (retry.ParentId!, retry.TransactionCount, retry.ChangeCount));
+        Assert.Equal((retry.Id, 7L), (next.ParentId!, next.TransactionCount));
+        var latest = await service.RestoreLatestAsync();
+        _recovered.Add(latest.TargetDatabase);
+        Assert.Equal(atEnd, await DatabaseComparison.ContentHashesAsync(latest.TargetDatabase));
+        Assert.Equal(0L, await TestServer.ScalarAsync<long>(latest.TargetDatabase, "SELECT (SELECT sum(abalance) FROM accounts) - (SELECT coalesce(sum(delta), 0) FROM history)"));
+    }
+
+    [Fact]
     public async Task SlotOverTheLagLimit_IsDroppedByTheMonitor_ChainMarkedBroken_RecoveryStillReachesItsLastIncremental()
     {
         using var provider = Services.Build(TestServer.ConnectionString(_database), _store.Path, null,

@@ -87,7 +87,7 @@ public sealed class ReplayTests : IAsyncLifetime, IDisposable
             await TransferAsync(random);
         }
         await TestServer.ExecuteAsync(_database, "TRUNCATE logs");
-        await TestServer.ExecuteAsync(_database, "INSERT INTO history (aid, delta) SELECT 1 + g % 1000, 0 FROM generate_series(1, 20000) g");
+        await TestServer.ExecuteAsync(_database, "INSERT INTO history (aid, delta) SELECT 1 + g % 1000, 0 FROM generate_series(1, 200000) g"); // one transaction of 200k rows
         await TestServer.ExecuteAsync(_database, "DELETE FROM docs");
         await TestServer.ScalarAsync<long>(_database, "SELECT nextval('history_hid_seq')"); // a sequence moved with no row change
         var atEnd = await DatabaseComparison.ContentHashesAsync(_database);
