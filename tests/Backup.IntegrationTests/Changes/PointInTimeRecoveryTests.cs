@@ -25,14 +25,7 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime, IDisposable
             """);
     }
 
-    public async Task DisposeAsync()
-    {
-        await TestServer.ExecuteAsync("postgres", $"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '{_database}'");
-        foreach (var database in _recovered.Append(_database))
-        {
-            await TestServer.DropDatabaseAsync(database);
-        }
-    }
+    public Task DisposeAsync() => TestServer.DropWithSlotsAsync(_database, _recovered);
 
     public void Dispose() => _store.Dispose();
 

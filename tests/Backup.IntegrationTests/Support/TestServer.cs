@@ -47,6 +47,16 @@ public static class TestServer
 
     public static Task DropDatabaseAsync(string database) => ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
 
+    /// <summary>Drops a source database with its replication slots (which would hold WAL), and the databases recovered from it.</summary>
+    public static async Task DropWithSlotsAsync(string database, IEnumerable<string> recovered)
+    {
+        await ExecuteAsync("postgres", $"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '{database}'");
+        foreach (var name in recovered.Append(database))
+        {
+            await DropDatabaseAsync(name);
+        }
+    }
+
     private static string Required(string name) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value
             ? value
