@@ -41,6 +41,13 @@ public sealed partial class BackupService
                 : $"replay {chain.Incrementals.Count} incremental backup(s) {chain.Incrementals[0].Id} .. {chain.Incrementals[^1].Id}, every transaction committed at or before {until:u}",
             $"recoverable window of this chain: {chain.WindowStart:u} to {chain.WindowEnd:u}",
         };
+        var files = options.Files is null ? null
+            : await NewestFileBackupAsync(target, cancellationToken).ConfigureAwait(false)
+              ?? throw new BackupException(target is null ? "Files were asked for, but there is no completed file backup." : $"Files were asked for, but no file backup completed at or before {target.Value:u}.");
+        if (files is not null)
+        {
+            plan.Add($"restore the file backup {files.Id} ({files.Files!.Name}) into '{options.Files!.TargetDirectory}'");
+        }
         if (options.DryRun)
         {
             return new PointInTimeResult { TargetDatabase = database, Target = until, DryRun = true, BackupIds = ids, Plan = plan };
@@ -58,9 +65,10 @@ public sealed partial class BackupService
             new EngineRestoreRequest { TargetDatabase = database, BackupProperties = chain.Full.Properties },
             ct => _pipeline.OpenReadAsync(chain.Full.Content!, ct),
             cancellationToken).ConfigureAwait(false);
+        PointInTimeResult recovered;
         try
         {
-            return await ReplayChainAsync(engine, chain, database, until, ids, plan, started, progress, cancellationToken).ConfigureAwait(false);
+            recovered = await ReplayChainAsync(engine, chain, database, until, ids, plan, started, progress, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -69,6 +77,8 @@ public sealed partial class BackupService
             await engine.DropDatabaseAsync(database, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
+        // The database is whole by now: a file restore that fails leaves it in place and says why.
+        return files is null ? recovered : recovered with { Files = await RestoreFilesAsync(files.Id, options.Files!, cancellationToken).ConfigureAwait(false) };
     }
 
     private async Task<PointInTimeResult> ReplayChainAsync(

@@ -79,11 +79,13 @@ public sealed partial class BackupService
                 new PipelineWriteOptions { Compress = options.Compress, Encrypt = options.Encrypt, MaxStoredBytes = _maxStoredBytes },
                 cancellationToken).ConfigureAwait(false);
 
+            var (fileBackupId, properties) = await IncludeFilesAsync(id, options, result!.Properties, progress, cancellationToken).ConfigureAwait(false);
             progress?.Report(new BackupProgress("storing manifest", content.RawBytes));
             var manifest = new BackupManifest
             {
                 Id = id,
                 Type = BackupType.Full,
+                FileBackupId = fileBackupId,
                 Status = BackupStatus.Completed,
                 Engine = engine.Name,
                 Database = result!.Database,
@@ -98,7 +100,7 @@ public sealed partial class BackupService
                 Tables = options.Tables,
                 Comment = options.Comment,
                 ScheduleId = options.ScheduleId,
-                Properties = result.Properties,
+                Properties = properties,
                 // Every full backup starts a chain: of change-capture or of timestamp-mode incrementals.
                 ChainId = id,
                 StartLsn = result.Properties.GetValueOrDefault("startLsn"),
@@ -153,6 +155,10 @@ public sealed partial class BackupService
         {
             throw new BackupException($"The restore target database '{target}' already exists. Restore into a new database (the default), or set DropExisting to replace it.");
         }
+        if (options.Files is not null && manifest.FileBackupId is null)
+        {
+            throw new BackupException($"The full backup {manifest.Id} was taken without files (IncludeFiles): there are none to restore with it. Restore a file backup with RestoreFilesAsync.");
+        }
         if (options.VerifyBeforeRestore)
         {
             progress?.Report(new BackupProgress("verifying", 0));
@@ -190,6 +196,7 @@ public sealed partial class BackupService
             RowCountMismatches = Mismatches(expected, restored),
             Bytes = bytes,
             Duration = _time.GetUtcNow() - started,
+            Files = options.Files is null ? null : await RestoreFilesAsync(manifest.FileBackupId!, options.Files, cancellationToken).ConfigureAwait(false),
         };
     }
 
@@ -230,9 +237,12 @@ public sealed partial class BackupService
     /// </summary>
     public async Task<VerifyResult> VerifyBackupAsync(string id, bool deep = false, CancellationToken cancellationToken = default)
     {
-        if (await _catalog.GetAsync(id, cancellationToken).ConfigureAwait(false) is { Type: BackupType.Incremental, Status: BackupStatus.Completed, Content: not null } incremental)
+        switch (await _catalog.GetAsync(id, cancellationToken).ConfigureAwait(false))
         {
-            return await VerifySegmentAsync(incremental, cancellationToken).ConfigureAwait(false);
+            case { Type: BackupType.Incremental, Status: BackupStatus.Completed, Content: not null } incremental:
+                return await VerifySegmentAsync(incremental, cancellationToken).ConfigureAwait(false);
+            case { Type: BackupType.Files, Status: BackupStatus.Completed, Content: not null, Files: not null } files:
+                return await VerifyFilesAsync(files, cancellationToken).ConfigureAwait(false);
         }
         var manifest = await GetRestorableAsync(id, cancellationToken).ConfigureAwait(false);
         var checks = new List<VerifyCheck>();

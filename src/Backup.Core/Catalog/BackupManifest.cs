@@ -94,6 +94,12 @@ public sealed record BackupManifest
     /// <summary>Why it failed, for a failed backup.</summary>
     public string? Error { get; init; }
 
+    /// <summary>A file backup: its directories, patterns, counts and warnings.</summary>
+    public FileBackupDetails? Files { get; init; }
+
+    /// <summary>A full backup taken with <c>IncludeFiles</c>: the file backup taken with it.</summary>
+    public string? FileBackupId { get; init; }
+
     /// <summary>Engine facts (encoding, snapshot, WAL position, ...).</summary>
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
 

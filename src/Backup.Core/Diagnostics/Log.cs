@@ -52,4 +52,7 @@ internal static partial class Log
 
     [LoggerMessage(1025, LogLevel.Error, "Checking change-capture slot lag failed: {Reason}")]
     public static partial void SlotLagCheckFailed(ILogger logger, string reason);
+
+    [LoggerMessage(1026, LogLevel.Error, "Full backup {BackupId}: the database is backed up but its files (IncludeFiles) are NOT: {Reason}")]
+    public static partial void IncludedFilesFailed(ILogger logger, string backupId, string reason);
 }

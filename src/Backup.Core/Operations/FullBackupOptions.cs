@@ -26,4 +26,11 @@ public sealed record FullBackupOptions
 
     /// <summary>The schedule that asked for it, recorded in the manifest.</summary>
     public string? ScheduleId { get; init; }
+
+    /// <summary>
+    /// Also back up these directories, as a file backup linked from the full backup's manifest
+    /// (<see cref="Catalog.BackupManifest.FileBackupId"/>). If the file backup fails, the database
+    /// backup stands; the manifest records the error under <c>filesError</c>.
+    /// </summary>
+    public FileBackupOptions? IncludeFiles { get; init; }
 }

@@ -11,4 +11,7 @@ public sealed record PointInTimeOptions
 
     /// <summary>Read and check every backup of the plan (hashes, tags) before touching a database.</summary>
     public bool Verify { get; init; }
+
+    /// <summary>Also restore the newest file backup taken at or before the target (the newest of all for the latest state), with these options.</summary>
+    public FileRestoreOptions? Files { get; init; }
 }

@@ -35,4 +35,7 @@ public sealed record PointInTimeResult
 
     /// <summary>Of <see cref="Duration"/>, the time spent replaying changes (after the full backup was restored).</summary>
     public TimeSpan ReplayDuration { get; init; }
+
+    /// <summary>The files restored with the database, when asked (<see cref="PointInTimeOptions.Files"/>).</summary>
+    public FileRestoreResult? Files { get; init; }
 }

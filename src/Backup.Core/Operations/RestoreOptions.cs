@@ -20,4 +20,7 @@ public sealed record RestoreOptions
 
     /// <summary>Only these tables (<c>schema.table</c>); all when empty.</summary>
     public IReadOnlyList<string> Tables { get; init; } = [];
+
+    /// <summary>Also restore the file backup taken with this full backup (<see cref="FullBackupOptions.IncludeFiles"/>), with these options.</summary>
+    public FileRestoreOptions? Files { get; init; }
 }

@@ -29,4 +29,7 @@ public sealed record RestoreResult
 
     /// <summary>How long it took.</summary>
     public TimeSpan Duration { get; init; }
+
+    /// <summary>The files restored with the database, when asked (<see cref="RestoreOptions.Files"/>).</summary>
+    public FileRestoreResult? Files { get; init; }
 }
