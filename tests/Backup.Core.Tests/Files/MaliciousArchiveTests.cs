@@ -1,0 +1,148 @@
+using System.Formats.Tar;
+using Backup.Core.Abstractions;
+using Backup.Core.Operations;
+
+namespace Backup.Core.Tests.Files;
+
+/// <summary>Hand-made hostile archives: every escape is refused, and nothing appears outside the target.</summary>
+public sealed class MaliciousArchiveTests : IDisposable
+{
+    private readonly TempDirectory _sandbox = new();
+
+    private string Target => Path.Combine(_sandbox.Path, "target");
+
+    public void Dispose() => _sandbox.Dispose();
+
+    [Theory]
+    [InlineData("../../etc/x", "'..'")]
+    [InlineData("ok/../../x", "'..'")]
+    [InlineData("/abs-backup-core-test", "absolute")]
+    public async Task EntryNameLeavingTheTarget_IsRefused(string name, string reason)
+    {
+        var archive = Archive(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = new MemoryStream("pwned"u8.ToArray()) });
+
+        var error = await Assert.ThrowsAsync<UnsafeArchiveEntryException>(() => FileTrees.RestoreAsync(archive, Target));
+
+        Assert.Equal(name, error.EntryName);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+        AssertNothingOutside();
+        Assert.False(File.Exists("/abs-backup-core-test"));
+    }
+
+    [Fact]
+    public async Task LinkToTheRootThenAFileThroughIt_IsRefused()
+    {
+        var archive = Archive(
+            new PaxTarEntry(TarEntryType.SymbolicLink, "evil") { LinkName = "/" },
+            new PaxTarEntry(TarEntryType.RegularFile, "evil/tmp/backup-core-pwned") { DataStream = new MemoryStream("x"u8.ToArray()) });
+
+        var error = await Assert.ThrowsAsync<UnsafeArchiveEntryException>(() => FileTrees.RestoreAsync(archive, Target));
+
+        Assert.Contains("absolute path '/'", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists("/tmp/backup-core-pwned"));
+        AssertNothingOutside();
+    }
+
+    [Fact]
+    public async Task LinkPointingOutByDotDots_IsRefused()
+    {
+        var archive = Archive(new PaxTarEntry(TarEntryType.SymbolicLink, "a/up") { LinkName = "../../.." });
+
+        var error = await Assert.ThrowsAsync<UnsafeArchiveEntryException>(() => FileTrees.RestoreAsync(archive, Target));
+
+        Assert.Contains("points outside", error.Message, StringComparison.Ordinal);
+        AssertNothingOutside();
+    }
+
+    [Fact]
+    public async Task FileThroughALinkThatPointsInside_IsStillRefused()
+    {
+        // The link itself is harmless; writing through any link is not done, so a link cannot be turned against the restore.
+        var archive = Archive(
+            new PaxTarEntry(TarEntryType.Directory, "real/"),
+            new PaxTarEntry(TarEntryType.SymbolicLink, "alias") { LinkName = "real" },
+            new PaxTarEntry(TarEntryType.RegularFile, "alias/file") { DataStream = new MemoryStream("x"u8.ToArray()) });
+
+        var error = await Assert.ThrowsAsync<UnsafeArchiveEntryException>(() => FileTrees.RestoreAsync(archive, Target));
+
+        Assert.Contains("goes through the symbolic link 'alias'", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(Target, "real")));
+    }
+
+    [Theory]
+    [InlineData("../outside-file")]
+    [InlineData("/etc/passwd")]
+    public async Task HardLinkToOutside_IsRefused(string linkName)
+    {
+        File.WriteAllText(Path.Combine(_sandbox.Path, "outside-file"), "secret");
+        var archive = Archive(new PaxTarEntry(TarEntryType.HardLink, "copy") { LinkName = linkName });
+
+        await Assert.ThrowsAsync<UnsafeArchiveEntryException>(() => FileTrees.RestoreAsync(archive, Target));
+
+        Assert.False(File.Exists(Path.Combine(Target, "copy")));
+        Assert.Equal("secret", File.ReadAllText(Path.Combine(_sandbox.Path, "outside-file")));
+    }
+
+    [Fact]
+    public async Task HardLinkInside_IsRestoredAsACopy()
+    {
+        var archive = Archive(
+            new PaxTarEntry(TarEntryType.RegularFile, "original") { DataStream = new MemoryStream("same"u8.ToArray()) },
+            new PaxTarEntry(TarEntryType.HardLink, "twin") { LinkName = "original" });
+
+        await FileTrees.RestoreAsync(archive, Target);
+
+        Assert.Equal("same", File.ReadAllText(Path.Combine(Target, "twin")));
+    }
+
+    [Fact]
+    public async Task SkipUnsafeEntries_RestoresTheRest_AndListsWhatItSkipped()
+    {
+        var archive = Archive(
+            new PaxTarEntry(TarEntryType.RegularFile, "../escape") { DataStream = new MemoryStream("x"u8.ToArray()) },
+            new PaxTarEntry(TarEntryType.SymbolicLink, "evil") { LinkName = "/" },
+            new PaxTarEntry(TarEntryType.RegularFile, "fine.txt") { DataStream = new MemoryStream("fine"u8.ToArray()) });
+
+        var result = await FileTrees.RestoreAsync(archive, Target, skipUnsafe: true);
+
+        Assert.Equal(["fine.txt"], Directory.EnumerateFileSystemEntries(Target).Select(Path.GetFileName));
+        Assert.Equal(2, result.Warnings.Count);
+        AssertNothingOutside();
+    }
+
+    [Fact]
+    public async Task ExistingFile_FollowsTheOverwritePolicy()
+    {
+        Directory.CreateDirectory(Target);
+        File.WriteAllText(Path.Combine(Target, "f"), "old");
+        MemoryStream NewArchive() => Archive(new PaxTarEntry(TarEntryType.RegularFile, "f") { DataStream = new MemoryStream("new"u8.ToArray()) });
+
+        var refused = await Assert.ThrowsAsync<BackupException>(() => FileTrees.RestoreAsync(NewArchive(), Target));
+        var skipped = await FileTrees.RestoreAsync(NewArchive(), Target, FileOverwritePolicy.Skip);
+        Assert.Equal("old", File.ReadAllText(Path.Combine(Target, "f")));
+        await FileTrees.RestoreAsync(NewArchive(), Target, FileOverwritePolicy.Overwrite);
+
+        Assert.Contains("exists already", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(["f"], skipped.Skipped);
+        Assert.Equal("new", File.ReadAllText(Path.Combine(Target, "f")));
+        Assert.Single(Directory.EnumerateFileSystemEntries(Target));
+    }
+
+    private static MemoryStream Archive(params TarEntry[] entries)
+    {
+        var archive = new MemoryStream();
+        using (var writer = new TarWriter(archive, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            foreach (var entry in entries)
+            {
+                writer.WriteEntry(entry);
+            }
+        }
+        archive.Position = 0;
+        return archive;
+    }
+
+    // The sandbox holds the target and, for some tests, one planted file: nothing else may appear.
+    private void AssertNothingOutside() =>
+        Assert.All(Directory.EnumerateFileSystemEntries(_sandbox.Path), e => Assert.Contains(Path.GetFileName(e), new[] { "target", "outside-file" }));
+}
