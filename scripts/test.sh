@@ -15,6 +15,7 @@ rm -rf "$results" && mkdir -p "$results"
 
 # Servers for the integration tests, stopped on any exit (also when tests fail or on Ctrl-C).
 start_throwaway_postgres tests
+start_storage_servers
 
 status=0
 dotnet build Backup.Core.sln -c Release -nologo -clp:ErrorsOnly || exit 1

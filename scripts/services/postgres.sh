@@ -14,16 +14,6 @@ as_postgres() {
   if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
-# Below the kernel's ephemeral range (32768+), so no outgoing connection can hold the port;
-# any socket in any state on it counts as taken.
-free_port() {
-  local port
-  for port in $(seq 25432 25532); do
-    if ! ss -tanH "sport = :$port" | grep -q .; then echo "$port"; return 0; fi
-  done
-  echo "no free port in 25432-25532" >&2; return 1
-}
-
 start() {
   local dir=$1
   require_postgres
@@ -38,7 +28,7 @@ start() {
   as_postgres "$bin/initdb" -D "$dir/data" -U postgres --pwfile="$pwfile" \
     --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 -N >"$dir/initdb.log"
   rm -f "$pwfile"
-  local port; port=$(free_port)
+  local port; port=$(free_port 25432 25532)
   cat >>"$dir/data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $port

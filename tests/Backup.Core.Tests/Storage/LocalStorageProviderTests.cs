@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using Backup.Core.Abstractions;
 using Backup.Core.Storage;
-using Backup.Core.Tests.Support;
 using FsCheck;
 using FsCheck.Fluent;
+using Backup.Core.Tests.Support;
 using FsCheck.Xunit;
 
 namespace Backup.Core.Tests.Storage;

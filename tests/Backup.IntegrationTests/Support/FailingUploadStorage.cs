@@ -22,7 +22,7 @@ public sealed class FailingUploadStorage(string root) : IStorageProvider
         if (_armed is { } armed && key.StartsWith(armed.Prefix, StringComparison.Ordinal))
         {
             _armed = null;
-            content = new FailingStream(content, armed.AfterBytes);
+            content = Streams.FailingAfter(content, armed.AfterBytes);
         }
         return _inner.PutAsync(key, content, cancellationToken);
     }
@@ -34,33 +34,4 @@ public sealed class FailingUploadStorage(string root) : IStorageProvider
     public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken = default) => _inner.DeleteAsync(key, cancellationToken);
 
     public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) => _inner.ExistsAsync(key, cancellationToken);
-
-    private sealed class FailingStream(Stream inner, long failAfter) : Stream
-    {
-        private long _read;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (_read >= failAfter)
-            {
-                throw new IOException("injected failure: the connection to the store dropped mid-upload");
-            }
-            var read = await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, failAfter - _read + 1)], cancellationToken);
-            _read += read;
-            return read;
-        }
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 }
