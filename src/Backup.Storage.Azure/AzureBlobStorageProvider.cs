@@ -79,7 +79,7 @@ public sealed class AzureBlobStorageProvider : IStorageProvider
                     await failed.ConfigureAwait(false);
                 }
                 var buffer = ArrayPool<byte>.Shared.Rent(_options.BlockSize);
-                var length = await FillAsync(content, buffer, _options.BlockSize, cancellationToken).ConfigureAwait(false);
+                var length = await StorageStreams.FillAsync(content, buffer, _options.BlockSize, cancellationToken).ConfigureAwait(false);
                 if (length == 0 && blockIds.Count > 0)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
@@ -218,22 +218,6 @@ public sealed class AzureBlobStorageProvider : IStorageProvider
             ArrayPool<byte>.Shared.Return(buffer);
             slots.Release();
         }
-    }
-
-    // Errors of the source pass through as they are.
-    private static async Task<int> FillAsync(Stream content, byte[] buffer, int size, CancellationToken cancellationToken)
-    {
-        var filled = 0;
-        while (filled < size)
-        {
-            var read = await content.ReadAsync(buffer.AsMemory(filled, size - filled), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                break;
-            }
-            filled += read;
-        }
-        return filled;
     }
 
     private static BlobContainerClient CreateContainer(AzureBlobStorageOptions options, TokenCredential? credential)

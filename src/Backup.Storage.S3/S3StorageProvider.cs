@@ -57,7 +57,7 @@ public sealed partial class S3StorageProvider : IStorageProvider, IDisposable
         var first = ArrayPool<byte>.Shared.Rent(firstSize);
         try
         {
-            var filled = await FillAsync(content, first, firstSize, cancellationToken).ConfigureAwait(false);
+            var filled = await StorageStreams.FillAsync(content, first, firstSize, cancellationToken).ConfigureAwait(false);
             return filled < firstSize
                 ? await PutSingleAsync(key, first, filled, cancellationToken).ConfigureAwait(false)
                 : await PutMultipartAsync(key, first, filled, content, cancellationToken).ConfigureAwait(false);
@@ -226,7 +226,7 @@ public sealed partial class S3StorageProvider : IStorageProvider, IDisposable
                 var nextSize = (int)S3PartPlan.SizeOf(number, _options.PartSize, _options.MaxPartCount);
                 buffer = ArrayPool<byte>.Shared.Rent(nextSize);
                 ownsBuffer = true;
-                length = await FillAsync(content, buffer, nextSize, cancellationToken).ConfigureAwait(false);
+                length = await StorageStreams.FillAsync(content, buffer, nextSize, cancellationToken).ConfigureAwait(false);
                 if (length == 0)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
@@ -363,51 +363,12 @@ public sealed partial class S3StorageProvider : IStorageProvider, IDisposable
         }
     }
 
-    // Reads until the buffer holds `size` bytes or the source ends. Errors of the source pass through as they are.
-    private static async Task<int> FillAsync(Stream content, byte[] buffer, int size, CancellationToken cancellationToken)
-    {
-        var filled = 0;
-        while (filled < size)
-        {
-            var read = await content.ReadAsync(buffer.AsMemory(filled, size - filled), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                break;
-            }
-            filled += read;
-        }
-        return filled;
-    }
-
     [LoggerMessage(3001, LogLevel.Warning, "Aborting the failed multipart upload of {Key} ({UploadId}) failed too: {Reason}. Its parts may be billed until a lifecycle rule removes incomplete uploads")]
     private static partial void LogAbortFailed(ILogger logger, string key, string uploadId, string reason);
 
     /// <summary>An object's body; disposing it closes the response.</summary>
-    private sealed class ResponseStream(GetObjectResponse response) : Stream
+    private sealed class ResponseStream(GetObjectResponse response) : ForwardReadStream(response.ResponseStream)
     {
-        private readonly Stream _body = response.ResponseStream;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => response.ContentLength;
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override int Read(byte[] buffer, int offset, int count) => _body.Read(buffer, offset, count);
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _body.ReadAsync(buffer, cancellationToken);
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => _body.ReadAsync(buffer, offset, count, cancellationToken);
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _body.Dispose();
-                response.Dispose();
-            }
-            base.Dispose(disposing);
-        }
+        protected override void OnDispose() => response.Dispose();
     }
 }

@@ -1,0 +1,27 @@
+namespace Backup.Core.Storage;
+
+/// <summary>Reading helpers for store packages that upload in parts, blocks or chunks.</summary>
+public static class StorageStreams
+{
+    /// <summary>
+    /// Reads from <paramref name="source"/> until <paramref name="size"/> bytes are in
+    /// <paramref name="buffer"/> or the source ends; returns how many. Errors of the source pass
+    /// through as they are (they are not the store's).
+    /// </summary>
+    public static async Task<int> FillAsync(Stream source, byte[] buffer, int size, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(buffer);
+        var filled = 0;
+        while (filled < size)
+        {
+            var read = await source.ReadAsync(buffer.AsMemory(filled, size - filled), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+            filled += read;
+        }
+        return filled;
+    }
+}
