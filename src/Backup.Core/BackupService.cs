@@ -26,6 +26,7 @@ public sealed partial class BackupService
     private readonly TimeProvider _time;
     private readonly ILogger<BackupService> _logger;
     private readonly ConcurrentDictionary<string, BackupType> _running = new(StringComparer.Ordinal);
+    private readonly (string Name, IStorageProvider Store)? _copyTo;
 
     /// <summary>Creates the service.</summary>
     /// <param name="pipeline">Moves data between the engine and the store.</param>
@@ -33,8 +34,10 @@ public sealed partial class BackupService
     /// <param name="maxStoredBytes">MAX_BACKUP_SIZE_MB in bytes, or null for no limit.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">Where to log.</param>
-    public BackupService(BackupPipeline pipeline, PostgresBackupEngine? engine, long? maxStoredBytes, TimeProvider time, ILogger<BackupService> logger)
+    /// <param name="copyTo">A second store every finished backup is copied to, with its name; none when null.</param>
+    public BackupService(BackupPipeline pipeline, PostgresBackupEngine? engine, long? maxStoredBytes, TimeProvider time, ILogger<BackupService> logger, (string Name, IStorageProvider Store)? copyTo = null)
     {
+        _copyTo = copyTo;
         ArgumentNullException.ThrowIfNull(pipeline);
         _pipeline = pipeline;
         _catalog = new BackupCatalog(pipeline.Storage);
@@ -114,7 +117,7 @@ public sealed partial class BackupService
                 await engine.DropOtherChainSlotsAsync(id, cancellationToken).ConfigureAwait(false);
             }
             Log.BackupCompleted(_logger, id, content.RawBytes, content.StoredBytes, manifest.Duration?.TotalSeconds ?? 0);
-            return manifest;
+            return await CopyFinishedAsync(manifest, cancellationToken).ConfigureAwait(false);
         }
         // A backup refused because another one runs is not a failed backup: nothing is recorded for it.
         catch (Exception ex) when (ex is not BackupInProgressException)
@@ -287,6 +290,7 @@ public sealed partial class BackupService
             TotalBackups = all.Count(m => m.Status == BackupStatus.Completed),
             FailedBackups = all.Count(m => m.Status == BackupStatus.Failed),
             RunningBackups = [.. _running.Keys],
+            FailedCopies = [.. all.Where(m => m.Properties.Any(p => p.Key.StartsWith(CopyPropertyPrefix, StringComparison.Ordinal))).Select(m => m.Id)],
             Slots = _engine is { ChangeCaptureEnabled: true } engine ? await engine.SlotsAsync(cancellationToken).ConfigureAwait(false) : [],
         };
     }

@@ -192,20 +192,24 @@ public sealed class GcsStorageProvider : IStorageProvider, IDisposable
         return builder.Build();
     }
 
-    private static void ThrowIfInvalid(GcsStorageOptions o)
+    private static void ThrowIfInvalid(GcsStorageOptions options)
+    {
+        if (Problem(options) is { } problem)
+        {
+            throw new BackupConfigurationException(GcsStorageOptions.SectionName, problem);
+        }
+    }
+
+    /// <summary>What is wrong with the options, naming the setting, or null.</summary>
+    internal static string? Problem(GcsStorageOptions o)
     {
         const string at = GcsStorageOptions.SectionName;
-        var problem =
-            string.IsNullOrWhiteSpace(o.BucketName) ? $"{at}:BucketName is required."
+        return string.IsNullOrWhiteSpace(o.BucketName) ? $"{at}:BucketName is required."
             : o.Prefix is { Length: > 0 } prefix && !StorageKey.IsValid(prefix.Trim('/')) ? $"{at}:Prefix '{prefix}' is not a valid key prefix."
             : o.ChunkSize < ChunkAlignment || o.ChunkSize % ChunkAlignment != 0 ? $"{at}:ChunkSize must be a positive multiple of 256 KiB; it is {o.ChunkSize:N0}."
             : o.CredentialFile is { } file && !File.Exists(file) ? $"{at}:CredentialFile '{file}' does not exist."
             : o.BaseUri is { } uri && !Uri.TryCreate(uri, UriKind.Absolute, out _) ? $"{at}:BaseUri '{uri}' is not an absolute URI."
             : null;
-        if (problem is not null)
-        {
-            throw new BackupConfigurationException(at, problem);
-        }
     }
 
     /// <summary>Counts what the client read, and remembers whether the source (not the store) failed.</summary>

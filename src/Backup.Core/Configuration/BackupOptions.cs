@@ -26,6 +26,9 @@ public sealed class BackupOptions
     /// <summary>Values from the environment that could not be read; reported by validation with the variable's name.</summary>
     internal List<string> EnvironmentErrors { get; } = [];
 
+    /// <summary>The named store every finished backup is copied to (<c>CopyFinishedBackupsTo</c>); none when null.</summary>
+    public string? CopyTo { get; set; }
+
     /// <inheritdoc />
     public override string ToString() => $"BackupOptions(RetentionDays={RetentionDays}, MaxBackupSizeMb={MaxBackupSizeMb}, DatabaseUrl={(DatabaseUrl is null ? "unset" : "set")}, Schedules={Schedules.Count})";
 }

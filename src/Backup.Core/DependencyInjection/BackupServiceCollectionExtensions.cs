@@ -79,13 +79,18 @@ public static class BackupServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var database = sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString;
-            var maxMb = sp.GetRequiredService<IOptions<BackupOptions>>().Value.MaxBackupSizeMb;
+            var general = sp.GetRequiredService<IOptions<BackupOptions>>().Value;
+            (string, IStorageProvider)? copyTo = general.CopyTo is { } name
+                ? (name, sp.GetKeyedService<IStorageProvider>(name)
+                    ?? throw new BackupConfigurationException("Backup:CopyTo", $"Backups are to be copied to the store '{name}', but no store has that name: register it with AddS3Storage/AddAzureBlobStorage/AddGcsStorage(\"{name}\", ...) or AddStorage."))
+                : null;
             return new BackupService(
                 sp.GetRequiredService<BackupPipeline>(),
                 database is null ? null : sp.GetRequiredService<PostgresBackupEngine>(),
-                maxMb * 1024 * 1024,
+                general.MaxBackupSizeMb * 1024 * 1024,
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<BackupService>>());
+                sp.GetRequiredService<ILogger<BackupService>>(),
+                copyTo);
         });
 
         // Idle unless change capture and a slot lag limit are configured; runs only in a host.

@@ -3,6 +3,7 @@ using Backup.Core.Compression;
 using Backup.Core.Configuration;
 using Backup.Core.Postgres;
 using Backup.Core.Storage;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -61,6 +62,53 @@ public sealed class BackupSystemBuilder
     public BackupSystemBuilder UseStorage(Func<IServiceProvider, IStorageProvider> factory)
     {
         Services.Replace(ServiceDescriptor.Singleton(factory));
+        return this;
+    }
+
+    /// <summary>
+    /// Registers another store under <paramref name="name"/> (a keyed <see cref="IStorageProvider"/>),
+    /// next to the primary one, e.g. an offsite copy (<see cref="CopyFinishedBackupsTo"/>).
+    /// </summary>
+    public BackupSystemBuilder AddStorage(string name, Func<IServiceProvider, IStorageProvider> factory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.AddKeyedSingleton(name, (sp, _) => factory(sp));
+        return this;
+    }
+
+    /// <summary>
+    /// After every backup completes in the primary store, copies its data and manifest to the store
+    /// registered as <paramref name="name"/> (<see cref="AddStorage"/>). A copy that fails does not
+    /// fail the backup: it is logged as an error and recorded in the backup's manifest
+    /// (<c>copy:NAME</c>), which status reports.
+    /// </summary>
+    public BackupSystemBuilder CopyFinishedBackupsTo(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        Services.PostConfigure<BackupOptions>(o => o.CopyTo = name);
+        return this;
+    }
+
+    /// <summary>
+    /// For store packages: options of type <typeparamref name="TOptions"/> (named <paramref name="name"/>,
+    /// or the default ones when null) bound from <paramref name="section"/> of the host's
+    /// configuration, then changed by <paramref name="configure"/>, and checked by
+    /// <typeparamref name="TValidator"/> when the host starts.
+    /// </summary>
+    public BackupSystemBuilder AddStoreOptions<TOptions, TValidator>(string? name, string section, Action<TOptions>? configure)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(section);
+        var options = Services.AddOptions<TOptions>(name ?? Options.DefaultName)
+            .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(section).Bind(o))
+            .ValidateOnStart();
+        if (configure is not null)
+        {
+            options.PostConfigure(configure);
+        }
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
         return this;
     }
 

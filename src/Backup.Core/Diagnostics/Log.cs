@@ -55,4 +55,10 @@ internal static partial class Log
 
     [LoggerMessage(1026, LogLevel.Error, "Full backup {BackupId}: the database is backed up but its files (IncludeFiles) are NOT: {Reason}")]
     public static partial void IncludedFilesFailed(ILogger logger, string backupId, string reason);
+
+    [LoggerMessage(1027, LogLevel.Information, "Backup {BackupId} copied to the store '{Store}'")]
+    public static partial void BackupCopied(ILogger logger, string backupId, string store);
+
+    [LoggerMessage(1028, LogLevel.Error, "Backup {BackupId} is complete in the primary store but its copy to '{Store}' FAILED: {Reason}")]
+    public static partial void BackupCopyFailed(ILogger logger, string backupId, string store, string reason);
 }

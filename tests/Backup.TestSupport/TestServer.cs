@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Backup.IntegrationTests.Support;
+namespace Backup.TestSupport;
 
 /// <summary>
 /// The real PostgreSQL that scripts/test.sh starts (scripts/services/postgres.sh), found through

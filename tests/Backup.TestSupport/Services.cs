@@ -5,7 +5,7 @@ using Backup.Core.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Backup.IntegrationTests.Support;
+namespace Backup.TestSupport;
 
 /// <summary>A backup system wired the way a host wires it, against the test server and a temp directory.</summary>
 public static class Services

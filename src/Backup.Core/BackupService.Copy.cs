@@ -1,0 +1,46 @@
+using Backup.Core.Catalog;
+
+namespace Backup.Core;
+
+/// <summary>Copies of finished backups to a second store (local + offsite).</summary>
+public sealed partial class BackupService
+{
+    /// <summary>Manifest property prefix of a failed copy: <c>copy:NAME</c> = why.</summary>
+    internal const string CopyPropertyPrefix = "copy:";
+
+    // The stored bytes are copied as they are (already compressed and encrypted), then the manifest:
+    // the second store is a complete catalog of its own. A failed copy does not fail the backup; it
+    // is logged and written into the primary manifest, where status finds it.
+    private async Task<BackupManifest> CopyFinishedAsync(BackupManifest manifest, CancellationToken cancellationToken)
+    {
+        if (_copyTo is not { } copy)
+        {
+            return manifest;
+        }
+        try
+        {
+            if (manifest.Content is { } content)
+            {
+                var source = await _pipeline.Storage.OpenReadAsync(content.Key, cancellationToken).ConfigureAwait(false);
+                await using (source.ConfigureAwait(false))
+                {
+                    await copy.Store.PutAsync(content.Key, source, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            await new BackupCatalog(copy.Store).SaveAsync(manifest, cancellationToken).ConfigureAwait(false);
+            Log.BackupCopied(_logger, manifest.Id, copy.Name);
+            return manifest;
+        }
+        catch (Exception ex)
+        {
+            var reason = ex is OperationCanceledException ? "cancelled" : ex.Message;
+            Log.BackupCopyFailed(_logger, manifest.Id, copy.Name, reason);
+            var failed = manifest with
+            {
+                Properties = new Dictionary<string, string>(manifest.Properties, StringComparer.Ordinal) { [CopyPropertyPrefix + copy.Name] = $"failed at {_time.GetUtcNow():u}: {reason}" },
+            };
+            await _catalog.SaveAsync(failed, CancellationToken.None).ConfigureAwait(false);
+            return failed;
+        }
+    }
+}
