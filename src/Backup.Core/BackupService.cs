@@ -27,6 +27,8 @@ public sealed partial class BackupService
     private readonly ILogger<BackupService> _logger;
     private readonly ConcurrentDictionary<string, BackupType> _running = new(StringComparer.Ordinal);
     private readonly (string Name, IStorageProvider Store)? _copyTo;
+    private readonly int _retentionDays;
+    private readonly Retention.RetentionRules _retention;
 
     /// <summary>Creates the service.</summary>
     /// <param name="pipeline">Moves data between the engine and the store.</param>
@@ -35,8 +37,14 @@ public sealed partial class BackupService
     /// <param name="time">The clock.</param>
     /// <param name="logger">Where to log.</param>
     /// <param name="copyTo">A second store every finished backup is copied to, with its name; none when null.</param>
-    public BackupService(BackupPipeline pipeline, PostgresBackupEngine? engine, long? maxStoredBytes, TimeProvider time, ILogger<BackupService> logger, (string Name, IStorageProvider Store)? copyTo = null)
+    /// <param name="retentionDays">BACKUP_RETENTION_DAYS: how long backups are kept unless a rule or schedule says otherwise.</param>
+    /// <param name="retention">Keep-last/daily/weekly/monthly rules.</param>
+    public BackupService(
+        BackupPipeline pipeline, PostgresBackupEngine? engine, long? maxStoredBytes, TimeProvider time, ILogger<BackupService> logger,
+        (string Name, IStorageProvider Store)? copyTo = null, int retentionDays = 30, Retention.RetentionRules? retention = null)
     {
+        _retentionDays = retentionDays;
+        _retention = retention ?? new Retention.RetentionRules();
         _copyTo = copyTo;
         ArgumentNullException.ThrowIfNull(pipeline);
         _pipeline = pipeline;

@@ -90,11 +90,25 @@ public static class BackupServiceCollectionExtensions
                 general.MaxBackupSizeMb * 1024 * 1024,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<BackupService>>(),
-                copyTo);
+                copyTo,
+                general.RetentionDays,
+                sp.GetRequiredService<IOptions<Backup.Core.Retention.RetentionRules>>().Value);
         });
 
         // Idle unless change capture and a slot lag limit are configured; runs only in a host.
         services.AddHostedService<Backup.Core.Hosting.SlotLagMonitor>();
+
+        // Scheduling and retention.
+        AddOptions<Backup.Core.Retention.RetentionRules, Backup.Core.Configuration.NoValidation<Backup.Core.Retention.RetentionRules>>(services, Backup.Core.Retention.RetentionRules.SectionName);
+        AddOptions<Backup.Core.Scheduling.SchedulerOptions, Backup.Core.Configuration.SchedulerOptionsValidator>(services, Backup.Core.Scheduling.SchedulerOptions.SectionName);
+        services.TryAddSingleton<Backup.Core.Scheduling.IScheduleRunLock>(sp =>
+            sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString is { } connection
+                ? new Backup.Core.Scheduling.PostgresScheduleRunLock(PostgresConnectionInfo.Parse(connection))
+                : new Backup.Core.Scheduling.InProcessScheduleRunLock());
+        services.TryAddSingleton<Backup.Core.Scheduling.IScheduledBackupRunner>(sp => new Backup.Core.Scheduling.ScheduledBackupRunner(sp.GetRequiredService<BackupService>(), sp));
+        services.TryAddSingleton<Backup.Core.Scheduling.BackupScheduler>();
+        services.TryAddSingleton<Backup.Core.Abstractions.IScheduler>(sp => sp.GetRequiredService<Backup.Core.Scheduling.BackupScheduler>());
+        services.AddHostedService(sp => sp.GetRequiredService<Backup.Core.Scheduling.BackupScheduler>());
 
         configure?.Invoke(new BackupSystemBuilder(services));
         return services;

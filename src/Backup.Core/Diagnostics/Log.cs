@@ -61,4 +61,7 @@ internal static partial class Log
 
     [LoggerMessage(1028, LogLevel.Error, "Backup {BackupId} is complete in the primary store but its copy to '{Store}' FAILED: {Reason}")]
     public static partial void BackupCopyFailed(ILogger logger, string backupId, string store, string reason);
+
+    [LoggerMessage(1029, LogLevel.Information, "Retention deleted backup {BackupId}: {Reason}")]
+    public static partial void RetentionDeleted(ILogger logger, string backupId, string reason);
 }
