@@ -55,5 +55,5 @@ internal sealed class CronSchedule
 
     /// <summary>The latest occurrence in (<paramref name="after"/>, <paramref name="upTo"/>], or null.</summary>
     public DateTimeOffset? LatestBetween(DateTimeOffset after, DateTimeOffset upTo) =>
-        _expression.GetOccurrences(after, upTo, _zone, fromInclusive: false, toInclusive: true).Select(o => (DateTimeOffset?)o).LastOrDefault();
+        after >= upTo ? null : _expression.GetOccurrences(after, upTo, _zone, fromInclusive: false, toInclusive: true).Select(o => (DateTimeOffset?)o).LastOrDefault();
 }
