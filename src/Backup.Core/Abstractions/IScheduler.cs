@@ -69,8 +69,8 @@ public sealed record BackupScheduleOptions
     /// <summary>Compress with the configured compressor.</summary>
     public bool Compress { get; init; } = true;
 
-    /// <summary>Encrypt with the configured key.</summary>
-    public bool Encrypt { get; init; } = true;
+    /// <summary>Encrypt with the configured key; when null, as configured (BACKUP_ENCRYPTION_ENABLED).</summary>
+    public bool? Encrypt { get; init; }
 
     /// <summary>Days this schedule's backups are kept; the global setting when null.</summary>
     public int? RetentionDays { get; init; }
