@@ -86,6 +86,9 @@ public sealed class AddBackupSystemTests : IDisposable
     [InlineData("BACKUP_ENCRYPTION_ENABLED", "yes", "BACKUP_ENCRYPTION_ENABLED")]
     [InlineData("BACKUP_ENCRYPTION_KEY", "too-short", "BACKUP_ENCRYPTION_KEY")]
     [InlineData("BACKUP_SCHEDULES", "{not json", "BACKUP_SCHEDULES")]
+    [InlineData("BACKUP_SCHEDULES", """[{"id":"n","name":"N","cronExpression":"0 25 * * *"}]""", "Backup:Schedules[0].cronExpression")]
+    [InlineData("BACKUP_SCHEDULES", """[{"id":"n","name":"N","cronExpression":"0 2 * * *","timeZone":"Nowhere/City"}]""", "Backup:Schedules[0].timeZone")]
+    [InlineData("BACKUP_SCHEDULES", """[{"id":"f","name":"F","type":"Files","cronExpression":"0 2 * * *"}]""", "Backup:Schedules[0].options.directories")]
     public async Task Start_InvalidSetting_FailsWithAMessageNamingIt(string variable, string value, string named)
     {
         using var host = BuildHost(new() { ["BACKUP_DIR"] = _root.Path, [variable] = value });
