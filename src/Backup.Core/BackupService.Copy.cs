@@ -2,11 +2,22 @@ using Backup.Core.Catalog;
 
 namespace Backup.Core;
 
-/// <summary>Copies of finished backups to a second store (local + offsite).</summary>
+/// <summary>What happens once a backup is stored: metrics, and the copy to a second store (local + offsite).</summary>
 public sealed partial class BackupService
 {
     /// <summary>Manifest property prefix of a failed copy: <c>copy:NAME</c> = why.</summary>
     internal const string CopyPropertyPrefix = "copy:";
+
+    // After a backup is stored: counted, the gauges refreshed, and copied to the second store.
+    private async Task<BackupManifest> FinishedAsync(BackupManifest manifest, CancellationToken cancellationToken)
+    {
+        if (_metrics is { } metrics)
+        {
+            metrics.Finished(manifest.Type, succeeded: true, manifest.Duration ?? TimeSpan.Zero, manifest.Content?.StoredBytes ?? 0);
+            metrics.Update(Monitoring.BackupAnalytics.Of(await ListBackupsAsync(null, cancellationToken).ConfigureAwait(false)));
+        }
+        return await CopyFinishedAsync(manifest, cancellationToken).ConfigureAwait(false);
+    }
 
     // The stored bytes are copied as they are (already compressed and encrypted), then the manifest:
     // the second store is a complete catalog of its own. A failed copy does not fail the backup; it

@@ -78,7 +78,7 @@ public sealed partial class BackupService
             };
             await _catalog.SaveAsync(manifest, cancellationToken).ConfigureAwait(false);
             Log.BackupCompleted(_logger, id, content.RawBytes, content.StoredBytes, manifest.Duration?.TotalSeconds ?? 0);
-            return await CopyFinishedAsync(manifest, cancellationToken).ConfigureAwait(false);
+            return await FinishedAsync(manifest, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

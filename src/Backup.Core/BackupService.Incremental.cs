@@ -162,7 +162,7 @@ public sealed partial class BackupService
                 await afterStored(cancellationToken).ConfigureAwait(false);
             }
             Log.BackupCompleted(_logger, id, content.RawBytes, content.StoredBytes, manifest.Duration?.TotalSeconds ?? 0);
-            return await CopyFinishedAsync(manifest, cancellationToken).ConfigureAwait(false);
+            return await FinishedAsync(manifest, cancellationToken).ConfigureAwait(false);
         }
         // A schema change that starts a new chain is not a failed backup.
         catch (Exception ex) when (!(ex is SchemaChangedException && engine.NewChainOnSchemaChange))

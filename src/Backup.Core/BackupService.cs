@@ -29,6 +29,7 @@ public sealed partial class BackupService
     private readonly (string Name, IStorageProvider Store)? _copyTo;
     private readonly int _retentionDays;
     private readonly Retention.RetentionRules _retention;
+    private readonly Monitoring.BackupMetrics? _metrics;
 
     /// <summary>Creates the service.</summary>
     /// <param name="pipeline">Moves data between the engine and the store.</param>
@@ -39,10 +40,12 @@ public sealed partial class BackupService
     /// <param name="copyTo">A second store every finished backup is copied to, with its name; none when null.</param>
     /// <param name="retentionDays">BACKUP_RETENTION_DAYS: how long backups are kept unless a rule or schedule says otherwise.</param>
     /// <param name="retention">Keep-last/daily/weekly/monthly rules.</param>
+    /// <param name="metrics">Where finished backups are counted; none when null.</param>
     public BackupService(
         BackupPipeline pipeline, PostgresBackupEngine? engine, long? maxStoredBytes, TimeProvider time, ILogger<BackupService> logger,
-        (string Name, IStorageProvider Store)? copyTo = null, int retentionDays = 30, Retention.RetentionRules? retention = null)
+        (string Name, IStorageProvider Store)? copyTo = null, int retentionDays = 30, Retention.RetentionRules? retention = null, Monitoring.BackupMetrics? metrics = null)
     {
+        _metrics = metrics;
         _retentionDays = retentionDays;
         _retention = retention ?? new Retention.RetentionRules();
         _copyTo = copyTo;
@@ -125,7 +128,7 @@ public sealed partial class BackupService
                 await engine.DropOtherChainSlotsAsync(id, cancellationToken).ConfigureAwait(false);
             }
             Log.BackupCompleted(_logger, id, content.RawBytes, content.StoredBytes, manifest.Duration?.TotalSeconds ?? 0);
-            return await CopyFinishedAsync(manifest, cancellationToken).ConfigureAwait(false);
+            return await FinishedAsync(manifest, cancellationToken).ConfigureAwait(false);
         }
         // A backup refused because another one runs is not a failed backup: nothing is recorded for it.
         catch (Exception ex) when (ex is not BackupInProgressException)
@@ -292,6 +295,8 @@ public sealed partial class BackupService
     {
         await EnforceSlotLagLimitAsync(cancellationToken).ConfigureAwait(false);
         var all = await ListBackupsAsync(null, cancellationToken).ConfigureAwait(false);
+        var slots = _engine is { ChangeCaptureEnabled: true } engine ? await engine.SlotsAsync(cancellationToken).ConfigureAwait(false) : [];
+        _metrics?.Update(Monitoring.BackupAnalytics.Of(all), slots);
         return new BackupSystemStatus
         {
             LatestBackup = all.FirstOrDefault(m => m.Status == BackupStatus.Completed),
@@ -299,7 +304,7 @@ public sealed partial class BackupService
             FailedBackups = all.Count(m => m.Status == BackupStatus.Failed),
             RunningBackups = [.. _running.Keys],
             FailedCopies = [.. all.Where(m => m.Properties.Any(p => p.Key.StartsWith(CopyPropertyPrefix, StringComparison.Ordinal))).Select(m => m.Id)],
-            Slots = _engine is { ChangeCaptureEnabled: true } engine ? await engine.SlotsAsync(cancellationToken).ConfigureAwait(false) : [],
+            Slots = slots,
         };
     }
 
@@ -393,6 +398,7 @@ public sealed partial class BackupService
     private async Task RecordFailureAsync(string id, BackupType type, string? database, DateTimeOffset started, string? comment, string? scheduleId, Exception error)
     {
         Log.BackupFailed(_logger, id, error.Message);
+        _metrics?.Finished(type, succeeded: false, _time.GetUtcNow() - started, 0);
         var manifest = new BackupManifest
         {
             Id = id,

@@ -92,11 +92,16 @@ public static class BackupServiceCollectionExtensions
                 sp.GetRequiredService<ILogger<BackupService>>(),
                 copyTo,
                 general.RetentionDays,
-                sp.GetRequiredService<IOptions<Backup.Core.Retention.RetentionRules>>().Value);
+                sp.GetRequiredService<IOptions<Backup.Core.Retention.RetentionRules>>().Value,
+                sp.GetRequiredService<Backup.Core.Monitoring.BackupMetrics>());
         });
 
         // Idle unless change capture and a slot lag limit are configured; runs only in a host.
         services.AddHostedService<Backup.Core.Hosting.SlotLagMonitor>();
+
+        // Monitoring: the meter, and the health check's options (the check is added with AddHealthChecks().AddCheck<BackupHealthCheck>).
+        services.TryAddSingleton(sp => new Backup.Core.Monitoring.BackupMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        AddOptions<Backup.Core.Monitoring.BackupHealthOptions, Backup.Core.Configuration.NoValidation<Backup.Core.Monitoring.BackupHealthOptions>>(services, Backup.Core.Monitoring.BackupHealthOptions.SectionName);
 
         // Scheduling and retention.
         AddOptions<Backup.Core.Retention.RetentionRules, Backup.Core.Configuration.NoValidation<Backup.Core.Retention.RetentionRules>>(services, Backup.Core.Retention.RetentionRules.SectionName);

@@ -79,7 +79,7 @@ public class FileTreeRoundTripProperties
             }
             made.Add(full);
         }
-        foreach (var directory in Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories).Where(d => new DirectoryInfo(d).LinkTarget is null && directories.All(x => x.Path != d)))
+        foreach (var directory in FileTrees.WalkWithoutFollowingLinks(root).Where(d => new DirectoryInfo(d).LinkTarget is null && Directory.Exists(d) && directories.All(x => x.Path != d)))
         {
             directories.Add((directory, DirectoryModes[0], new DateTime(2021, 6, 1, 12, 0, 0, DateTimeKind.Utc)));
         }

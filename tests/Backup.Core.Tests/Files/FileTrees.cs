@@ -19,11 +19,11 @@ internal static class FileTrees
         new FileTreeRestorer(target, new FileRestoreOptions { TargetDirectory = target, Overwrite = overwrite, Paths = paths ?? [], SkipUnsafeEntries = skipUnsafe })
             .RestoreAsync("test", archive, CancellationToken.None);
 
-    /// <summary>Every entry below <paramref name="root"/>: kind, content hash or link target, mode, mtime.</summary>
+    /// <summary>Every entry below <paramref name="root"/>: kind, content hash or link target, mode, mtime. Links are not followed.</summary>
     public static SortedDictionary<string, string> Describe(string root)
     {
         var entries = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var path in Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        foreach (var path in WalkWithoutFollowingLinks(root))
         {
             var relative = Path.GetRelativePath(root, path);
             var info = new FileInfo(path);
@@ -32,5 +32,21 @@ internal static class FileTrees
                 : $"file {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)))} {File.GetUnixFileMode(path)} {File.GetLastWriteTimeUtc(path):O}";
         }
         return entries;
+    }
+
+    /// <summary>Every path below <paramref name="root"/>, not descending into symbolic links (which may loop).</summary>
+    public static IEnumerable<string> WalkWithoutFollowingLinks(string root)
+    {
+        foreach (var path in Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { AttributesToSkip = 0 }))
+        {
+            yield return path;
+            if (new FileInfo(path).LinkTarget is null && Directory.Exists(path))
+            {
+                foreach (var below in WalkWithoutFollowingLinks(path))
+                {
+                    yield return below;
+                }
+            }
+        }
     }
 }

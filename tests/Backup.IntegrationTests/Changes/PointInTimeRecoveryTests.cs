@@ -212,7 +212,8 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime, IDisposable
 
         var monitor = provider.GetServices<IHostedService>().Single(s => s.GetType().Name == "SlotLagMonitor");
         await monitor.StartAsync(CancellationToken.None);
-        for (var waited = 0; waited < 150 && await SlotCountAsync() > 0; waited++)
+        // The slot is dropped first, then the chain is marked: wait for both.
+        for (var waited = 0; waited < 150 && (await SlotCountAsync() > 0 || !(await service.GetBackupAsync(full.Id)).Properties.ContainsKey("chainBroken")); waited++)
         {
             await Task.Delay(100);
         }

@@ -1,0 +1,54 @@
+using Backup.Core.Abstractions;
+using Backup.Core.Catalog;
+using Backup.Core.Postgres;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace Backup.Core.Monitoring;
+
+/// <summary>
+/// Unhealthy when the newest good backup is too old, when the newest backups all failed, when a
+/// change-capture slot holds too much WAL, or when a schedule is failing or overdue. The data
+/// gives the figures behind the verdict.
+/// </summary>
+public sealed class BackupHealthCheck(BackupService backups, IOptions<BackupHealthOptions> options, IOptions<PostgresOptions> postgres, TimeProvider time, IScheduler? scheduler = null) : IHealthCheck
+{
+    /// <inheritdoc />
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var o = options.Value;
+        var status = await backups.GetBackupStatusAsync(cancellationToken).ConfigureAwait(false);
+        var recent = await backups.ListBackupsAsync(new BackupQuery { Limit = o.FailuresInARow }, cancellationToken).ConfigureAwait(false);
+        var problems = new List<string>();
+        var now = time.GetUtcNow();
+        var newest = status.LatestBackup;
+        if (newest is null)
+        {
+            problems.Add("there is no completed backup");
+        }
+        else if (now - (newest.CompletedAt ?? newest.StartedAt) > o.MaxBackupAge)
+        {
+            problems.Add($"the newest completed backup ({newest.Id}) is older than {o.MaxBackupAge}");
+        }
+        if (recent.Count >= o.FailuresInARow && recent.All(b => b.Status == BackupStatus.Failed))
+        {
+            problems.Add($"the last {o.FailuresInARow} backups failed; the newest: {recent[0].Error}");
+        }
+        var lagLimit = (o.MaxSlotLagMegabytes ?? postgres.Value.MaxSlotLagMegabytes ?? 1024) * 1024 * 1024;
+        problems.AddRange(status.Slots.Where(s => s.RetainedWalBytes > lagLimit).Select(s => $"the replication slot {s.Name} holds {s.RetainedWalBytes / (1024 * 1024)} MB of WAL (limit {lagLimit / (1024 * 1024)} MB)"));
+        if (scheduler is Scheduling.BackupScheduler backupScheduler)
+        {
+            problems.AddRange(backupScheduler.GetDetailedStatus().Schedules.Where(s => !s.IsHealthy).Select(s => $"schedule {s.Schedule.Id}: {s.Problem}"));
+        }
+        var data = new Dictionary<string, object>
+        {
+            ["latestBackup"] = newest?.Id ?? "",
+            ["totalBackups"] = status.TotalBackups,
+            ["failedBackups"] = status.FailedBackups,
+            ["failedCopies"] = status.FailedCopies.Count,
+        };
+        return problems.Count == 0
+            ? HealthCheckResult.Healthy("backups are current", data)
+            : HealthCheckResult.Unhealthy(string.Join("; ", problems), data: data);
+    }
+}

@@ -1,0 +1,17 @@
+namespace Backup.Core.Monitoring;
+
+/// <summary>When the backup health check says unhealthy (section <c>Backup:Health</c>).</summary>
+public sealed class BackupHealthOptions
+{
+    /// <summary>The configuration section the options bind from.</summary>
+    public const string SectionName = "Backup:Health";
+
+    /// <summary>The newest completed backup must be younger than this (default 26 hours: a daily backup, with slack).</summary>
+    public TimeSpan MaxBackupAge { get; set; } = TimeSpan.FromHours(26);
+
+    /// <summary>Unhealthy when this many of the newest backups all failed (default 3).</summary>
+    public int FailuresInARow { get; set; } = 3;
+
+    /// <summary>Unhealthy when a change-capture slot holds more WAL than this many MB (default: the slot lag limit, or 1024).</summary>
+    public long? MaxSlotLagMegabytes { get; set; }
+}
