@@ -1,0 +1,196 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Backup.AspNetCore.Tests;
+
+/// <summary>The REST API of the sample host (samples/WebApi), against a real PostgreSQL and a local store.</summary>
+public sealed class BackupApiTests : IAsyncLifetime, IDisposable
+{
+    private const string AdminKey = "admin-key-0123456789abcdef";
+    private const string ReaderKey = "reader-key-0123456789abcdef";
+    private readonly string _database = "it_api_" + Guid.NewGuid().ToString("N")[..8];
+    private readonly TempDirectory _store = new();
+    private WebApplicationFactory<Program> _factory = null!;
+
+    public async Task InitializeAsync()
+    {
+        await TestServer.CreateDatabaseAsync(_database);
+        await TestServer.ExecuteAsync(_database, "CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, 2000) g");
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseSetting("Backup:DatabaseUrl", TestServer.ConnectionString(_database))
+            .UseSetting("Backup:Postgres:ToolsDirectory", TestServer.ToolsDirectory)
+            .UseSetting("Backup:Storage:Local:RootPath", _store.Path)
+            .UseSetting("Backup:Encryption:Key", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)))
+            .UseSetting("Backup:Scheduler:Enabled", "false")
+            .UseSetting("Logging:LogLevel:Default", "Warning")
+            .UseSetting($"Api:Keys:{AdminKey}", "backup-admin")
+            .UseSetting($"Api:Keys:{ReaderKey}", "reader"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        foreach (var database in await RestoredDatabasesAsync())
+        {
+            await TestServer.DropDatabaseAsync(database);
+        }
+        await TestServer.DropDatabaseAsync(_database);
+    }
+
+    public void Dispose() => _store.Dispose();
+
+    [Fact]
+    public async Task WithoutCredentials401_WithAKeyLackingTheRole403()
+    {
+        var anonymous = _factory.CreateClient();
+        var reader = Client(ReaderKey);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/backup/status")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("/api/v1/backup/full", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await reader.GetAsync("/api/v1/backup/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await reader.DeleteAsync("/api/v1/backup/20260101T000000000Z-00000000")).StatusCode);
+    }
+
+    [Fact]
+    public async Task FullBackup_Is202ThenPolled_ListedDetailedDownloadedRestoredDeleted_AndMetricsChange()
+    {
+        var client = Client(AdminKey);
+        var metricsBefore = await client.GetStringAsync("/metrics");
+
+        var accepted = await client.PostAsJsonAsync("/api/v1/backup/full", new { comment = "from the API" });
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var operation = await PollAsync(client, accepted.Headers.Location!.ToString());
+        var id = operation.GetProperty("result").GetProperty("id").GetString()!;
+
+        var list = await client.GetFromJsonAsync<JsonElement>("/api/v1/backup/?type=full");
+        var details = await client.GetFromJsonAsync<JsonElement>($"/api/v1/backup/{id}");
+        var status = await client.GetFromJsonAsync<JsonElement>("/api/v1/backup/status");
+        var analytics = await client.GetFromJsonAsync<JsonElement>("/api/v1/backup/analytics/overview");
+        var downloaded = await client.GetByteArrayAsync($"/api/v1/backup/{id}/download");
+        var expected = await PlainContentAsync(id);
+
+        Assert.Equal(id, Assert.Single(list.EnumerateArray()).GetProperty("id").GetString());
+        Assert.Equal(("full", "from the API"), (details.GetProperty("type").GetString(), details.GetProperty("comment").GetString()));
+        Assert.Equal(1, status.GetProperty("totalBackups").GetInt32());
+        Assert.Equal(1.0, analytics.GetProperty("successRate").GetDouble());
+        Assert.Equal(expected, downloaded);
+        Assert.Equal("PGDMP"u8.ToArray(), downloaded[..5]);
+
+        var restore = await client.PostAsJsonAsync($"/api/v1/backup/restore/{id}", new { targetDatabase = _database + "_r" });
+        var restored = await PollAsync(client, restore.Headers.Location!.ToString());
+        Assert.Equal(_database + "_r", restored.GetProperty("result").GetProperty("targetDatabase").GetString());
+        Assert.Equal(2000L, await TestServer.ScalarAsync<long>(_database + "_r", "SELECT count(*) FROM t"));
+
+        var metricsAfter = await client.GetStringAsync("/metrics");
+        Assert.Contains("backup_total_backups 1", metricsAfter, StringComparison.Ordinal);
+        Assert.Matches("backup_storage_used [1-9]", metricsAfter);
+        Assert.Contains("backup_success_rate 1", metricsAfter, StringComparison.Ordinal);
+        Assert.Contains("backup_last_success_time", metricsAfter, StringComparison.Ordinal);
+        Assert.Contains("backup_duration_seconds", metricsAfter, StringComparison.Ordinal);
+        Assert.DoesNotContain("backup_total_backups 1", metricsBefore, StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync($"/api/v1/backup/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/backup/{id}")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/v1/backup/..%2F..%2Fetc%2Fpasswd", HttpStatusCode.BadRequest)]
+    [InlineData("GET", "/api/v1/backup/not-an-id", HttpStatusCode.BadRequest)]
+    [InlineData("GET", "/api/v1/backup/20260101T000000000Z-00000000", HttpStatusCode.NotFound)]
+    [InlineData("GET", "/api/v1/backup/20260101T000000000Z-00000000/download", HttpStatusCode.NotFound)]
+    [InlineData("DELETE", "/api/v1/backup/20260101T000000000Z-00000000", HttpStatusCode.NotFound)]
+    [InlineData("POST", "/api/v1/backup/restore/20260101T000000000Z-00000000", HttpStatusCode.NotFound)]
+    [InlineData("GET", "/api/v1/backup/?type=weekly", HttpStatusCode.BadRequest)]
+    [InlineData("GET", "/api/v1/backup/operations/nope", HttpStatusCode.NotFound)]
+    [InlineData("GET", "/api/v1/backup/schedules/nope", HttpStatusCode.NotFound)]
+    public async Task BadRequests_AreProblemDetails(string method, string url, HttpStatusCode expected)
+    {
+        var response = await Client(AdminKey).SendAsync(new HttpRequestMessage(new HttpMethod(method), url));
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task Schedules_CreateListGetUpdateEnableDisableRunDelete_AndFieldErrors()
+    {
+        var client = Client(AdminKey);
+
+        var bad = await client.PostAsJsonAsync("/api/v1/backup/schedules/", new { id = "n", name = "N", cronExpression = "0 25 * * *" });
+        var created = await client.PostAsJsonAsync("/api/v1/backup/schedules/", new { id = "nightly", name = "Nightly", type = "full", cronExpression = "0 2 * * *" });
+        var duplicate = await client.PostAsJsonAsync("/api/v1/backup/schedules/", new { id = "nightly", name = "Nightly", cronExpression = "0 2 * * *" });
+        var updated = await client.PutAsJsonAsync("/api/v1/backup/schedules/nightly", new { id = "ignored", name = "Nightly", cronExpression = "0 3 * * *" });
+        var disabled = await client.PostAsync("/api/v1/backup/schedules/nightly/disable", null);
+        var enabled = await client.PostAsync("/api/v1/backup/schedules/nightly/enable", null);
+        var run = await client.PostAsync("/api/v1/backup/schedules/nightly/run", null);
+        var ran = await PollAsync(client, run.Headers.Location!.ToString());
+        var listed = await client.GetFromJsonAsync<JsonElement>("/api/v1/backup/schedules/");
+        var got = await client.GetFromJsonAsync<JsonElement>("/api/v1/backup/schedules/nightly");
+        var deleted = await client.DeleteAsync("/api/v1/backup/schedules/nightly");
+
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("cronExpression", out _));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, duplicate.StatusCode);
+        Assert.Equal("0 3 * * *", (await updated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("cronExpression").GetString());
+        Assert.False((await disabled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("enabled").GetBoolean());
+        Assert.True((await enabled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("enabled").GetBoolean());
+        Assert.Equal("succeeded", ran.GetProperty("status").GetString());
+        Assert.Equal("nightly", Assert.Single(listed.EnumerateArray()).GetProperty("id").GetString());
+        Assert.Equal("Nightly", got.GetProperty("name").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+    }
+
+    [Fact]
+    public async Task Cleanup_IsADryRunByDefault_AndHealthReportsNoBackupYet()
+    {
+        var client = Client(AdminKey);
+
+        var plan = await (await client.PostAsync("/api/v1/backup/cleanup", null)).Content.ReadFromJsonAsync<JsonElement>();
+        var health = await _factory.CreateClient().GetAsync("/health");
+
+        Assert.True(plan.GetProperty("dryRun").GetBoolean());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Equal("Unhealthy", await health.Content.ReadAsStringAsync());
+    }
+
+    private HttpClient Client(string key)
+    {
+        var client = _factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
+        return client;
+    }
+
+    private static async Task<JsonElement> PollAsync(HttpClient client, string location)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            var operation = await client.GetFromJsonAsync<JsonElement>(location);
+            if (operation.GetProperty("status").GetString() != "running")
+            {
+                Assert.True(operation.GetProperty("status").GetString() == "succeeded", operation.ToString());
+                return operation;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("the operation did not finish");
+    }
+
+    private async Task<byte[]> PlainContentAsync(string id)
+    {
+        var service = _factory.Services.GetRequiredService<Backup.Core.BackupService>();
+        await using var stream = await service.OpenBackupContentAsync(id);
+        var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        return copy.ToArray();
+    }
+
+    private Task<List<string>> RestoredDatabasesAsync() => Task.FromResult(new List<string> { _database + "_r" });
+}
