@@ -94,8 +94,34 @@ public sealed class BackupApiTests : IAsyncLifetime, IDisposable
         Assert.Contains("backup_duration_seconds", metricsAfter, StringComparison.Ordinal);
         Assert.DoesNotContain("backup_total_backups 1", metricsBefore, StringComparison.Ordinal);
 
+        var health = await _factory.CreateClient().GetAsync("/health");
+        Assert.Equal((HttpStatusCode.OK, "Healthy"), (health.StatusCode, await health.Content.ReadAsStringAsync()));
+
         Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync($"/api/v1/backup/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/backup/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task FilesIncrementalAndPointInTimeRoutes_RunAsOperations()
+    {
+        var client = Client(AdminKey);
+        using var files = new TempDirectory();
+        await File.WriteAllTextAsync(Path.Combine(files.Path, "a.txt"), "hello");
+        using var target = new TempDirectory();
+
+        var full = await PollAsync(client, (await client.PostAsync("/api/v1/backup/full", null)).Headers.Location!.ToString());
+        var incremental = await PollAsync(client, (await client.PostAsJsonAsync("/api/v1/backup/incremental", new { comment = "inc" })).Headers.Location!.ToString());
+        var fileBackup = await PollAsync(client, (await client.PostAsJsonAsync("/api/v1/backup/files", new { name = "uploads", options = new { directories = new[] { files.Path } } })).Headers.Location!.ToString());
+        var fileId = fileBackup.GetProperty("result").GetProperty("id").GetString()!;
+        var fileRestore = await PollAsync(client, (await client.PostAsJsonAsync($"/api/v1/backup/restore/{fileId}", new { files = new { targetDirectory = target.Path } })).Headers.Location!.ToString());
+        var recovered = await PollAsync(client, (await client.PostAsJsonAsync("/api/v1/backup/restore/point-in-time", new { options = new { targetDatabase = _database + "_p" } })).Headers.Location!.ToString());
+
+        Assert.Equal("incremental", incremental.GetProperty("result").GetProperty("type").GetString());
+        Assert.Equal(full.GetProperty("result").GetProperty("id").GetString(), incremental.GetProperty("result").GetProperty("parentId").GetString());
+        Assert.Equal(1, fileRestore.GetProperty("result").GetProperty("files").GetInt32());
+        Assert.Equal("hello", await File.ReadAllTextAsync(Path.Combine(target.Path, Path.GetFileName(files.Path), "a.txt")));
+        Assert.Equal(_database + "_p", recovered.GetProperty("result").GetProperty("targetDatabase").GetString());
+        Assert.Equal(2000L, await TestServer.ScalarAsync<long>(_database + "_p", "SELECT count(*) FROM t"));
     }
 
     [Theory]
@@ -192,5 +218,5 @@ public sealed class BackupApiTests : IAsyncLifetime, IDisposable
         return copy.ToArray();
     }
 
-    private Task<List<string>> RestoredDatabasesAsync() => Task.FromResult(new List<string> { _database + "_r" });
+    private Task<List<string>> RestoredDatabasesAsync() => Task.FromResult(new List<string> { _database + "_r", _database + "_p" });
 }
