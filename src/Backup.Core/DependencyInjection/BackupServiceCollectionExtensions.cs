@@ -104,7 +104,7 @@ public static class BackupServiceCollectionExtensions
         AddOptions<Backup.Core.Monitoring.BackupHealthOptions, Backup.Core.Configuration.NoValidation<Backup.Core.Monitoring.BackupHealthOptions>>(services, Backup.Core.Monitoring.BackupHealthOptions.SectionName);
 
         // Scheduling and retention.
-        AddOptions<Backup.Core.Retention.RetentionRules, Backup.Core.Configuration.NoValidation<Backup.Core.Retention.RetentionRules>>(services, Backup.Core.Retention.RetentionRules.SectionName);
+        AddOptions<Backup.Core.Retention.RetentionRules, Backup.Core.Configuration.RetentionRulesValidator>(services, Backup.Core.Retention.RetentionRules.SectionName);
         AddOptions<Backup.Core.Scheduling.SchedulerOptions, Backup.Core.Configuration.SchedulerOptionsValidator>(services, Backup.Core.Scheduling.SchedulerOptions.SectionName);
         services.TryAddSingleton<Backup.Core.Scheduling.IScheduleRunLock>(sp =>
             sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString is { } connection

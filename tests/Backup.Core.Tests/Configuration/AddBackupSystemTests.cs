@@ -151,6 +151,20 @@ public sealed class AddBackupSystemTests : IDisposable
         return services.BuildServiceProvider();
     }
 
+    [Fact]
+    public async Task Start_InvalidRetentionRule_FailsNamingIt()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Backup:Retention:KeepDaily"] = "0" });
+        builder.Services.AddSingleton<BackupEnvironment>(new FakeEnvironment(new() { ["BACKUP_DIR"] = _root.Path }));
+        builder.Services.AddBackupSystem();
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("Backup:Retention:KeepDaily must be at least 1", error.Message, StringComparison.Ordinal);
+    }
+
     private static IHost BuildHost(Dictionary<string, string> environment)
     {
         var builder = Host.CreateApplicationBuilder();
