@@ -84,7 +84,7 @@ public sealed partial class BackupService
         var since = options.Since ?? (parent.Properties.TryGetValue(PostgresBackupEngine.ChangesSinceProperty, out var at)
             ? DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture) - engine.TimestampOverlap
             : throw new BackupException($"The backup {parent.Id} does not record where the next timestamp-mode incremental should start (it predates this version): pass Since, or take a full backup."));
-        var exported = await new TimestampExport(engine.Connection, engine.TimestampColumn).ExportAsync(since.ToUniversalTime(), options.Tables, writer, cancellationToken).ConfigureAwait(false);
+        var exported = await new TimestampExport(engine.Connection, engine.TimestampColumn).ExportAsync(since.ToUniversalTime(), options.Tables, options.WaitIfBusy, writer, cancellationToken).ConfigureAwait(false);
         await writer.CompleteAsync(0, cancellationToken).ConfigureAwait(false);
         if (exported.NotCovered.Count > 0)
         {
@@ -164,8 +164,8 @@ public sealed partial class BackupService
             Log.BackupCompleted(_logger, id, content.RawBytes, content.StoredBytes, manifest.Duration?.TotalSeconds ?? 0);
             return await FinishedAsync(manifest, cancellationToken).ConfigureAwait(false);
         }
-        // A schema change that starts a new chain is not a failed backup.
-        catch (Exception ex) when (!(ex is SchemaChangedException && engine.NewChainOnSchemaChange))
+        // A schema change that starts a new chain is not a failed backup, nor one refused because another runs.
+        catch (Exception ex) when (!(ex is SchemaChangedException && engine.NewChainOnSchemaChange) && ex is not BackupInProgressException)
         {
             await RecordFailureAsync(id, BackupType.Incremental, engine.Connection.Database, started, options.Comment, options.ScheduleId, ex).ConfigureAwait(false);
             throw;

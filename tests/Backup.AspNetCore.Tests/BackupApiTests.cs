@@ -124,6 +124,34 @@ public sealed class BackupApiTests : IAsyncLifetime, IDisposable
         Assert.Equal(2000L, await TestServer.ScalarAsync<long>(_database + "_p", "SELECT count(*) FROM t"));
     }
 
+    [Fact]
+    public async Task BackupWhileAnotherHoldsTheDatabase_OperationFailsWithA409Problem()
+    {
+        var client = Client(AdminKey);
+        await using var other = new Npgsql.NpgsqlConnection(TestServer.ConnectionString(_database));
+        await other.OpenAsync();
+        await using (var hold = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(hashtext('Backup.Core full backup:' || current_database()))", other))
+        {
+            await hold.ExecuteNonQueryAsync();
+        }
+
+        var accepted = await client.PostAsync("/api/v1/backup/full", null);
+        JsonElement operation = default;
+        for (var i = 0; i < 100; i++)
+        {
+            operation = await client.GetFromJsonAsync<JsonElement>(accepted.Headers.Location!.ToString());
+            if (operation.GetProperty("status").GetString() != "running")
+            {
+                break;
+            }
+            await Task.Delay(100);
+        }
+
+        Assert.Equal("failed", operation.GetProperty("status").GetString());
+        Assert.Equal(409, operation.GetProperty("error").GetProperty("status").GetInt32());
+        Assert.Contains("in progress", operation.GetProperty("error").GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("GET", "/api/v1/backup/..%2F..%2Fetc%2Fpasswd", HttpStatusCode.BadRequest)]
     [InlineData("GET", "/api/v1/backup/not-an-id", HttpStatusCode.BadRequest)]

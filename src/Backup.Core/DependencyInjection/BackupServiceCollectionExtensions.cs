@@ -101,7 +101,7 @@ public static class BackupServiceCollectionExtensions
 
         // Monitoring: the meter, and the health check's options (the check is added with AddHealthChecks().AddCheck<BackupHealthCheck>).
         services.TryAddSingleton(sp => new Backup.Core.Monitoring.BackupMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
-        AddOptions<Backup.Core.Monitoring.BackupHealthOptions, Backup.Core.Configuration.NoValidation<Backup.Core.Monitoring.BackupHealthOptions>>(services, Backup.Core.Monitoring.BackupHealthOptions.SectionName);
+        AddOptions<Backup.Core.Monitoring.BackupHealthOptions, Backup.Core.Configuration.BackupHealthOptionsValidator>(services, Backup.Core.Monitoring.BackupHealthOptions.SectionName);
 
         // Scheduling and retention.
         AddOptions<Backup.Core.Retention.RetentionRules, Backup.Core.Configuration.RetentionRulesValidator>(services, Backup.Core.Retention.RetentionRules.SectionName);

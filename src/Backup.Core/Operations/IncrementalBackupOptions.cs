@@ -22,6 +22,9 @@ public sealed record IncrementalBackupOptions
     /// <summary>Timestamp mode only: the tables to export (schema.table); default every table with the timestamp column and a primary key.</summary>
     public IReadOnlyList<string>? Tables { get; init; }
 
+    /// <summary>Timestamp mode: wait for another backup of the database to end instead of failing with <see cref="Abstractions.BackupInProgressException"/>.</summary>
+    public bool WaitIfBusy { get; init; }
+
     /// <summary>The schedule that asked for it, recorded in the manifest.</summary>
     public string? ScheduleId { get; init; }
 }

@@ -5,14 +5,11 @@ namespace Backup.Core.Postgres;
 
 /// <summary>
 /// A connection holding a repeatable-read transaction whose snapshot pg_dump imports, and the
-/// advisory lock that keeps two backups of one database (in any process) from running at once.
+/// advisory lock (<see cref="DatabaseBackupLock"/>) that keeps two backups of one database (in any process) from running at once.
 /// The transaction stays open until the dump is done: the exported snapshot lives only as long.
 /// </summary>
 internal sealed class SnapshotSession : IAsyncDisposable
 {
-    // One lock key per database, shared by every replica of the host.
-    private const string LockKeySql = "hashtext('Backup.Core full backup:' || current_database())";
-
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
 
@@ -47,7 +44,7 @@ internal sealed class SnapshotSession : IAsyncDisposable
         var connection = await info.OpenAsync(cancellationToken, "Backup.Core backup", pooled: false).ConfigureAwait(false);
         try
         {
-            await LockAsync(connection, info, waitIfBusy, cancellationToken).ConfigureAwait(false);
+            await DatabaseBackupLock.AcquireAsync(connection, info.Database, waitIfBusy, cancellationToken).ConfigureAwait(false);
             var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
             if (importSnapshot is not null)
             {
@@ -106,28 +103,4 @@ internal sealed class SnapshotSession : IAsyncDisposable
         await _transaction.DisposeAsync().ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
-
-    private static async Task LockAsync(NpgsqlConnection connection, PostgresConnectionInfo info, bool wait, CancellationToken cancellationToken)
-    {
-        if (wait)
-        {
-            // Blocks until the other backup ends; the cancellation token cancels the wait.
-            var blocking = new NpgsqlCommand($"SELECT pg_advisory_lock({LockKeySql})", connection) { CommandTimeout = 0 };
-            await using (blocking.ConfigureAwait(false))
-            {
-                await blocking.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-            return;
-        }
-        var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({LockKeySql})", connection);
-        await using (command.ConfigureAwait(false))
-        {
-            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
-            {
-                throw new BackupInProgressException(
-                    $"Another backup of the database '{info.Database}' is in progress (in this or another process); this one was not started. Try again when it ends, or ask to wait for it (WaitIfBusy).");
-            }
-        }
-    }
-
 }

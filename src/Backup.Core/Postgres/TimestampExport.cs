@@ -16,11 +16,13 @@ internal sealed record TimestampExportResult(
 /// </summary>
 internal sealed class TimestampExport(PostgresConnectionInfo connection, string column)
 {
-    public async Task<TimestampExportResult> ExportAsync(DateTimeOffset since, IReadOnlyList<string>? tables, ChangeSegmentWriter writer, CancellationToken cancellationToken)
+    public async Task<TimestampExportResult> ExportAsync(DateTimeOffset since, IReadOnlyList<string>? tables, bool waitIfBusy, ChangeSegmentWriter writer, CancellationToken cancellationToken)
     {
         var open = await connection.OpenAsync(cancellationToken, "Backup.Core incremental", pooled: false).ConfigureAwait(false);
         await using (open.ConfigureAwait(false))
         {
+            // Two incrementals of one chain at once would both continue the same parent.
+            await DatabaseBackupLock.AcquireAsync(open, connection.Database, waitIfBusy, cancellationToken).ConfigureAwait(false);
             var transaction = await open.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {

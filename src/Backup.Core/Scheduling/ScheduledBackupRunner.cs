@@ -26,7 +26,7 @@ internal sealed class ScheduledBackupRunner(BackupService backups, IServiceProvi
                 WaitIfBusy = true,
                 IncludeFiles = o.IncludeFiles ? new FileBackupOptions { Directories = o.Directories, ExcludePatterns = o.ExcludePatterns } : null,
             }, null, cancellationToken).ConfigureAwait(false),
-            BackupType.Incremental => await backups.CreateIncrementalBackupAsync(new IncrementalBackupOptions { Compress = o.Compress, Encrypt = o.Encrypt, Comment = o.Comment, ScheduleId = schedule.Id }, null, cancellationToken).ConfigureAwait(false),
+            BackupType.Incremental => await backups.CreateIncrementalBackupAsync(new IncrementalBackupOptions { Compress = o.Compress, Encrypt = o.Encrypt, Comment = o.Comment, ScheduleId = schedule.Id, WaitIfBusy = true }, null, cancellationToken).ConfigureAwait(false),
             _ => await backups.CreateFileBackupAsync(schedule.Name, new FileBackupOptions
             {
                 Directories = o.Directories,

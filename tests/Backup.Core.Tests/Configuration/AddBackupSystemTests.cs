@@ -151,18 +151,21 @@ public sealed class AddBackupSystemTests : IDisposable
         return services.BuildServiceProvider();
     }
 
-    [Fact]
-    public async Task Start_InvalidRetentionRule_FailsNamingIt()
+    [Theory]
+    [InlineData("Backup:Retention:KeepDaily", "0", "Backup:Retention:KeepDaily must be at least 1")]
+    [InlineData("Backup:Health:FailuresInARow", "0", "Backup:Health:FailuresInARow must be at least 1")]
+    [InlineData("Backup:Scheduler:CatchUpGrace", "-00:01:00", "Backup:Scheduler:CatchUpGrace must not be negative")]
+    public async Task Start_InvalidSectionSetting_FailsNamingIt(string key, string value, string message)
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Backup:Retention:KeepDaily"] = "0" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [key] = value });
         builder.Services.AddSingleton<BackupEnvironment>(new FakeEnvironment(new() { ["BACKUP_DIR"] = _root.Path }));
         builder.Services.AddBackupSystem();
         using var host = builder.Build();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
-        Assert.Contains("Backup:Retention:KeepDaily must be at least 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 
     private static IHost BuildHost(Dictionary<string, string> environment)

@@ -1,4 +1,5 @@
 using Backup.Core.Abstractions;
+using Backup.Core.Catalog;
 using Backup.Core.Operations;
 using Backup.IntegrationTests.Support;
 
@@ -98,6 +99,33 @@ public sealed class TimestampModeTests : IAsyncLifetime, IDisposable
         var since = await Assert.ThrowsAsync<ArgumentException>(() => capturing.Service().CreateIncrementalBackupAsync(new IncrementalBackupOptions { Since = DateTimeOffset.UtcNow }));
         Assert.StartsWith("Since applies to timestamp-mode", since.Message, StringComparison.Ordinal);
         await TestServer.ExecuteAsync("postgres", $"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '{_database}'");
+    }
+
+    [Fact]
+    public async Task Incremental_WhileAnotherBackupHoldsTheDatabase_IsRefusedOrWaits()
+    {
+        using var provider = Build(changeCapture: false);
+        var service = provider.Service();
+        await service.CreateFullBackupAsync();
+        await using var other = new Npgsql.NpgsqlConnection(TestServer.ConnectionString(_database));
+        await other.OpenAsync();
+        await using (var hold = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(hashtext('Backup.Core full backup:' || current_database()))", other))
+        {
+            await hold.ExecuteNonQueryAsync();
+        }
+
+        await Assert.ThrowsAsync<BackupInProgressException>(() => service.CreateIncrementalBackupAsync());
+        var waiting = service.CreateIncrementalBackupAsync(new IncrementalBackupOptions { WaitIfBusy = true });
+        await Task.Delay(300);
+        Assert.False(waiting.IsCompleted);
+        await using (var release = new Npgsql.NpgsqlCommand("SELECT pg_advisory_unlock_all()", other))
+        {
+            await release.ExecuteNonQueryAsync();
+        }
+        var made = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(BackupStatus.Completed, made.Status);
+        Assert.Empty(await service.ListBackupsAsync(new BackupQuery { Status = BackupStatus.Failed }));
     }
 
     private Microsoft.Extensions.DependencyInjection.ServiceProvider Build(bool changeCapture) =>
