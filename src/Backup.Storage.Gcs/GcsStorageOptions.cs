@@ -21,6 +21,12 @@ public sealed class GcsStorageOptions
     /// <summary>Another endpoint than Google's (an emulator or a test fake), e.g. <c>http://127.0.0.1:4443/storage/v1/</c>; requests are then unauthenticated.</summary>
     public string? BaseUri { get; set; }
 
+    /// <summary>First wait before retrying a failed idempotent request (reads, lists, deletes); doubles up to <see cref="MaxRetryBackoff"/> (default 1 s).</summary>
+    public TimeSpan InitialRetryBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between retries (default 30 s).</summary>
+    public TimeSpan MaxRetryBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <inheritdoc />
     public override string ToString() => $"GcsStorageOptions(Bucket={BucketName}, Prefix={Prefix}, Credentials={(CredentialFile is null ? "application default" : "file")})";
 }

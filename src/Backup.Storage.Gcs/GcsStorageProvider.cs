@@ -19,6 +19,7 @@ public sealed class GcsStorageProvider : IStorageProvider, IDisposable
     private readonly GcsStorageOptions _options;
     private readonly string _bucket;
     private readonly string _prefix;
+    private readonly RetryOptions _retry;
 
     /// <summary>Creates the store with a client built from <paramref name="options"/>.</summary>
     public GcsStorageProvider(GcsStorageOptions options)
@@ -36,6 +37,8 @@ public sealed class GcsStorageProvider : IStorageProvider, IDisposable
         _options = options;
         _bucket = options.BucketName!;
         _prefix = string.IsNullOrEmpty(options.Prefix) ? "" : options.Prefix.Trim('/') + "/";
+        // The client's own retries, on the errors Google lists as retriable for idempotent requests, with our timing.
+        _retry = new RetryOptions(new RetryTiming(options.InitialRetryBackoff, options.MaxRetryBackoff, 2.0), RetryPredicate.RetriableIdempotentErrors);
     }
 
     /// <inheritdoc />
@@ -71,7 +74,7 @@ public sealed class GcsStorageProvider : IStorageProvider, IDisposable
         Google.Apis.Storage.v1.Data.Object stored;
         try
         {
-            stored = await _client.GetObjectAsync(_bucket, _prefix + key, cancellationToken: cancellationToken).ConfigureAwait(false);
+            stored = await _client.GetObjectAsync(_bucket, _prefix + key, new GetObjectOptions { RetryOptions = _retry }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (GcsErrors.IsNotFound(ex))
         {
@@ -104,7 +107,7 @@ public sealed class GcsStorageProvider : IStorageProvider, IDisposable
     public async IAsyncEnumerable<StoredObject> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         StorageKey.ValidatePrefix(prefix);
-        var pages = _client.ListObjectsAsync(_bucket, _prefix + prefix).AsRawResponses().GetAsyncEnumerator(cancellationToken);
+        var pages = _client.ListObjectsAsync(_bucket, _prefix + prefix, new ListObjectsOptions { RetryOptions = _retry }).AsRawResponses().GetAsyncEnumerator(cancellationToken);
         try
         {
             while (true)
@@ -140,7 +143,7 @@ public sealed class GcsStorageProvider : IStorageProvider, IDisposable
         StorageKey.Validate(key);
         try
         {
-            await _client.DeleteObjectAsync(_bucket, _prefix + key, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await _client.DeleteObjectAsync(_bucket, _prefix + key, new DeleteObjectOptions { RetryOptions = _retry }, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (Exception ex) when (GcsErrors.IsNotFound(ex))
@@ -159,7 +162,7 @@ public sealed class GcsStorageProvider : IStorageProvider, IDisposable
         StorageKey.Validate(key);
         try
         {
-            await _client.GetObjectAsync(_bucket, _prefix + key, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await _client.GetObjectAsync(_bucket, _prefix + key, new GetObjectOptions { RetryOptions = _retry }, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (Exception ex) when (GcsErrors.IsNotFound(ex))
@@ -209,6 +212,7 @@ public sealed class GcsStorageProvider : IStorageProvider, IDisposable
             : o.ChunkSize < ChunkAlignment || o.ChunkSize % ChunkAlignment != 0 ? $"{at}:ChunkSize must be a positive multiple of 256 KiB; it is {o.ChunkSize:N0}."
             : o.CredentialFile is { } file && !File.Exists(file) ? $"{at}:CredentialFile '{file}' does not exist."
             : o.BaseUri is { } uri && !Uri.TryCreate(uri, UriKind.Absolute, out _) ? $"{at}:BaseUri '{uri}' is not an absolute URI."
+            : o.InitialRetryBackoff < TimeSpan.Zero || o.MaxRetryBackoff < o.InitialRetryBackoff ? $"{at}:InitialRetryBackoff must not be negative nor above MaxRetryBackoff."
             : null;
     }
 

@@ -29,6 +29,7 @@ public sealed class GcsProtocolFake : IAsyncDisposable
     private readonly ConcurrentDictionary<string, (string Bucket, string Name, MemoryStream Data)> _sessions = new();
     private readonly WebApplication _app;
     private long _generation;
+    private int _failures;
 
     private GcsProtocolFake(WebApplication app) => _app = app;
 
@@ -51,8 +52,16 @@ public sealed class GcsProtocolFake : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
+    /// <summary>Answers the next <paramref name="count"/> requests with 503, as an overloaded service would.</summary>
+    public void FailNext(int count) => Volatile.Write(ref _failures, count);
+
     private async Task HandleAsync(HttpContext context)
     {
+        if (Interlocked.Decrement(ref _failures) >= 0)
+        {
+            await WriteJsonAsync(context, new { error = new { code = 503, message = "Service unavailable (injected by the fake)." } }, 503);
+            return;
+        }
         // Object names arrive with '/' escaped as %2F: the raw target keeps them apart from path separators.
         var raw = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
         var path = raw.Split('?')[0];

@@ -19,7 +19,15 @@ public sealed class GcsProtocolFakeConformanceTests : StorageConformanceTests
     protected override async Task<IStorageProvider> CreateStoreAsync()
     {
         _fake = await GcsProtocolFake.StartAsync();
-        return new GcsStorageProvider(new GcsStorageOptions { BucketName = TestServers.UniqueName("bucket"), BaseUri = _fake.BaseUri, Prefix = "backups/prod", ChunkSize = ChunkSize });
+        return new GcsStorageProvider(new GcsStorageOptions
+        {
+            BucketName = TestServers.UniqueName("bucket"),
+            BaseUri = _fake.BaseUri,
+            Prefix = "backups/prod",
+            ChunkSize = ChunkSize,
+            InitialRetryBackoff = TimeSpan.FromMilliseconds(10),
+            MaxRetryBackoff = TimeSpan.FromMilliseconds(50),
+        });
     }
 
     public override async Task DisposeAsync()
@@ -29,6 +37,16 @@ public sealed class GcsProtocolFakeConformanceTests : StorageConformanceTests
         {
             await _fake.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task ServiceUnavailableForAMoment_IsRetriedByTheClient()
+    {
+        await Store.PutAsync("k", new MemoryStream([1, 2]));
+        _fake!.FailNext(2);
+
+        Assert.True(await Store.ExistsAsync("k"));
+        Assert.Equal([1, 2], await ReadAllAsync("k"));
     }
 
     [Fact]
