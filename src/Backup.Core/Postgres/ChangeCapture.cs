@@ -84,57 +84,111 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
         var result = new CaptureResult();
         var typeNames = new TypeNames(connection);
         await using var typeNamesScope = typeNames.ConfigureAwait(false);
+        // Large transactions arrive in blocks while they still run (protocol v2 streaming): they are
+        // spooled to temporary files and written whole at their commit, in commit order.
+        var spools = new Dictionary<uint, StreamedTransactionSpool>();
         var replication = new LogicalReplicationConnection(connection.ConnectionString);
-        await using (replication.ConfigureAwait(false))
+        try
         {
-            await replication.Open(cancellationToken).ConfigureAwait(false);
-            var options = new PgOutputReplicationOptions(publicationName, PgOutputProtocolVersion.V2, binary: false, streamingMode: PgOutputStreamingMode.Off, messages: true);
-            BeginMessage? begin = null;
-            var beganInSegment = false;
-            var sawMarker = false;
-            await foreach (var message in replication.StartReplication(new PgOutputReplicationSlot(slotName), options, cancellationToken).ConfigureAwait(false))
+            await using (replication.ConfigureAwait(false))
             {
-                switch (message)
+                await replication.Open(cancellationToken).ConfigureAwait(false);
+                var options = new PgOutputReplicationOptions(publicationName, PgOutputProtocolVersion.V2, binary: false, streamingMode: PgOutputStreamingMode.On, messages: true);
+                BeginMessage? begin = null;
+                uint? streaming = null;
+                var beganInSegment = false;
+                var sawMarker = false;
+                await foreach (var message in replication.StartReplication(new PgOutputReplicationSlot(slotName), options, cancellationToken).ConfigureAwait(false))
                 {
-                    case BeginMessage b:
-                        begin = b;
-                        beganInSegment = false;
+                    switch (message)
+                    {
+                        case BeginMessage b:
+                            begin = b;
+                            beganInSegment = false;
+                            break;
+                        case RelationMessage relation:
+                            var described = await DescribeAsync(relation, typeNames, cancellationToken).ConfigureAwait(false);
+                            if (shapes is not null)
+                            {
+                                TableShapes.Check(shapes, described, chainId);
+                            }
+                            await writer.WriteAsync(new RelationItem(described), cancellationToken).ConfigureAwait(false);
+                            break;
+                        case LogicalDecodingMessage decoding when decoding.Prefix == MarkerPrefix:
+                            sawMarker |= await ReadTextAsync(decoding.Data, cancellationToken).ConfigureAwait(false) == marker;
+                            break;
+                        case StreamStartMessage start:
+                            streaming = start.TransactionXid;
+                            if (!spools.ContainsKey(streaming.Value))
+                            {
+                                spools[streaming.Value] = new StreamedTransactionSpool();
+                            }
+                            break;
+                        case StreamStopMessage:
+                            streaming = null;
+                            break;
+                        case InsertMessage or UpdateMessage or DeleteMessage or TruncateMessage when streaming is { } top:
+                            // A change of a streamed transaction carries its subtransaction's xid, so a rolled-back savepoint can be dropped.
+                            var subtransaction = ((TransactionalMessage)message).TransactionXid ?? top;
+                            var streamed = await ToChangeAsync((PgOutputReplicationMessage)message, cancellationToken).ConfigureAwait(false);
+                            await spools[top].AppendAsync(subtransaction, streamed, cancellationToken).ConfigureAwait(false);
+                            break;
+                        case StreamAbortMessage abort when spools.TryGetValue(abort.TransactionXid, out var aborted):
+                            if (abort.SubtransactionXid == abort.TransactionXid)
+                            {
+                                spools.Remove(abort.TransactionXid);
+                                await aborted.DisposeAsync().ConfigureAwait(false);
+                            }
+                            else
+                            {
+                                aborted.Abort(abort.SubtransactionXid);
+                            }
+                            break;
+                        case StreamCommitMessage commit when spools.Remove(commit.TransactionXid, out var spool):
+                            await using (spool.ConfigureAwait(false))
+                            {
+                                var committedAt = CaptureResult.Utc(commit.TransactionCommitTimestamp);
+                                await writer.WriteAsync(new BeginItem(commit.TransactionXid, (ulong)commit.CommitLsn, committedAt), cancellationToken).ConfigureAwait(false);
+                                await spool.CopyCommittedAsync(writer, cancellationToken).ConfigureAwait(false);
+                                await writer.WriteAsync(new CommitItem(commit.TransactionXid, (ulong)commit.CommitLsn), cancellationToken).ConfigureAwait(false);
+                                result.Note(committedAt);
+                                result.StreamedTransactions++;
+                            }
+                            result.EndLsn = (ulong)commit.TransactionEndLsn;
+                            break;
+                        case InsertMessage or UpdateMessage or DeleteMessage or TruncateMessage:
+                            if (!beganInSegment)
+                            {
+                                // Written at the first change, so that empty transactions (like the marker's) leave no trace.
+                                var committed = CaptureResult.Utc(begin!.TransactionCommitTimestamp);
+                                await writer.WriteAsync(new BeginItem(begin.TransactionXid, (ulong)begin.TransactionFinalLsn, committed), cancellationToken).ConfigureAwait(false);
+                                beganInSegment = true;
+                                result.Note(committed);
+                            }
+                            await writer.WriteAsync(new ChangeItem(await ToChangeAsync((PgOutputReplicationMessage)message, cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
+                            break;
+                        case CommitMessage commit:
+                            if (beganInSegment)
+                            {
+                                await writer.WriteAsync(new CommitItem(begin!.TransactionXid, (ulong)commit.CommitLsn), cancellationToken).ConfigureAwait(false);
+                            }
+                            result.EndLsn = (ulong)commit.TransactionEndLsn;
+                            break;
+                    }
+                    // Stopping by leaving the loop (not by cancelling) ends the stream at exactly this point.
+                    if (sawMarker && message is CommitMessage)
+                    {
                         break;
-                    case RelationMessage relation:
-                        var described = await DescribeAsync(relation, typeNames, cancellationToken).ConfigureAwait(false);
-                        if (shapes is not null)
-                        {
-                            TableShapes.Check(shapes, described, chainId);
-                        }
-                        await writer.WriteAsync(new RelationItem(described), cancellationToken).ConfigureAwait(false);
-                        break;
-                    case LogicalDecodingMessage decoding when decoding.Prefix == MarkerPrefix:
-                        sawMarker |= await ReadTextAsync(decoding.Data, cancellationToken).ConfigureAwait(false) == marker;
-                        break;
-                    case InsertMessage or UpdateMessage or DeleteMessage or TruncateMessage:
-                        if (!beganInSegment)
-                        {
-                            // Written at the first change, so that empty transactions (like the marker's) leave no trace.
-                            var committed = CaptureResult.Utc(begin!.TransactionCommitTimestamp);
-                            await writer.WriteAsync(new BeginItem(begin.TransactionXid, (ulong)begin.TransactionFinalLsn, committed), cancellationToken).ConfigureAwait(false);
-                            beganInSegment = true;
-                            result.Note(committed);
-                        }
-                        await writer.WriteAsync(new ChangeItem(await ToChangeAsync((PgOutputReplicationMessage)message, cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
-                        break;
-                    case CommitMessage commit:
-                        if (beganInSegment)
-                        {
-                            await writer.WriteAsync(new CommitItem(begin!.TransactionXid, (ulong)commit.CommitLsn), cancellationToken).ConfigureAwait(false);
-                        }
-                        result.EndLsn = (ulong)commit.TransactionEndLsn;
-                        break;
+                    }
                 }
-                // Stopping by leaving the loop (not by cancelling) ends the stream at exactly this point.
-                if (sawMarker && message is CommitMessage)
-                {
-                    break;
-                }
+            }
+        }
+        finally
+        {
+            // Transactions still running (or whose end is after the marker) are sent again next time, from the slot.
+            foreach (var spool in spools.Values)
+            {
+                await spool.DisposeAsync().ConfigureAwait(false);
             }
         }
         var open = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -250,6 +304,10 @@ internal sealed class CaptureResult
     public ulong EndLsn { get; set; }
     public long Transactions { get; set; }
     public long Changes { get; set; }
+
+    /// <summary>Transactions the server streamed while they ran (and this drain spooled).</summary>
+    public long StreamedTransactions { get; set; }
+
     public DateTimeOffset? FirstCommit { get; private set; }
     public DateTimeOffset? LastCommit { get; private set; }
 

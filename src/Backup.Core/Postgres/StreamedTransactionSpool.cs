@@ -1,0 +1,73 @@
+using Backup.Core.Changes;
+
+namespace Backup.Core.Postgres;
+
+/// <summary>
+/// The changes of one large transaction that the server streams while it is still running
+/// (pgoutput protocol v2 streaming), kept in a temporary file until its commit or abort arrives.
+/// Changes are grouped in runs by (sub)transaction id, so that a rolled-back savepoint's changes
+/// are dropped at commit. The file uses the change-segment format and is deleted when disposed.
+/// </summary>
+internal sealed class StreamedTransactionSpool : IAsyncDisposable
+{
+    private readonly FileStream _file;
+    private readonly ChangeSegmentWriter _writer;
+    private readonly HashSet<uint> _aborted = [];
+    private uint? _run;
+
+    public StreamedTransactionSpool()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "backup-core-stream-" + Guid.NewGuid().ToString("N"));
+        _file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        _writer = new ChangeSegmentWriter(_file);
+    }
+
+    /// <summary>Changes spooled so far.</summary>
+    public long Count => _writer.Changes;
+
+    public async ValueTask AppendAsync(uint subtransactionXid, RowChange change, CancellationToken cancellationToken)
+    {
+        if (_run != subtransactionXid)
+        {
+            await CloseRunAsync(cancellationToken).ConfigureAwait(false);
+            await _writer.WriteAsync(new BeginItem(subtransactionXid, 0, DateTimeOffset.UnixEpoch), cancellationToken).ConfigureAwait(false);
+            _run = subtransactionXid;
+        }
+        await _writer.WriteAsync(new ChangeItem(change), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A subtransaction was rolled back: its changes must not be applied.</summary>
+    public void Abort(uint subtransactionXid) => _aborted.Add(subtransactionXid);
+
+    /// <summary>Writes the changes of every subtransaction not rolled back, in their order, into <paramref name="target"/> (inside its open transaction).</summary>
+    public async Task CopyCommittedAsync(ChangeSegmentWriter target, CancellationToken cancellationToken)
+    {
+        await CloseRunAsync(cancellationToken).ConfigureAwait(false);
+        await _writer.CompleteAsync(0, cancellationToken).ConfigureAwait(false);
+        _file.Position = 0;
+        var skip = false;
+        await foreach (var item in new ChangeSegmentReader(new Pipeline.LeaveOpenStream(_file)).ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            switch (item)
+            {
+                case BeginItem run:
+                    skip = _aborted.Contains(run.Xid);
+                    break;
+                case ChangeItem change when !skip:
+                    await target.WriteAsync(change, cancellationToken).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync() => _file.DisposeAsync();
+
+    private async ValueTask CloseRunAsync(CancellationToken cancellationToken)
+    {
+        if (_run is { } run)
+        {
+            await _writer.WriteAsync(new CommitItem(run, 0), cancellationToken).ConfigureAwait(false);
+            _run = null;
+        }
+    }
+}
