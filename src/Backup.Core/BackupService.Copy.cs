@@ -8,13 +8,21 @@ public sealed partial class BackupService
     /// <summary>Manifest property prefix of a failed copy: <c>copy:NAME</c> = why.</summary>
     internal const string CopyPropertyPrefix = "copy:";
 
-    // After a backup is stored: counted, the gauges refreshed, and copied to the second store.
+    // After a backup is stored: counted, added to the gauges, and copied to the second store.
     private async Task<BackupManifest> FinishedAsync(BackupManifest manifest, CancellationToken cancellationToken)
     {
         if (_metrics is { } metrics)
         {
             metrics.Finished(manifest.Type, succeeded: true, manifest.Duration ?? TimeSpan.Zero, manifest.Content?.StoredBytes ?? 0);
-            metrics.Update(Monitoring.BackupAnalytics.Of(await ListBackupsAsync(null, cancellationToken).ConfigureAwait(false)));
+            // The catalog is read once per process; after that each backup is added as it is stored.
+            if (metrics.Loaded)
+            {
+                metrics.Record(manifest);
+            }
+            else
+            {
+                metrics.Update(await ListBackupsAsync(null, cancellationToken).ConfigureAwait(false));
+            }
         }
         return await CopyFinishedAsync(manifest, cancellationToken).ConfigureAwait(false);
     }

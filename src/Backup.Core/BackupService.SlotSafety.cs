@@ -18,11 +18,21 @@ public sealed partial class BackupService
     /// </summary>
     public async Task<IReadOnlyList<string>> EnforceSlotLagLimitAsync(CancellationToken cancellationToken = default)
     {
-        if (_engine is not { ChangeCaptureEnabled: true, MaxSlotLagBytes: { } limit } engine)
+        if (_engine is not { ChangeCaptureEnabled: true, MaxSlotLagBytes: not null } engine)
         {
             return [];
         }
-        var over = (await engine.SlotsAsync(cancellationToken).ConfigureAwait(false)).Where(s => s.RetainedWalBytes > limit).ToList();
+        return await EnforceSlotLagLimitAsync(engine, await engine.SlotsAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    }
+
+    // On slots already read (status reads them once for both purposes).
+    private async Task<IReadOnlyList<string>> EnforceSlotLagLimitAsync(PostgresBackupEngine engine, IReadOnlyList<Operations.SlotStatus> slots, CancellationToken cancellationToken)
+    {
+        if (engine.MaxSlotLagBytes is not { } limit)
+        {
+            return [];
+        }
+        var over = slots.Where(s => s.RetainedWalBytes > limit).ToList();
         if (over.Count == 0)
         {
             return [];

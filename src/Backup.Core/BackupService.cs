@@ -240,6 +240,7 @@ public sealed partial class BackupService
             // Without its full backup a chain cannot be recovered: its slot would only hold WAL back.
             await engine.Capture(slot).DropSlotAsync(cancellationToken).ConfigureAwait(false);
         }
+        _metrics?.Forget(deleted.Id);
         Log.BackupDeleted(_logger, id);
         return deleted;
     }
@@ -293,10 +294,15 @@ public sealed partial class BackupService
     /// <summary>The latest completed backup, counts, what is running now, and the change-capture slots with the WAL they hold (a slot over the lag limit is dropped first).</summary>
     public async Task<BackupSystemStatus> GetBackupStatusAsync(CancellationToken cancellationToken = default)
     {
-        await EnforceSlotLagLimitAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<SlotStatus> slots = [];
+        if (_engine is { ChangeCaptureEnabled: true } engine)
+        {
+            slots = await engine.SlotsAsync(cancellationToken).ConfigureAwait(false);
+            var dropped = await EnforceSlotLagLimitAsync(engine, slots, cancellationToken).ConfigureAwait(false);
+            slots = [.. slots.Where(s => !dropped.Contains(s.Name))];
+        }
         var all = await ListBackupsAsync(null, cancellationToken).ConfigureAwait(false);
-        var slots = _engine is { ChangeCaptureEnabled: true } engine ? await engine.SlotsAsync(cancellationToken).ConfigureAwait(false) : [];
-        _metrics?.Update(Monitoring.BackupAnalytics.Of(all), slots);
+        _metrics?.Update(all, slots);
         return new BackupSystemStatus
         {
             LatestBackup = all.FirstOrDefault(m => m.Status == BackupStatus.Completed),
@@ -398,7 +404,7 @@ public sealed partial class BackupService
     private async Task RecordFailureAsync(string id, BackupType type, string? database, DateTimeOffset started, string? comment, string? scheduleId, Exception error)
     {
         Log.BackupFailed(_logger, id, error.Message);
-        _metrics?.Finished(type, succeeded: false, _time.GetUtcNow() - started, 0);
+
         var manifest = new BackupManifest
         {
             Id = id,
@@ -412,6 +418,14 @@ public sealed partial class BackupService
             ScheduleId = scheduleId,
             Error = error is OperationCanceledException ? "cancelled" : error.Message,
         };
+        if (_metrics is { } metrics)
+        {
+            metrics.Finished(type, succeeded: false, manifest.Duration ?? TimeSpan.Zero, 0);
+            if (metrics.Loaded)
+            {
+                metrics.Record(manifest);
+            }
+        }
         try
         {
             // The record is for analytics; losing it must not hide the backup's own error.

@@ -1,27 +1,13 @@
-using Backup.Core.Abstractions;
 using Backup.Core.Storage;
-using Microsoft.Extensions.Options;
 
 namespace Backup.Storage.Azure;
 
 /// <summary>Checks <see cref="AzureBlobStorageOptions"/> at start; every message names its setting and none shows a secret.</summary>
-internal sealed class AzureBlobStorageOptionsValidator : IValidateOptions<AzureBlobStorageOptions>
+internal sealed class AzureBlobStorageOptionsValidator : StoreOptionsValidator<AzureBlobStorageOptions>
 {
-    public ValidateOptionsResult Validate(string? name, AzureBlobStorageOptions options)
-    {
-        var errors = Problems(options).ToList();
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
+    protected override string SectionName => AzureBlobStorageOptions.SectionName;
 
-    public static void ThrowIfInvalid(AzureBlobStorageOptions options)
-    {
-        if (Problems(options).FirstOrDefault() is { } problem)
-        {
-            throw new BackupConfigurationException(AzureBlobStorageOptions.SectionName, problem);
-        }
-    }
-
-    private static IEnumerable<string> Problems(AzureBlobStorageOptions o)
+    protected override IEnumerable<string> Problems(AzureBlobStorageOptions o)
     {
         const string at = AzureBlobStorageOptions.SectionName;
         var ways = new[] { o.ConnectionString, o.ContainerSasUri, o.ServiceUri }.Count(v => !string.IsNullOrWhiteSpace(v));

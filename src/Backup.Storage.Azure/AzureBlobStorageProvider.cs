@@ -36,7 +36,7 @@ public sealed class AzureBlobStorageProvider : IStorageProvider
     {
         ArgumentNullException.ThrowIfNull(container);
         ArgumentNullException.ThrowIfNull(options);
-        AzureBlobStorageOptionsValidator.ThrowIfInvalid(options);
+        new AzureBlobStorageOptionsValidator().ThrowIfInvalid(options);
         _container = container;
         _options = options;
         _prefix = string.IsNullOrEmpty(options.Prefix) ? "" : options.Prefix.Trim('/') + "/";
@@ -223,7 +223,7 @@ public sealed class AzureBlobStorageProvider : IStorageProvider
     private static BlobContainerClient CreateContainer(AzureBlobStorageOptions options, TokenCredential? credential)
     {
         ArgumentNullException.ThrowIfNull(options);
-        AzureBlobStorageOptionsValidator.ThrowIfInvalid(options);
+        new AzureBlobStorageOptionsValidator().ThrowIfInvalid(options);
         var clientOptions = new BlobClientOptions();
         clientOptions.Retry.MaxRetries = options.MaxRetries;
         clientOptions.Retry.Mode = RetryMode.Exponential;

@@ -14,7 +14,6 @@ namespace Backup.Storage.Gcs;
 /// </summary>
 public sealed class GcsStorageProvider : IStorageProvider, IDisposable
 {
-    private const int ChunkAlignment = 256 * 1024;
     private readonly StorageClient _client;
     private readonly GcsStorageOptions _options;
     private readonly string _bucket;
@@ -32,7 +31,7 @@ public sealed class GcsStorageProvider : IStorageProvider, IDisposable
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
-        ThrowIfInvalid(options);
+        new GcsStorageOptionsValidator().ThrowIfInvalid(options);
         _client = client;
         _options = options;
         _bucket = options.BucketName!;
@@ -59,7 +58,7 @@ public sealed class GcsStorageProvider : IStorageProvider, IDisposable
             {
                 throw new BackupStorageException($"Google Cloud Storage stored '{key}' as {stored.Size:N0} bytes, but {counted.Count:N0} were sent: the store is not keeping the data intact.");
             }
-            return new StoredObject(key, counted.Count, stored.UpdatedDateTimeOffset ?? DateTimeOffset.UtcNow);
+            return new StoredObject(key, counted.Count, stored.UpdatedDateTimeOffset ?? DateTimeOffset.UnixEpoch);
         }
         catch (Exception ex) when (GcsErrors.IsStoreError(ex) && !counted.SourceFailed)
         {
@@ -181,7 +180,7 @@ public sealed class GcsStorageProvider : IStorageProvider, IDisposable
     private static StorageClient CreateClient(GcsStorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ThrowIfInvalid(options);
+        new GcsStorageOptionsValidator().ThrowIfInvalid(options);
         var builder = new StorageClientBuilder();
         if (options.BaseUri is { } baseUri)
         {
@@ -193,27 +192,6 @@ public sealed class GcsStorageProvider : IStorageProvider, IDisposable
             builder.Credential = CredentialFactory.FromFile<ServiceAccountCredential>(file).ToGoogleCredential();
         }
         return builder.Build();
-    }
-
-    private static void ThrowIfInvalid(GcsStorageOptions options)
-    {
-        if (Problem(options) is { } problem)
-        {
-            throw new BackupConfigurationException(GcsStorageOptions.SectionName, problem);
-        }
-    }
-
-    /// <summary>What is wrong with the options, naming the setting, or null.</summary>
-    internal static string? Problem(GcsStorageOptions o)
-    {
-        const string at = GcsStorageOptions.SectionName;
-        return string.IsNullOrWhiteSpace(o.BucketName) ? $"{at}:BucketName is required."
-            : o.Prefix is { Length: > 0 } prefix && !StorageKey.IsValid(prefix.Trim('/')) ? $"{at}:Prefix '{prefix}' is not a valid key prefix."
-            : o.ChunkSize < ChunkAlignment || o.ChunkSize % ChunkAlignment != 0 ? $"{at}:ChunkSize must be a positive multiple of 256 KiB; it is {o.ChunkSize:N0}."
-            : o.CredentialFile is { } file && !File.Exists(file) ? $"{at}:CredentialFile '{file}' does not exist."
-            : o.BaseUri is { } uri && !Uri.TryCreate(uri, UriKind.Absolute, out _) ? $"{at}:BaseUri '{uri}' is not an absolute URI."
-            : o.InitialRetryBackoff < TimeSpan.Zero || o.MaxRetryBackoff < o.InitialRetryBackoff ? $"{at}:InitialRetryBackoff must not be negative nor above MaxRetryBackoff."
-            : null;
     }
 
     /// <summary>Counts what the client read, and remembers whether the source (not the store) failed.</summary>

@@ -1,27 +1,13 @@
-using Backup.Core.Abstractions;
 using Backup.Core.Storage;
-using Microsoft.Extensions.Options;
 
 namespace Backup.Storage.S3;
 
 /// <summary>Checks <see cref="S3StorageOptions"/> at start; every message names its setting.</summary>
-internal sealed class S3StorageOptionsValidator : IValidateOptions<S3StorageOptions>
+internal sealed class S3StorageOptionsValidator : StoreOptionsValidator<S3StorageOptions>
 {
-    public ValidateOptionsResult Validate(string? name, S3StorageOptions options)
-    {
-        var errors = Problems(options).ToList();
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
+    protected override string SectionName => S3StorageOptions.SectionName;
 
-    public static void ThrowIfInvalid(S3StorageOptions options)
-    {
-        if (Problems(options).FirstOrDefault() is { } problem)
-        {
-            throw new BackupConfigurationException(S3StorageOptions.SectionName, problem);
-        }
-    }
-
-    private static IEnumerable<string> Problems(S3StorageOptions o)
+    protected override IEnumerable<string> Problems(S3StorageOptions o)
     {
         const string at = S3StorageOptions.SectionName;
         if (string.IsNullOrWhiteSpace(o.BucketName))

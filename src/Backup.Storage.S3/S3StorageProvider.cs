@@ -37,7 +37,7 @@ public sealed partial class S3StorageProvider : IStorageProvider, IDisposable
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
-        S3StorageOptionsValidator.ThrowIfInvalid(options);
+        new S3StorageOptionsValidator().ThrowIfInvalid(options);
         _client = client;
         _options = options;
         _bucket = options.BucketName!;
@@ -179,8 +179,8 @@ public sealed partial class S3StorageProvider : IStorageProvider, IDisposable
         {
             throw S3Errors.Wrap(ex, $"uploading '{key}' to S3 bucket '{_bucket}'");
         }
-        await CheckStoredAsync(key, length, response.ETag, Convert.ToHexStringLower(md5), cancellationToken).ConfigureAwait(false);
-        return new StoredObject(key, length, DateTimeOffset.UtcNow);
+        var modified = await CheckStoredAsync(key, length, response.ETag, Convert.ToHexStringLower(md5), cancellationToken).ConfigureAwait(false);
+        return new StoredObject(key, length, modified);
     }
 
     private async Task<StoredObject> PutMultipartAsync(string key, byte[] first, int firstLength, Stream content, CancellationToken cancellationToken)
@@ -258,8 +258,8 @@ public sealed partial class S3StorageProvider : IStorageProvider, IDisposable
             }
             // A multipart ETag is the MD5 of the parts' MD5s, a dash, and the part count.
             var expected = Convert.ToHexStringLower(ContentMd5.Of([.. parts.Values.SelectMany(p => p.Md5)])) + "-" + parts.Count;
-            await CheckStoredAsync(key, total, response.ETag, expected, cancellationToken).ConfigureAwait(false);
-            return new StoredObject(key, total, DateTimeOffset.UtcNow);
+            var modified = await CheckStoredAsync(key, total, response.ETag, expected, cancellationToken).ConfigureAwait(false);
+            return new StoredObject(key, total, modified);
         }
         catch (Exception ex)
         {
@@ -315,8 +315,8 @@ public sealed partial class S3StorageProvider : IStorageProvider, IDisposable
         }
     }
 
-    // The server checked each body against its Content-MD5; this checks what it says it kept.
-    private async Task CheckStoredAsync(string key, long length, string? etag, string expectedEtag, CancellationToken cancellationToken)
+    // The server checked each body against its Content-MD5; this checks what it says it kept, and returns when it stored it.
+    private async Task<DateTimeOffset> CheckStoredAsync(string key, long length, string? etag, string expectedEtag, CancellationToken cancellationToken)
     {
         GetObjectMetadataResponse stored;
         try
@@ -336,6 +336,7 @@ public sealed partial class S3StorageProvider : IStorageProvider, IDisposable
             throw new BackupStorageException(
                 $"S3 stored '{key}' as {stored.ContentLength:N0} bytes with ETag {etag}, but {length:N0} bytes with ETag {expectedEtag} were sent: the store is not keeping the data intact.");
         }
+        return stored.LastModified ?? DateTime.UnixEpoch;
     }
 
     private async Task AbortAsync(string key, string uploadId)

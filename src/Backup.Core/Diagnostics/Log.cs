@@ -64,4 +64,31 @@ internal static partial class Log
 
     [LoggerMessage(1029, LogLevel.Information, "Retention deleted backup {BackupId}: {Reason}")]
     public static partial void RetentionDeleted(ILogger logger, string backupId, string reason);
+
+    [LoggerMessage(1101, LogLevel.Information, "Schedule {ScheduleId}: running the backup due at {Occurrence:u}")]
+    public static partial void ScheduleRunStarting(ILogger logger, string scheduleId, DateTimeOffset occurrence);
+
+    [LoggerMessage(1102, LogLevel.Error, "Schedule {ScheduleId}: the run failed: {Reason}")]
+    public static partial void ScheduleRunFailed(ILogger logger, string scheduleId, string reason);
+
+    [LoggerMessage(1103, LogLevel.Warning, "Schedule {ScheduleId}: the run due at {Occurrence:u} was skipped, the previous run is still going")]
+    public static partial void ScheduleSkippedOverlap(ILogger logger, string scheduleId, DateTimeOffset occurrence);
+
+    [LoggerMessage(1104, LogLevel.Information, "Schedule {ScheduleId}: catching up the run due at {Occurrence:u}, missed while no host ran")]
+    public static partial void ScheduleCatchingUp(ILogger logger, string scheduleId, DateTimeOffset occurrence);
+
+    [LoggerMessage(1105, LogLevel.Warning, "Schedule {ScheduleId}: the run due at {Occurrence:u} was missed while no host ran and is older than the catch-up grace ({Grace}); skipped")]
+    public static partial void ScheduleMissed(ILogger logger, string scheduleId, DateTimeOffset occurrence, TimeSpan grace);
+
+    [LoggerMessage(1106, LogLevel.Debug, "Schedule {ScheduleId}: the run due at {Occurrence:u} is being made by another replica")]
+    public static partial void ScheduleRunningElsewhere(ILogger logger, string scheduleId, DateTimeOffset occurrence);
+
+    [LoggerMessage(1107, LogLevel.Debug, "Schedule {ScheduleId}: the run due at {Occurrence:u} was already made (another replica)")]
+    public static partial void ScheduleAlreadyRun(ILogger logger, string scheduleId, DateTimeOffset occurrence);
+
+    [LoggerMessage(1108, LogLevel.Information, "Stopping: waiting up to {Timeout} for {Count} running scheduled backup(s)")]
+    public static partial void ScheduleWaitingForRuns(ILogger logger, int count, TimeSpan timeout);
+
+    [LoggerMessage(1109, LogLevel.Warning, "Stopping: scheduled backups still running after the shutdown timeout are cancelled (they leave nothing behind)")]
+    public static partial void ScheduleCancellingRuns(ILogger logger);
 }

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Backup.Core.Abstractions;
+using Backup.Core.Catalog;
 using Backup.Core.Operations;
 
 namespace Backup.Core.Monitoring;
@@ -10,7 +12,9 @@ namespace Backup.Core.Monitoring;
 /// <c>backup_success_rate</c>, <c>backup_storage_used</c> (bytes), <c>backup_last_success_time</c>
 /// (Unix seconds), <c>backup_duration_seconds{type}</c>; and <c>backup_runs{type,outcome}</c>,
 /// <c>backup_bytes_written{type}</c>, <c>backup_slot_retained_wal_bytes{slot}</c>. The gauges show
-/// the store as last read (after every backup, status or analytics call).
+/// the catalog as last read (status or analytics call, or the first backup of this process), kept
+/// current with the backups this process makes and deletes — without reading the whole catalog
+/// again after every backup.
 /// </summary>
 public sealed class BackupMetrics : IDisposable
 {
@@ -21,6 +25,7 @@ public sealed class BackupMetrics : IDisposable
     private readonly Counter<long> _runs;
     private readonly Counter<long> _bytes;
     private readonly Histogram<double> _duration;
+    private readonly ConcurrentDictionary<string, BackupManifest> _known = new(StringComparer.Ordinal);
     private volatile BackupAnalytics _analytics = BackupAnalytics.Of([]);
     private volatile IReadOnlyList<SlotStatus> _slots = [];
 
@@ -53,13 +58,40 @@ public sealed class BackupMetrics : IDisposable
         }
     }
 
-    /// <summary>Updates what the gauges show.</summary>
-    public void Update(BackupAnalytics analytics, IReadOnlyList<SlotStatus>? slots = null)
+    /// <summary>Whether the whole catalog has been read once (<see cref="Update"/>); until then <see cref="Record"/> has nothing to add to.</summary>
+    public bool Loaded { get; private set; }
+
+    /// <summary>Shows the whole catalog, as just read, and the slots when given.</summary>
+    public void Update(IReadOnlyList<BackupManifest> all, IReadOnlyList<SlotStatus>? slots = null)
     {
-        _analytics = analytics;
+        ArgumentNullException.ThrowIfNull(all);
+        _known.Clear();
+        foreach (var manifest in all)
+        {
+            _known[manifest.Id] = manifest;
+        }
+        _analytics = BackupAnalytics.Of(all);
+        Loaded = true;
         if (slots is not null)
         {
             _slots = slots;
+        }
+    }
+
+    /// <summary>Adds (or replaces) one backup this process stored.</summary>
+    public void Record(BackupManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        _known[manifest.Id] = manifest;
+        _analytics = BackupAnalytics.Of([.. _known.Values]);
+    }
+
+    /// <summary>Removes a backup this process deleted.</summary>
+    public void Forget(string id)
+    {
+        if (_known.TryRemove(id, out _))
+        {
+            _analytics = BackupAnalytics.Of([.. _known.Values]);
         }
     }
 

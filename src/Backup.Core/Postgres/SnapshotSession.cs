@@ -19,6 +19,13 @@ internal sealed class SnapshotSession : IAsyncDisposable
         _transaction = transaction;
     }
 
+    /// <summary>
+    /// The earliest <c>now()</c> a row not visible in this transaction's snapshot can carry: the start
+    /// of the oldest other transaction open on the database, or the clock (see <see cref="ChangesSince"/>).
+    /// </summary>
+    public const string ChangesSinceSql =
+        "least(clock_timestamp(), (SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()))";
+
     public required string SnapshotName { get; init; }
     public required string ServerVersion { get; init; }
     public required int ServerMajor { get; init; }
@@ -58,7 +65,7 @@ internal sealed class SnapshotSession : IAsyncDisposable
                        CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()::text ELSE pg_current_wal_lsn()::text END,
                        pg_encoding_to_char(d.encoding), d.datcollate, d.datctype,
                        clock_timestamp(),
-                       least(clock_timestamp(), (SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()))
+                       {ChangesSinceSql}
                 FROM pg_database d WHERE d.datname = current_database()
                 """,
                 connection,

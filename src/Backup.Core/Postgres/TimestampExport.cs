@@ -46,7 +46,7 @@ internal sealed class TimestampExport(PostgresConnectionInfo connection, string 
     private static async Task<(DateTimeOffset SnapshotAt, DateTimeOffset NextSince)> ClockAsync(NpgsqlConnection open, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         var command = new NpgsqlCommand(
-            "SELECT clock_timestamp(), least(clock_timestamp(), (SELECT min(xact_start) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()))",
+            $"SELECT clock_timestamp(), {SnapshotSession.ChangesSinceSql}",
             open, transaction);
         await using (command.ConfigureAwait(false))
         {

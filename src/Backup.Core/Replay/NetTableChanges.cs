@@ -46,14 +46,13 @@ internal sealed class NetTableChanges(SegmentRelation relation, bool upsertInser
     /// <summary>Whether <paramref name="change"/> can be folded into a net effect (otherwise it is replayed statement by statement).</summary>
     public static bool CanFold(RowChange change, SegmentRelation relation)
     {
-        var key = SegmentRelationKey.For(relation);
         return change switch
         {
             InsertChange => true,
             // Without a key, which of several equal rows changes is not a set operation.
-            DeleteChange => key.Exists,
+            DeleteChange => SegmentRelationKey.ExistsFor(relation),
             // A moved key with an unchanged TOASTed column would need the old row's value, which the net effect may have deleted.
-            UpdateChange update => key.Exists && (update.OldKey is null || !update.NewRow.Any(v => v.Kind == ColumnValueKind.UnchangedToast)),
+            UpdateChange update => SegmentRelationKey.ExistsFor(relation) && (update.OldKey is null || !update.NewRow.Any(v => v.Kind == ColumnValueKind.UnchangedToast)),
             _ => false,
         };
     }

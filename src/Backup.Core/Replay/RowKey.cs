@@ -36,4 +36,21 @@ internal sealed record SegmentRelationKey(IReadOnlyList<int> Columns)
             : []);
 
     public bool Exists => Columns.Count > 0;
+
+    /// <summary>Whether <see cref="For"/> would find key columns, without building the list (checked for every change replayed).</summary>
+    public static bool ExistsFor(SegmentRelation relation)
+    {
+        if (relation.ReplicaIdentity is not ('d' or 'i'))
+        {
+            return false;
+        }
+        for (var i = 0; i < relation.Columns.Count; i++)
+        {
+            if (relation.Columns[i].IsKey)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 }

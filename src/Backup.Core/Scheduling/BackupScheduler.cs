@@ -17,7 +17,7 @@ namespace Backup.Core.Scheduling;
 /// occurrence the stored run state says is done. Stopping waits for running backups
 /// (<see cref="SchedulerOptions.ShutdownTimeout"/>), then cancels them.
 /// </summary>
-public sealed partial class BackupScheduler : BackgroundService, IScheduler
+public sealed class BackupScheduler : BackgroundService, IScheduler
 {
     private readonly IReadOnlyList<BackupSchedule> _configured;
     private readonly ScheduleStore _store;
@@ -180,11 +180,11 @@ public sealed partial class BackupScheduler : BackgroundService, IScheduler
         {
             return;
         }
-        LogWaitingForRuns(_logger, running.Length, _options.ShutdownTimeout);
+        Log.ScheduleWaitingForRuns(_logger, running.Length, _options.ShutdownTimeout);
         var all = Task.WhenAll(running);
         if (await Task.WhenAny(all, Task.Delay(_options.ShutdownTimeout, _time, cancellationToken)).ConfigureAwait(false) != all)
         {
-            LogCancellingRuns(_logger);
+            Log.ScheduleCancellingRuns(_logger);
             await _runs.CancelAsync().ConfigureAwait(false);
         }
         await all.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -246,7 +246,7 @@ public sealed partial class BackupScheduler : BackgroundService, IScheduler
         if (entry.Running is { IsCompleted: false })
         {
             entry.State = entry.State with { SkippedOverlaps = entry.State.SkippedOverlaps + 1 };
-            LogSkippedOverlap(_logger, entry.Schedule.Id, occurrence);
+            Log.ScheduleSkippedOverlap(_logger, entry.Schedule.Id, occurrence);
             return;
         }
         entry.Running = RunAsync(entry, occurrence, forced: false);
@@ -266,13 +266,13 @@ public sealed partial class BackupScheduler : BackgroundService, IScheduler
                 }
                 if (now - missed <= _options.CatchUpGrace)
                 {
-                    LogCatchingUp(_logger, entry.Schedule.Id, missed);
+                    Log.ScheduleCatchingUp(_logger, entry.Schedule.Id, missed);
                     Fire(entry, missed);
                 }
                 else
                 {
                     entry.State = entry.State with { MissedRuns = entry.State.MissedRuns + 1 };
-                    LogMissed(_logger, entry.Schedule.Id, missed, _options.CatchUpGrace);
+                    Log.ScheduleMissed(_logger, entry.Schedule.Id, missed, _options.CatchUpGrace);
                 }
             }
         }
@@ -288,7 +288,7 @@ public sealed partial class BackupScheduler : BackgroundService, IScheduler
             var held = await _lock.TryAcquireAsync(id, _runs.Token).ConfigureAwait(false);
             if (held is null)
             {
-                LogRunningElsewhere(_logger, id, occurrence);
+                Log.ScheduleRunningElsewhere(_logger, id, occurrence);
                 return null;
             }
             await using (held.ConfigureAwait(false))
@@ -296,11 +296,11 @@ public sealed partial class BackupScheduler : BackgroundService, IScheduler
                 var state = await _store.LoadStateAsync(id, _runs.Token).ConfigureAwait(false);
                 if (!forced && state.LastOccurrence >= occurrence)
                 {
-                    LogAlreadyRun(_logger, id, occurrence);
+                    Log.ScheduleAlreadyRun(_logger, id, occurrence);
                     return null;
                 }
                 var started = _time.GetUtcNow();
-                LogRunStarting(_logger, id, occurrence);
+                Log.ScheduleRunStarting(_logger, id, occurrence);
                 string? backupId = null;
                 string result;
                 try
@@ -311,7 +311,7 @@ public sealed partial class BackupScheduler : BackgroundService, IScheduler
                 catch (Exception ex) when (ex is not OperationCanceledException || _runs.IsCancellationRequested)
                 {
                     result = ex is OperationCanceledException ? "cancelled at shutdown" : ex.Message;
-                    LogRunFailed(_logger, id, result);
+                    Log.ScheduleRunFailed(_logger, id, result);
                 }
                 var kept = entry.State;
                 state = state with
@@ -336,7 +336,7 @@ public sealed partial class BackupScheduler : BackgroundService, IScheduler
         catch (Exception ex) when (ex is BackupException or IOException or OperationCanceledException or Npgsql.NpgsqlException)
         {
             // The lock or the state could not be reached (database or store down): the next occurrence tries again.
-            LogRunFailed(_logger, id, ex.Message);
+            Log.ScheduleRunFailed(_logger, id, ex.Message);
             lock (_entries)
             {
                 entry.State = entry.State with { LastResult = ex.Message, LastSucceeded = false, ConsecutiveFailures = entry.State.ConsecutiveFailures + 1 };
@@ -453,31 +453,4 @@ public sealed partial class BackupScheduler : BackgroundService, IScheduler
         public DateTimeOffset? NextDue { get; set; } = cron.Next(since);
         public Task<string?>? Running { get; set; }
     }
-
-    [LoggerMessage(1101, LogLevel.Information, "Schedule {ScheduleId}: running the backup due at {Occurrence:u}")]
-    private static partial void LogRunStarting(ILogger logger, string scheduleId, DateTimeOffset occurrence);
-
-    [LoggerMessage(1102, LogLevel.Error, "Schedule {ScheduleId}: the run failed: {Reason}")]
-    private static partial void LogRunFailed(ILogger logger, string scheduleId, string reason);
-
-    [LoggerMessage(1103, LogLevel.Warning, "Schedule {ScheduleId}: the run due at {Occurrence:u} was skipped, the previous run is still going")]
-    private static partial void LogSkippedOverlap(ILogger logger, string scheduleId, DateTimeOffset occurrence);
-
-    [LoggerMessage(1104, LogLevel.Information, "Schedule {ScheduleId}: catching up the run due at {Occurrence:u}, missed while no host ran")]
-    private static partial void LogCatchingUp(ILogger logger, string scheduleId, DateTimeOffset occurrence);
-
-    [LoggerMessage(1105, LogLevel.Warning, "Schedule {ScheduleId}: the run due at {Occurrence:u} was missed while no host ran and is older than the catch-up grace ({Grace}); skipped")]
-    private static partial void LogMissed(ILogger logger, string scheduleId, DateTimeOffset occurrence, TimeSpan grace);
-
-    [LoggerMessage(1106, LogLevel.Debug, "Schedule {ScheduleId}: the run due at {Occurrence:u} is being made by another replica")]
-    private static partial void LogRunningElsewhere(ILogger logger, string scheduleId, DateTimeOffset occurrence);
-
-    [LoggerMessage(1107, LogLevel.Debug, "Schedule {ScheduleId}: the run due at {Occurrence:u} was already made (another replica)")]
-    private static partial void LogAlreadyRun(ILogger logger, string scheduleId, DateTimeOffset occurrence);
-
-    [LoggerMessage(1108, LogLevel.Information, "Stopping: waiting up to {Timeout} for {Count} running scheduled backup(s)")]
-    private static partial void LogWaitingForRuns(ILogger logger, int count, TimeSpan timeout);
-
-    [LoggerMessage(1109, LogLevel.Warning, "Stopping: scheduled backups still running after the shutdown timeout are cancelled (they leave nothing behind)")]
-    private static partial void LogCancellingRuns(ILogger logger);
 }

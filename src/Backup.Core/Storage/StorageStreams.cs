@@ -12,16 +12,6 @@ public static class StorageStreams
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(buffer);
-        var filled = 0;
-        while (filled < size)
-        {
-            var read = await source.ReadAsync(buffer.AsMemory(filled, size - filled), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                break;
-            }
-            filled += read;
-        }
-        return filled;
+        return await Pipeline.StreamReading.ReadFullyAsync(source, buffer.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
     }
 }
