@@ -32,4 +32,10 @@ BACKUP_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64)
 export BACKUP_ENCRYPTION_KEY
 export Logging__LogLevel__Default=Warning
 
-dotnet run --project samples/QuickStart -c Release
+status=0
+dotnet run --project samples/QuickStart -c Release || status=$?
+echo
+echo "This was a throwaway run: the PostgreSQL server, the store ($BACKUP_DIR) and the random key"
+echo "are removed now, so the backup above cannot be restored later. To keep backups, run"
+echo "samples/QuickStart (or your host) with your own DATABASE_URL, BACKUP_DIR and BACKUP_ENCRYPTION_KEY."
+exit "$status"

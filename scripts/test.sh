@@ -22,6 +22,9 @@ dotnet build Backup.Core.sln -c Release -nologo -clp:ErrorsOnly || exit 1
 dotnet test Backup.Core.sln -c Release --no-build -nologo \
   --logger "console;verbosity=minimal" --results-directory "$results" 2>&1 | tee "$results/console.log" || status=$?
 
+# What a NuGet consumer gets: every package with its README and a version of its own.
+bash scripts/check-packages.sh "$work/packages" || status=1
+
 # One closing line over all test projects.
 awk '/(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+/ {
        gsub(/,/, ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
