@@ -31,7 +31,7 @@ public sealed partial class BackupService
         var chain = RecoveryPlanner.Plan(await ListBackupsAsync(new BackupQuery { Status = BackupStatus.Completed }, cancellationToken).ConfigureAwait(false), engine.Connection.Database, target);
         var until = target ?? chain.WindowEnd;
         var database = options.TargetDatabase ?? $"{chain.Full.Database}_pitr_{started.UtcDateTime:yyyyMMdd_HHmmss_fff}";
-        ValidateDatabaseName(database);
+        DatabaseName.Validate(database, nameof(PointInTimeOptions.TargetDatabase));
         var ids = new[] { chain.Full.Id }.Concat(chain.Incrementals.Select(i => i.Id)).ToList();
         var plan = new List<string>
         {

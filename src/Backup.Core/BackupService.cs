@@ -158,7 +158,7 @@ public sealed partial class BackupService
         var engine = RequireEngine();
         var started = _time.GetUtcNow();
         var target = options.TargetDatabase ?? $"{manifest.Database}_restored_{started.UtcDateTime:yyyyMMdd_HHmmss_fff}";
-        ValidateDatabaseName(target);
+        DatabaseName.Validate(target, nameof(RestoreOptions.TargetDatabase));
         var targetExists = await engine.DatabaseExistsAsync(target, cancellationToken).ConfigureAwait(false);
         var plan = RestorePlan(manifest, options, target, targetExists);
         if (options.DryRun)
@@ -474,12 +474,4 @@ public sealed partial class BackupService
         expected.Where(e => !actual.TryGetValue(e.Key, out var count) || count != e.Value)
             .Select(e => $"{e.Key}: expected {e.Value:N0}, found {(actual.TryGetValue(e.Key, out var c) ? c.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) : "no table")}")
             .ToList();
-
-    private static void ValidateDatabaseName(string name)
-    {
-        if (name.Length is 0 or > 63 || name.Any(char.IsControl))
-        {
-            throw new ArgumentException($"'{name}' cannot be a database name: it must be 1-63 characters without control characters.", nameof(name));
-        }
-    }
 }

@@ -52,7 +52,7 @@ public sealed class PostgresBackupEngine : IBackupEngine
         var tools = await _tools.FindAsync(session.ServerMajor, cancellationToken).ConfigureAwait(false);
         Log.DumpStarting(_logger, _connection.ToString(), tools.Version, session.ServerVersion);
 
-        var arguments = new List<string> { "--format=custom", "--compress=0", "--snapshot=" + session.SnapshotName, "--dbname=" + _connection.Database };
+        var arguments = new List<string> { "--format=custom", "--compress=0", "--snapshot=" + session.SnapshotName };
         arguments.AddRange(request.Schemas.Select(s => "--schema=" + Quote(s)));
         arguments.AddRange(request.Tables.Select(t => "--table=" + QuoteQualified(t)));
 
@@ -299,12 +299,12 @@ public sealed class PostgresBackupEngine : IBackupEngine
         await admin.PrepareTargetAsync(request, cancellationToken).ConfigureAwait(false);
         try
         {
-            var arguments = new List<string> { "--dbname=" + request.TargetDatabase, "--exit-on-error" };
+            var arguments = new List<string> { "--exit-on-error" };
             if (listFile is not null)
             {
                 arguments.Add("--use-list=" + listFile);
             }
-            var restore = ToolProcess.Start(tools.PgRestore, _connection, arguments, writesOutput: false, readsInput: true);
+            var restore = ToolProcess.Start(tools.PgRestore, _connection.WithDatabase(request.TargetDatabase), arguments, writesOutput: false, readsInput: true);
             await using (restore.ConfigureAwait(false))
             {
                 await FeedAsync(restore, source, wholeArchive: true, cancellationToken).ConfigureAwait(false);
@@ -347,7 +347,7 @@ public sealed class PostgresBackupEngine : IBackupEngine
         ArgumentNullException.ThrowIfNull(source);
         var serverMajor = await new PostgresAdmin(_connection.WithDatabase(_options.MaintenanceDatabase)).ServerMajorAsync(cancellationToken).ConfigureAwait(false);
         var tools = await _tools.FindAsync(serverMajor, cancellationToken).ConfigureAwait(false);
-        var list = ToolProcess.Start(tools.PgRestore, _connection, ["--list"], writesOutput: true, readsInput: true);
+        var list = ToolProcess.StartOffline(tools.PgRestore, ["--list"]);
         await using var listScope = list.ConfigureAwait(false);
         var output = list.StandardOutput;
         using var reader = new StreamReader(output);

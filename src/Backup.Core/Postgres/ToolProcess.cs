@@ -137,14 +137,21 @@ internal sealed class ToolProcess : IAsyncDisposable
         }
     }
 
+    // One connection string in which every value is quoted: a database name can never carry
+    // settings of its own (see DatabaseName). The password travels in the environment.
     private static IEnumerable<string> ConnectionArguments(PostgresConnectionInfo connection)
     {
-        yield return "--host=" + connection.Host;
-        yield return "--port=" + connection.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var settings = new List<string>
+        {
+            "host=" + DatabaseName.QuoteConnectionValue(connection.Host),
+            "port=" + connection.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "dbname=" + DatabaseName.QuoteConnectionValue(connection.Database),
+        };
         if (connection.Username is { } user)
         {
-            yield return "--username=" + user;
+            settings.Add("user=" + DatabaseName.QuoteConnectionValue(user));
         }
+        yield return "--dbname=" + string.Join(' ', settings);
         yield return "--no-password";
     }
 }

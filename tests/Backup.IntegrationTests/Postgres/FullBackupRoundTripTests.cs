@@ -69,7 +69,7 @@ public sealed class FullBackupRoundTripTests(RichDatabaseFixture source) : IClas
 
         Assert.NotEmpty(commandLines);
         Assert.All(commandLines, line => Assert.DoesNotContain(TestServer.Password, line, StringComparison.Ordinal));
-        Assert.Contains(commandLines, line => line.Contains("--format=custom", StringComparison.Ordinal) && line.Contains("--host=", StringComparison.Ordinal));
+        Assert.Contains(commandLines, line => line.Contains("--format=custom", StringComparison.Ordinal) && line.Contains("--dbname=host=", StringComparison.Ordinal));
         var manifestJson = await File.ReadAllTextAsync(Path.Combine(_store.Path, "metadata", manifest.Id + ".json"));
         Assert.DoesNotContain(TestServer.Password, manifestJson, StringComparison.Ordinal);
         Assert.DoesNotContain(_key, manifestJson, StringComparison.Ordinal);
