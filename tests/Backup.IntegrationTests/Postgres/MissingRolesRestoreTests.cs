@@ -1,7 +1,9 @@
+using Backup.Core;
 using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
 using Backup.Core.Operations;
 using Backup.IntegrationTests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Backup.IntegrationTests.Postgres;
 
@@ -16,6 +18,9 @@ public sealed class MissingRolesRestoreTests : IAsyncLifetime, IDisposable
     private readonly string _key = Services.NewKey();
     private readonly string _suffix = Guid.NewGuid().ToString("N")[..10];
     private readonly List<string> _databases = [];
+    private readonly ServiceProvider _provider;
+
+    public MissingRolesRestoreTests() => _provider = Services.Build(TestServer.ConnectionString(Source), _store.Path, _key);
 
     private string App => "it_app_" + _suffix;
 
@@ -49,15 +54,16 @@ public sealed class MissingRolesRestoreTests : IAsyncLifetime, IDisposable
         await TestServer.ExecuteAsync("postgres", $"DROP ROLE IF EXISTS \"{Reader}\"; DROP ROLE IF EXISTS \"{App}\"");
     }
 
-    public void Dispose() => _store.Dispose();
+    public void Dispose()
+    {
+        _provider.Dispose();
+        _store.Dispose();
+    }
 
     [Fact]
     public async Task Restore_OwnerRolesMissing_FailsNamingTheRolesAndBothOptionsAndLeavesNothing()
     {
-        using var provider = Services.Build(TestServer.ConnectionString(Source), _store.Path, _key);
-        var service = provider.Service();
-        var manifest = await service.CreateFullBackupAsync();
-        await SimulateFreshServerAsync();
+        var (service, manifest, _) = await BackUpThenLoseTheRolesAsync();
         var target = "it_roles_target_" + _suffix;
         _databases.Add(target);
 
@@ -73,11 +79,7 @@ public sealed class MissingRolesRestoreTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Restore_CreateMissingRoles_CreatesThemWithoutPasswordsAndKeepsOwnersGrantsAndRows()
     {
-        using var provider = Services.Build(TestServer.ConnectionString(Source), _store.Path, _key);
-        var service = provider.Service();
-        var manifest = await service.CreateFullBackupAsync();
-        var hashes = await DatabaseComparison.ContentHashesAsync(Source);
-        await SimulateFreshServerAsync();
+        var (service, manifest, hashes) = await BackUpThenLoseTheRolesAsync();
 
         var result = await service.RestoreFromBackupAsync(manifest.Id, new RestoreOptions { CreateMissingRoles = true });
         _databases.Add(result.TargetDatabase);
@@ -98,11 +100,7 @@ public sealed class MissingRolesRestoreTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Restore_NoOwner_ObjectsBelongToTheRestoringUserAndNoRoleIsCreated()
     {
-        using var provider = Services.Build(TestServer.ConnectionString(Source), _store.Path, _key);
-        var service = provider.Service();
-        var manifest = await service.CreateFullBackupAsync();
-        var hashes = await DatabaseComparison.ContentHashesAsync(Source);
-        await SimulateFreshServerAsync();
+        var (service, manifest, hashes) = await BackUpThenLoseTheRolesAsync();
 
         var result = await service.RestoreFromBackupAsync(manifest.Id, new RestoreOptions { NoOwner = true });
         _databases.Add(result.TargetDatabase);
@@ -116,10 +114,7 @@ public sealed class MissingRolesRestoreTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task DeepVerify_OwnerRolesMissingOnThisServer_StillPassesAndCreatesNoRole()
     {
-        using var provider = Services.Build(TestServer.ConnectionString(Source), _store.Path, _key);
-        var service = provider.Service();
-        var manifest = await service.CreateFullBackupAsync();
-        await SimulateFreshServerAsync();
+        var (service, manifest, _) = await BackUpThenLoseTheRolesAsync();
 
         var result = await service.VerifyBackupAsync(manifest.Id, deep: true);
 
@@ -130,8 +125,7 @@ public sealed class MissingRolesRestoreTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task FullBackup_RolesObject_EncryptedListedInManifestWithoutPasswordsAndDeletedWithTheBackup()
     {
-        using var provider = Services.Build(TestServer.ConnectionString(Source), _store.Path, _key);
-        var service = provider.Service();
+        var service = _provider.Service();
 
         var manifest = await service.CreateFullBackupAsync();
 
@@ -149,11 +143,15 @@ public sealed class MissingRolesRestoreTests : IAsyncLifetime, IDisposable
         Assert.Empty(Directory.GetFiles(Path.Combine(_store.Path, "database")));
     }
 
-    // The roles cannot be dropped while they own objects anywhere: the source goes first.
-    private async Task SimulateFreshServerAsync()
+    // A full backup, then a "fresh server": the roles cannot be dropped while they own objects anywhere, so the source goes first.
+    private async Task<(BackupService Service, BackupManifest Manifest, SortedDictionary<string, string> Hashes)> BackUpThenLoseTheRolesAsync()
     {
+        var service = _provider.Service();
+        var manifest = await service.CreateFullBackupAsync();
+        var hashes = await DatabaseComparison.ContentHashesAsync(Source);
         await TestServer.DropWithSlotsAsync(Source, []);
         await TestServer.ExecuteAsync("postgres", $"DROP ROLE \"{Reader}\"; DROP ROLE \"{App}\"");
+        return (service, manifest, hashes);
     }
 
     private Task<long> RoleCountAsync() =>
