@@ -38,7 +38,7 @@ public sealed partial class BackupService
         }
         try
         {
-            if (manifest.Content is { } content)
+            foreach (var content in manifest.StoredObjects())
             {
                 var source = await _pipeline.Storage.OpenReadAsync(content.Key, cancellationToken).ConfigureAwait(false);
                 await using (source.ConfigureAwait(false))

@@ -40,6 +40,7 @@ public sealed partial class BackupService
                 ? "no incremental backups to replay"
                 : $"replay {chain.Incrementals.Count} incremental backup(s) {chain.Incrementals[0].Id} .. {chain.Incrementals[^1].Id}, every transaction committed at or before {until:u}",
             $"recoverable window of this chain: {chain.WindowStart:u} to {chain.WindowEnd:u}",
+            RolesPlanStep(chain.Full, options.CreateMissingRoles, options.NoOwner),
         };
         var files = options.Files is null ? null
             : await NewestFileBackupAsync(target, cancellationToken).ConfigureAwait(false)
@@ -61,8 +62,9 @@ public sealed partial class BackupService
             }
         }
         progress?.Report(new BackupProgress("restoring " + chain.Full.Id, 0));
-        await engine.RestoreAsync(
-            new EngineRestoreRequest { TargetDatabase = database, BackupProperties = chain.Full.Properties },
+        var roles = await ReadRolesAsync(chain.Full, options.NoOwner, cancellationToken).ConfigureAwait(false);
+        var createdRoles = await engine.RestoreAsync(
+            WithRoles(new EngineRestoreRequest { TargetDatabase = database, BackupProperties = chain.Full.Properties }, chain.Full, roles, options.CreateMissingRoles, options.NoOwner),
             ct => _pipeline.OpenReadAsync(chain.Full.Content!, ct),
             cancellationToken).ConfigureAwait(false);
         PointInTimeResult recovered;
@@ -78,6 +80,7 @@ public sealed partial class BackupService
             throw;
         }
         // The database is whole by now: a file restore that fails leaves it in place and says why.
+        recovered = recovered with { CreatedRoles = createdRoles };
         return files is null ? recovered : recovered with { Files = await RestoreFilesAsync(files.Id, options.Files!, cancellationToken).ConfigureAwait(false) };
     }
 

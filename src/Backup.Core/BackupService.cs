@@ -93,6 +93,7 @@ public sealed partial class BackupService
                 new PipelineWriteOptions { Compress = options.Compress, Encrypt = options.Encrypt, MaxStoredBytes = _maxStoredBytes },
                 cancellationToken).ConfigureAwait(false);
 
+            var rolesContent = await StoreRolesAsync(id, result!.Roles, options, cancellationToken).ConfigureAwait(false);
             var (fileBackupId, properties) = await IncludeFilesAsync(id, options, result!.Properties, progress, cancellationToken).ConfigureAwait(false);
             progress?.Report(new BackupProgress("storing manifest", content.RawBytes));
             var manifest = new BackupManifest
@@ -110,6 +111,7 @@ public sealed partial class BackupService
                 CompletedAt = _time.GetUtcNow(),
                 TableRowCounts = result.TableRowCounts,
                 Content = content,
+                RolesContent = rolesContent,
                 Schemas = options.Schemas,
                 Tables = options.Tables,
                 Comment = options.Comment,
@@ -180,15 +182,17 @@ public sealed partial class BackupService
         }
         Log.RestoreStarting(_logger, manifest.Id, target);
         long bytes = 0;
-        await engine.RestoreAsync(
-            new EngineRestoreRequest
-            {
-                TargetDatabase = target,
-                DropExisting = options.DropExisting,
-                TerminateConnections = options.TerminateConnections,
-                Tables = options.Tables,
-                BackupProperties = manifest.Properties,
-            },
+        var roles = await ReadRolesAsync(manifest, options.NoOwner, cancellationToken).ConfigureAwait(false);
+        var request = new EngineRestoreRequest
+        {
+            TargetDatabase = target,
+            DropExisting = options.DropExisting,
+            TerminateConnections = options.TerminateConnections,
+            Tables = options.Tables,
+            BackupProperties = manifest.Properties,
+        };
+        var createdRoles = await engine.RestoreAsync(
+            WithRoles(request, manifest, roles, options.CreateMissingRoles, options.NoOwner),
             async ct =>
             {
                 var stream = new ProgressStream(await _pipeline.OpenReadAsync(manifest.Content!, ct).ConfigureAwait(false), "restoring", progress, done => bytes = done);
@@ -210,6 +214,7 @@ public sealed partial class BackupService
             RowCountMismatches = Mismatches(expected, restored),
             Bytes = bytes,
             Duration = _time.GetUtcNow() - started,
+            CreatedRoles = createdRoles,
             Files = options.Files is null ? null : await RestoreFilesAsync(manifest.FileBackupId!, options.Files, cancellationToken).ConfigureAwait(false),
         };
     }
@@ -278,6 +283,11 @@ public sealed partial class BackupService
             }
             checks.Add(new VerifyCheck("plain bytes", true, $"{content.RawBytes:N0} bytes, SHA-256 {content.PlainSha256}"));
             checks.Add(new VerifyCheck("archive", true, $"pg_restore lists {toc.Split('\n').Count(l => l.Length > 0 && !l.StartsWith(';'))} entries"));
+            if (manifest.RolesContent is { } rolesContent)
+            {
+                var roles = await ReadRolesAsync(manifest, noOwner: false, cancellationToken).ConfigureAwait(false);
+                checks.Add(new VerifyCheck("roles", true, $"'{rolesContent.Key}': {roles!.Count} role(s), every hash checked"));
+            }
         }
         catch (Exception ex) when (ex is BackupIntegrityException or EncryptionKeyException or BackupDatabaseException)
         {
@@ -369,7 +379,8 @@ public sealed partial class BackupService
             var stream = await _pipeline.OpenReadAsync(manifest.Content!, cancellationToken).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
-                await engine.RestoreAsync(new EngineRestoreRequest { TargetDatabase = scratch, BackupProperties = manifest.Properties }, stream, cancellationToken).ConfigureAwait(false);
+                // Without ownership: a scratch restore proves the data, and must not fail (or create roles) because this server lacks the owners.
+                await engine.RestoreAsync(new EngineRestoreRequest { TargetDatabase = scratch, BackupProperties = manifest.Properties, NoOwner = true }, stream, cancellationToken).ConfigureAwait(false);
             }
             var counts = await engine.CountRowsAsync(scratch, cancellationToken).ConfigureAwait(false);
             var mismatches = Mismatches(manifest.TableRowCounts, counts);
@@ -465,6 +476,7 @@ public sealed partial class BackupService
         plan.Add(targetExists
             ? options.DropExisting ? $"drop the existing database '{target}'{(options.TerminateConnections ? ", ending its sessions" : "")} and create it again" : $"stop: the database '{target}' exists (set DropExisting to replace it)"
             : $"create the database '{target}'");
+        plan.Add(RolesPlanStep(manifest, options.CreateMissingRoles, options.NoOwner));
         plan.Add($"stream '{content.Key}' ({content.Compression}{(content.IsEncrypted ? $", {content.EncryptionAlgorithm} key '{content.EncryptionKeyId}'" : "")}) into pg_restore: {content.RawBytes:N0} bytes of {manifest.Database} taken {manifest.StartedAt:u}");
         plan.Add($"compare the row counts of {manifest.TableRowCounts.Count} tables ({manifest.TableRowCounts.Values.Sum():N0} rows) with the manifest");
         return plan;

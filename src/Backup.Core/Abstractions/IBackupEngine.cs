@@ -63,6 +63,9 @@ public sealed record EngineBackupResult
 
     /// <summary>Engine-specific facts for the manifest (e.g. LSN range), never secrets.</summary>
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The server roles the backed-up objects name (owners, grantees), without passwords; null when the engine does not read them.</summary>
+    public IReadOnlyList<DatabaseRole>? Roles { get; init; }
 }
 
 /// <summary>How an <see cref="IBackupEngine"/> restores a backup.</summary>
@@ -82,4 +85,19 @@ public sealed record EngineRestoreRequest
 
     /// <summary>What the engine reported when it made the backup (e.g. the database's encoding).</summary>
     public IReadOnlyDictionary<string, string> BackupProperties { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The roles the backup's objects name, as recorded with it; null for a backup taken before roles were recorded.</summary>
+    public IReadOnlyList<DatabaseRole>? Roles { get; init; }
+
+    /// <summary>
+    /// Whether <see cref="Roles"/> names every role the archive needs (a whole-database backup
+    /// restored whole): then missing roles are reported before the target database is created.
+    /// </summary>
+    public bool CheckRolesFirst { get; init; }
+
+    /// <summary>Create the roles of <see cref="Roles"/> that the server lacks before restoring (roles that exist are left alone).</summary>
+    public bool CreateMissingRoles { get; init; }
+
+    /// <summary>Restore without ownership and privileges (<c>--no-owner --no-privileges</c>): the objects belong to the restoring user.</summary>
+    public bool NoOwner { get; init; }
 }

@@ -31,6 +31,9 @@ public sealed class BackupCatalog(IStorageProvider storage)
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown backup type."),
     };
 
+    /// <summary>The key (before compression and encryption extensions) of the roles object a full backup stores with its dump.</summary>
+    public static string RolesKey(string id) => $"database/{BackupId.Validate(id)}.roles.json";
+
     /// <summary>Stores a manifest: for a completed backup, this is the moment it becomes restorable.</summary>
     public async Task SaveAsync(BackupManifest manifest, CancellationToken cancellationToken = default)
     {
@@ -127,7 +130,7 @@ public sealed class BackupCatalog(IStorageProvider storage)
     {
         var manifest = await GetAsync(id, cancellationToken).ConfigureAwait(false);
         await storage.DeleteAsync(ManifestKey(id), cancellationToken).ConfigureAwait(false);
-        if (manifest.Content is { } content)
+        foreach (var content in manifest.StoredObjects())
         {
             await storage.DeleteAsync(content.Key, cancellationToken).ConfigureAwait(false);
         }
@@ -160,7 +163,7 @@ public sealed class BackupCatalog(IStorageProvider storage)
                     continue;
                 }
                 var manifest = BackupId.IsValid(id) ? await FindAsync(id, cancellationToken).ConfigureAwait(false) : null;
-                if (manifest?.Status == BackupStatus.Completed && manifest.Content?.Key == item.Key)
+                if (manifest?.Status == BackupStatus.Completed && manifest.StoredObjects().Any(c => c.Key == item.Key))
                 {
                     continue;
                 }

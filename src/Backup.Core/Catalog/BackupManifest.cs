@@ -79,6 +79,13 @@ public sealed record BackupManifest
     /// <summary>The stored data and how to check it; null for a failed backup.</summary>
     public StoredContent? Content { get; init; }
 
+    /// <summary>
+    /// For a full backup, the second object holding the server roles its objects name (owners,
+    /// grantees; never passwords), stored through the same pipeline as the data — encrypted with it,
+    /// since role names say something about the system. Null for backups taken before roles were recorded.
+    /// </summary>
+    public StoredContent? RolesContent { get; init; }
+
     /// <summary>Only these schemas were backed up; all when empty.</summary>
     public IReadOnlyList<string> Schemas { get; init; } = [];
 
@@ -105,4 +112,17 @@ public sealed record BackupManifest
 
     /// <summary>How long it took.</summary>
     public TimeSpan? Duration => CompletedAt - StartedAt;
+
+    /// <summary>Every object stored for this backup: its data, then the roles object of a full backup.</summary>
+    public IEnumerable<StoredContent> StoredObjects()
+    {
+        if (Content is { } content)
+        {
+            yield return content;
+        }
+        if (RolesContent is { } roles)
+        {
+            yield return roles;
+        }
+    }
 }

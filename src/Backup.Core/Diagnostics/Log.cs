@@ -91,4 +91,7 @@ internal static partial class Log
 
     [LoggerMessage(1109, LogLevel.Warning, "Stopping: scheduled backups still running after the shutdown timeout are cancelled (they leave nothing behind)")]
     public static partial void ScheduleCancellingRuns(ILogger logger);
+
+    [LoggerMessage(1280, LogLevel.Information, "Restore into {Database}: created the missing role(s) {Roles} from the backup (no passwords)")]
+    public static partial void RolesCreated(ILogger logger, string database, string roles);
 }

@@ -23,4 +23,20 @@ public sealed record RestoreOptions
 
     /// <summary>Also restore the file backup taken with this full backup (<see cref="FullBackupOptions.IncludeFiles"/>), with these options.</summary>
     public FileRestoreOptions? Files { get; init; }
+
+    /// <summary>
+    /// Create the roles the backup's objects name (owners, grantees, recorded with every full backup)
+    /// that do not exist on the target server, before restoring — the disaster-recovery case of a
+    /// fresh server. Roles that exist are left alone; created roles get LOGIN/NOLOGIN, INHERIT,
+    /// CREATEDB, CREATEROLE, connection limit and memberships as on the source, but never a
+    /// password, SUPERUSER, REPLICATION or BYPASSRLS. Needs a user with CREATEROLE (or a superuser).
+    /// Off by default, so a restore never changes the server's roles unasked.
+    /// </summary>
+    public bool CreateMissingRoles { get; init; }
+
+    /// <summary>
+    /// Restore without ownership and privileges (<c>pg_restore --no-owner --no-privileges</c>): the
+    /// objects belong to the restoring user and no GRANTs are restored, so no role needs to exist.
+    /// </summary>
+    public bool NoOwner { get; init; }
 }

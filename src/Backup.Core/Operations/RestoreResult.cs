@@ -32,4 +32,7 @@ public sealed record RestoreResult
 
     /// <summary>The files restored with the database, when asked (<see cref="RestoreOptions.Files"/>).</summary>
     public FileRestoreResult? Files { get; init; }
+
+    /// <summary>The roles created on the server for the restore (<see cref="RestoreOptions.CreateMissingRoles"/>).</summary>
+    public IReadOnlyList<string> CreatedRoles { get; init; } = [];
 }

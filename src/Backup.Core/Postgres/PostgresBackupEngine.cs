@@ -75,6 +75,8 @@ public sealed class PostgresBackupEngine : IBackupEngine
             throw;
         }
         var counts = await counting.ConfigureAwait(false);
+        // Read on the dump's snapshot, so the roles are exactly those the dumped objects name.
+        var roles = await DatabaseRoles.ReadAsync(_connection, session.SnapshotName, cancellationToken).ConfigureAwait(false);
 
         return new EngineBackupResult
         {
@@ -82,6 +84,7 @@ public sealed class PostgresBackupEngine : IBackupEngine
             ServerVersion = session.ServerVersion,
             ToolVersion = "pg_dump " + tools.Version,
             TableRowCounts = counts,
+            Roles = roles,
             Properties = new Dictionary<string, string>(session.DatabaseProperties, StringComparer.Ordinal)
             {
                 ["snapshot"] = session.SnapshotName,
@@ -250,7 +253,9 @@ public sealed class PostgresBackupEngine : IBackupEngine
     /// <see cref="EngineRestoreRequest.Tables"/> set, it first reads the archive's table of contents
     /// and schema to pick exactly the entries those tables need (see <see cref="TableRestoreFilter"/>).
     /// </summary>
-    public async Task RestoreAsync(EngineRestoreRequest request, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken = default)
+    /// <returns>The roles created on the server for the restore (<see cref="EngineRestoreRequest.CreateMissingRoles"/>).</returns>
+    /// <exception cref="MissingRolesException">The archive needs roles the server lacks, and neither CreateMissingRoles nor NoOwner was set.</exception>
+    public async Task<IReadOnlyList<string>> RestoreAsync(EngineRestoreRequest request, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(openSource);
@@ -259,15 +264,14 @@ public sealed class PostgresBackupEngine : IBackupEngine
             var source = await openSource(cancellationToken).ConfigureAwait(false);
             await using (source.ConfigureAwait(false))
             {
-                await RestoreCoreAsync(request, _ => Task.FromResult(source), null, cancellationToken).ConfigureAwait(false);
+                return await RestoreCoreAsync(request, _ => Task.FromResult(source), null, cancellationToken).ConfigureAwait(false);
             }
-            return;
         }
         var listFile = Path.Combine(Path.GetTempPath(), $"backup-core-{Guid.NewGuid():N}.list");
         Stream? archive = null;
         try
         {
-            await RestoreCoreAsync(
+            return await RestoreCoreAsync(
                 request,
                 async tools =>
                 {
@@ -289,17 +293,42 @@ public sealed class PostgresBackupEngine : IBackupEngine
         }
     }
 
-    private async Task RestoreCoreAsync(EngineRestoreRequest request, Func<PostgresTools, Task<Stream>> prepareSource, string? listFile, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<string>> RestoreCoreAsync(EngineRestoreRequest request, Func<PostgresTools, Task<Stream>> prepareSource, string? listFile, CancellationToken cancellationToken)
     {
-        var admin = new PostgresAdmin(_connection.WithDatabase(_options.MaintenanceDatabase));
+        var maintenance = _connection.WithDatabase(_options.MaintenanceDatabase);
+        var admin = new PostgresAdmin(maintenance);
         var serverMajor = await admin.ServerMajorAsync(cancellationToken).ConfigureAwait(false);
         var tools = await _tools.FindAsync(serverMajor, cancellationToken).ConfigureAwait(false);
+        var roles = request.NoOwner ? [] : request.Roles ?? [];
+        if (request.CheckRolesFirst && !request.CreateMissingRoles && roles.Count > 0)
+        {
+            // pg_restore would stop at the first missing role, after loading the data when it is a grantee: say it now, and name them all.
+            var missing = await WithConnectionAsync(maintenance, c => DatabaseRoles.MissingAsync(c, roles.Select(r => r.Name), cancellationToken), cancellationToken).ConfigureAwait(false);
+            if (missing.Count > 0)
+            {
+                throw new MissingRolesException(missing, request.TargetDatabase);
+            }
+        }
         // Everything that can fail without touching the server (keys, table lists) happens before the target is created.
         var source = await prepareSource(tools).ConfigureAwait(false);
         await admin.PrepareTargetAsync(request, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string> created = [];
         try
         {
+            if (request.CreateMissingRoles && roles.Count > 0)
+            {
+                created = await WithConnectionAsync(maintenance, c => DatabaseRoles.CreateMissingAsync(c, roles, cancellationToken), cancellationToken).ConfigureAwait(false);
+                if (created.Count > 0)
+                {
+                    Log.RolesCreated(_logger, request.TargetDatabase, string.Join(", ", created));
+                }
+            }
             var arguments = new List<string> { "--exit-on-error" };
+            if (request.NoOwner)
+            {
+                arguments.Add("--no-owner");
+                arguments.Add("--no-privileges");
+            }
             if (listFile is not null)
             {
                 arguments.Add("--use-list=" + listFile);
@@ -310,13 +339,32 @@ public sealed class PostgresBackupEngine : IBackupEngine
                 await FeedAsync(restore, source, wholeArchive: true, cancellationToken).ConfigureAwait(false);
             }
             Log.RestoreFinished(_logger, request.TargetDatabase);
+            return created;
         }
         catch (Exception ex)
         {
             // A half-restored database is worse than none: the target was created by this restore, so remove it.
             Log.RestoreFailedDroppingTarget(_logger, request.TargetDatabase, ex.Message);
             await admin.DropDatabaseAsync(request.TargetDatabase, terminate: true, CancellationToken.None).ConfigureAwait(false);
+            if (created.Count > 0)
+            {
+                // With their database gone they own nothing: the server is left as it was found.
+                await WithConnectionAsync(maintenance, async c => { await DatabaseRoles.DropAsync(c, created, CancellationToken.None).ConfigureAwait(false); return 0; }, CancellationToken.None).ConfigureAwait(false);
+            }
+            if (ex is BackupDatabaseException && DatabaseRoles.NamedAsMissing(ex.Message) is { Count: > 0 } named)
+            {
+                throw new MissingRolesException(named, request.TargetDatabase, ex);
+            }
             throw;
+        }
+    }
+
+    private static async Task<T> WithConnectionAsync<T>(PostgresConnectionInfo info, Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var connection = await info.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await work(connection).ConfigureAwait(false);
         }
     }
 

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Backup.Core.Abstractions;
+using Backup.Core.Catalog;
+using Backup.Core.Operations;
+using Backup.Core.Pipeline;
+
+namespace Backup.Core;
+
+/// <summary>
+/// The server roles a database needs travel with each full backup as a second object
+/// (<c>database/&lt;id&gt;.roles.json[.zst][.enc]</c>), so that a restore onto a fresh server can
+/// create them. It goes through the same pipeline as the dump, hashed and encrypted like it,
+/// rather than into the manifest, which can be read without the key.
+/// </summary>
+public sealed partial class BackupService
+{
+    private async Task<StoredContent?> StoreRolesAsync(string id, IReadOnlyList<DatabaseRole>? roles, FullBackupOptions options, CancellationToken cancellationToken) =>
+        roles is null
+            ? null
+            : await _pipeline.WriteAsync(
+                BackupCatalog.RolesKey(id),
+                (stream, ct) => JsonSerializer.SerializeAsync(stream, roles, ManifestJson.Options, ct),
+                new PipelineWriteOptions { Compress = options.Compress, Encrypt = options.Encrypt },
+                cancellationToken).ConfigureAwait(false);
+
+    // The roles are read only when the restore uses them: not with NoOwner, where no role is named.
+    private async Task<IReadOnlyList<DatabaseRole>?> ReadRolesAsync(BackupManifest full, bool noOwner, CancellationToken cancellationToken)
+    {
+        if (noOwner || full.RolesContent is not { } content)
+        {
+            return null;
+        }
+        var stream = await _pipeline.OpenReadAsync(content, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            try
+            {
+                var roles = await JsonSerializer.DeserializeAsync<List<DatabaseRole>>(stream, ManifestJson.Options, cancellationToken).ConfigureAwait(false);
+                // Read to the end, where the hashes are checked, before anything is trusted.
+                await stream.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+                return roles ?? [];
+            }
+            catch (JsonException ex)
+            {
+                throw new BackupIntegrityException($"The roles object '{content.Key}' of backup {full.Id} cannot be read ({ex.Message}).", ex);
+            }
+        }
+    }
+
+    // A missing role is reported before the target is created only when the recorded roles cover
+    // the whole archive: a schema- or table-limited backup records the roles of the whole database.
+    private static EngineRestoreRequest WithRoles(EngineRestoreRequest request, BackupManifest full, IReadOnlyList<DatabaseRole>? roles, bool createMissingRoles, bool noOwner) =>
+        request with
+        {
+            Roles = roles,
+            CheckRolesFirst = request.Tables.Count == 0 && full.Schemas.Count == 0 && full.Tables.Count == 0,
+            CreateMissingRoles = createMissingRoles,
+            NoOwner = noOwner,
+        };
+
+    private static string RolesPlanStep(BackupManifest full, bool createMissingRoles, bool noOwner) =>
+        noOwner ? "restore without ownership and privileges (NoOwner): the objects will belong to the restoring user"
+        : full.RolesContent is null ? "the backup records no roles: every role its objects name must exist on this server"
+        : createMissingRoles ? $"create the roles recorded in '{full.RolesContent.Key}' that this server lacks (no passwords), then keep ownership and privileges"
+        : $"check that the roles recorded in '{full.RolesContent.Key}' exist on this server (CreateMissingRoles or NoOwner otherwise)";
+}
