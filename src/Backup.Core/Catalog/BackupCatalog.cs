@@ -137,7 +137,7 @@ public sealed class BackupCatalog
         {
             return stored;
         }
-        string? whyNot = "no encryption key is configured";
+        string? whyNot = $"they are encrypted with the key '{sealedDetails.KeyId}', which is not configured (no encryption key is)";
         if (_cipher?.TryOpen(stored.Id, sealedDetails, out whyNot) is not { } plaintext)
         {
             return ManifestDetails.EnvelopeOf(stored) with { DetailsEncrypted = true, DetailsUnreadableReason = whyNot };
