@@ -46,7 +46,7 @@ public sealed partial class BackupService
                     await copy.Store.PutAsync(content.Key, source, cancellationToken).ConfigureAwait(false);
                 }
             }
-            await new BackupCatalog(copy.Store).SaveAsync(manifest, cancellationToken).ConfigureAwait(false);
+            await _catalog.On(copy.Store).SaveAsync(manifest, cancellationToken).ConfigureAwait(false);
             Log.BackupCopied(_logger, manifest.Id, copy.Name);
             return manifest;
         }

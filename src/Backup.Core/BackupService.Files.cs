@@ -174,7 +174,7 @@ public sealed partial class BackupService
 
     private async Task<BackupManifest> GetFileBackupAsync(string id, CancellationToken cancellationToken)
     {
-        var manifest = await _catalog.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        var manifest = (await _catalog.GetAsync(id, cancellationToken).ConfigureAwait(false)).RequireDetails();
         if (manifest.Type != BackupType.Files)
         {
             throw new BackupException($"The backup '{id}' is a {manifest.Type.ToString().ToLowerInvariant()} backup, not a file backup.");

@@ -26,6 +26,8 @@ public sealed partial class BackupService
         options ??= new IncrementalBackupOptions();
         var engine = RequireEngine();
         var chain = RecoveryPlanner.Plan(await ListBackupsAsync(new BackupQuery { Status = BackupStatus.Completed }, cancellationToken).ConfigureAwait(false), engine.Connection.Database, null);
+        // The chain's table shapes are details: continuing a chain needs the key.
+        chain.Full.RequireDetails();
         var slot = chain.Full.Properties.GetValueOrDefault(PostgresBackupEngine.SlotProperty);
         if (!engine.ChangeCaptureEnabled)
         {

@@ -29,6 +29,11 @@ public sealed partial class BackupService
         var engine = RequireEngine();
         var started = _time.GetUtcNow();
         var chain = RecoveryPlanner.Plan(await ListBackupsAsync(new BackupQuery { Status = BackupStatus.Completed }, cancellationToken).ConfigureAwait(false), engine.Connection.Database, target);
+        // Planning runs on envelopes; replaying needs the full backup's restore facts and table shapes.
+        foreach (var backup in chain.Incrementals.Prepend(chain.Full))
+        {
+            backup.RequireDetails();
+        }
         var until = target ?? chain.WindowEnd;
         var database = options.TargetDatabase ?? $"{chain.Full.Database}_pitr_{started.UtcDateTime:yyyyMMdd_HHmmss_fff}";
         DatabaseName.Validate(database, nameof(PointInTimeOptions.TargetDatabase));
@@ -47,6 +52,7 @@ public sealed partial class BackupService
               ?? throw new BackupException(target is null ? "Files were asked for, but there is no completed file backup." : $"Files were asked for, but no file backup completed at or before {target.Value:u}.");
         if (files is not null)
         {
+            files.RequireDetails();
             plan.Add($"restore the file backup {files.Id} ({files.Files!.Name}) into '{options.Files!.TargetDirectory}'");
         }
         if (options.DryRun)

@@ -41,9 +41,11 @@ public sealed partial class BackupService
     /// <param name="retentionDays">BACKUP_RETENTION_DAYS: how long backups are kept unless a rule or schedule says otherwise.</param>
     /// <param name="retention">Keep-last/daily/weekly/monthly rules.</param>
     /// <param name="metrics">Where finished backups are counted; none when null.</param>
+    /// <param name="catalog">The catalog of the pipeline's store, with the keys for manifest details; one without keys when null.</param>
     public BackupService(
         BackupPipeline pipeline, PostgresBackupEngine? engine, long? maxStoredBytes, TimeProvider time, ILogger<BackupService> logger,
-        (string Name, IStorageProvider Store)? copyTo = null, int retentionDays = 30, Retention.RetentionRules? retention = null, Monitoring.BackupMetrics? metrics = null)
+        (string Name, IStorageProvider Store)? copyTo = null, int retentionDays = 30, Retention.RetentionRules? retention = null, Monitoring.BackupMetrics? metrics = null,
+        BackupCatalog? catalog = null)
     {
         _metrics = metrics;
         _retentionDays = retentionDays;
@@ -51,7 +53,11 @@ public sealed partial class BackupService
         _copyTo = copyTo;
         ArgumentNullException.ThrowIfNull(pipeline);
         _pipeline = pipeline;
-        _catalog = new BackupCatalog(pipeline.Storage);
+        if (catalog is not null && !ReferenceEquals(catalog.Storage, pipeline.Storage))
+        {
+            throw new ArgumentException("The catalog must be of the pipeline's store.", nameof(catalog));
+        }
+        _catalog = catalog ?? new BackupCatalog(pipeline.Storage);
         _engine = engine;
         _maxStoredBytes = maxStoredBytes;
         _time = time ?? TimeProvider.System;
@@ -257,7 +263,7 @@ public sealed partial class BackupService
     /// </summary>
     public async Task<VerifyResult> VerifyBackupAsync(string id, bool deep = false, CancellationToken cancellationToken = default)
     {
-        switch (await _catalog.GetAsync(id, cancellationToken).ConfigureAwait(false))
+        switch ((await _catalog.GetAsync(id, cancellationToken).ConfigureAwait(false)).RequireDetails())
         {
             case { Type: BackupType.Incremental, Status: BackupStatus.Completed, Content: not null } incremental:
                 return await VerifySegmentAsync(incremental, cancellationToken).ConfigureAwait(false);
@@ -400,7 +406,7 @@ public sealed partial class BackupService
 
     private async Task<BackupManifest> GetRestorableAsync(string id, CancellationToken cancellationToken)
     {
-        var manifest = await _catalog.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        var manifest = (await _catalog.GetAsync(id, cancellationToken).ConfigureAwait(false)).RequireDetails();
         if (manifest.Status != BackupStatus.Completed || manifest.Content is null)
         {
             throw new BackupException($"The backup '{id}' did not complete ({manifest.Error ?? "no data"}); there is nothing to restore or verify.");

@@ -1,15 +1,44 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Backup.Core.Abstractions;
+using Backup.Core.Encryption;
 
 namespace Backup.Core.Catalog;
 
 /// <summary>
 /// The manifests in a store: <c>metadata/&lt;id&gt;.json</c>, each written after its backup's data.
 /// Data objects live under <c>database/</c> and <c>files/</c>, named by the backup's id.
+/// With keys, a manifest's details (tables, row counts, column names and types, comment, error,
+/// file roots) are stored encrypted and opened transparently on reading; without the key a
+/// manifest reads as its envelope, flagged <see cref="BackupManifest.DetailsEncrypted"/>.
 /// </summary>
-public sealed class BackupCatalog(IStorageProvider storage)
+public sealed class BackupCatalog
 {
+    private readonly IStorageProvider _storage;
+    private readonly ManifestDetailsCipher? _cipher;
+    private readonly bool _encryptDetails;
+
+    /// <summary>Creates a catalog over <paramref name="storage"/>.</summary>
+    /// <param name="storage">The store.</param>
+    /// <param name="keys">Keys that open encrypted manifest details; none when null (such manifests read as envelopes).</param>
+    /// <param name="encryptDetails">Whether new manifests' details are encrypted under the active key of <paramref name="keys"/>.</param>
+    public BackupCatalog(IStorageProvider storage, MasterKeyRing? keys = null, bool encryptDetails = false)
+        : this(storage, keys is null ? null : new ManifestDetailsCipher(keys), encryptDetails)
+    {
+    }
+
+    private BackupCatalog(IStorageProvider storage, ManifestDetailsCipher? cipher, bool encryptDetails)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        if (encryptDetails && cipher is null)
+        {
+            throw new ArgumentException("Encrypting manifest details needs the keys to encrypt them with.", nameof(encryptDetails));
+        }
+        _storage = storage;
+        _cipher = cipher;
+        _encryptDetails = encryptDetails;
+    }
+
     /// <summary>Where manifests live.</summary>
     public const string MetadataPrefix = "metadata/";
 
@@ -17,7 +46,13 @@ public sealed class BackupCatalog(IStorageProvider storage)
     public static readonly IReadOnlyList<string> DataPrefixes = ["database/", "files/"];
 
     /// <summary>The store.</summary>
-    public IStorageProvider Storage => storage;
+    public IStorageProvider Storage => _storage;
+
+    /// <summary>Whether new manifests' details are stored encrypted.</summary>
+    public bool EncryptsDetails => _encryptDetails;
+
+    /// <summary>A catalog of another store with the same keys: a copy must not store details in the clear.</summary>
+    internal BackupCatalog On(IStorageProvider other) => new(other, _cipher, _encryptDetails);
 
     /// <summary>The manifest's key for a backup id.</summary>
     public static string ManifestKey(string id) => $"{MetadataPrefix}{BackupId.Validate(id)}.json";
@@ -38,8 +73,8 @@ public sealed class BackupCatalog(IStorageProvider storage)
     public async Task SaveAsync(BackupManifest manifest, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        var json = JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJson.Options);
-        await storage.PutAsync(ManifestKey(manifest.Id), new MemoryStream(json), cancellationToken).ConfigureAwait(false);
+        var json = JsonSerializer.SerializeToUtf8Bytes(ToStored(manifest), ManifestJson.Options);
+        await _storage.PutAsync(ManifestKey(manifest.Id), new MemoryStream(json), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The manifest of <paramref name="id"/>, or null when there is none.</summary>
@@ -51,7 +86,7 @@ public sealed class BackupCatalog(IStorageProvider storage)
         Stream stream;
         try
         {
-            stream = await storage.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
+            stream = await _storage.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
         }
         catch (BackupObjectNotFoundException)
         {
@@ -72,21 +107,67 @@ public sealed class BackupCatalog(IStorageProvider storage)
             {
                 throw new BackupIntegrityException($"The manifest '{key}' does not describe the backup '{id}' (it names '{manifest?.Id}').");
             }
-            return manifest;
+            return Opened(manifest, key);
         }
+    }
+
+    // What is written: the whole manifest, or its envelope with the details sealed.
+    private BackupManifest ToStored(BackupManifest manifest)
+    {
+        if (manifest.DetailsEncrypted)
+        {
+            // Read without the key: its sealed details are written back as they were. Only envelope
+            // fields (a failed copy, a broken chain) can have changed; anything else would be lost.
+            if (!ManifestDetails.Of(manifest).IsEmpty)
+            {
+                throw new EncryptionKeyException($"The details of backup '{manifest.Id}' are encrypted and no configured key opens them, so they cannot be changed.", manifest.DetailsKeyId ?? "");
+            }
+            return ManifestDetails.EnvelopeOf(manifest) with { DetailsEncrypted = false };
+        }
+        if (!_encryptDetails)
+        {
+            return manifest with { SealedDetails = null };
+        }
+        var details = JsonSerializer.SerializeToUtf8Bytes(ManifestDetails.Of(manifest), ManifestJson.Compact);
+        return ManifestDetails.EnvelopeOf(manifest) with { SealedDetails = _cipher!.Seal(manifest.Id, details) };
+    }
+
+    // A manifest as callers see it: whole when its details are in the clear or a key opens them,
+    // else its envelope, flagged.
+    private BackupManifest Opened(BackupManifest stored, string key)
+    {
+        if (stored.SealedDetails is not { } sealedDetails)
+        {
+            return stored;
+        }
+        string? whyNot = $"they are encrypted with the key '{sealedDetails.KeyId}', which is not configured (no encryption key is)";
+        if (_cipher?.TryOpen(stored.Id, sealedDetails, out whyNot) is not { } plaintext)
+        {
+            return ManifestDetails.EnvelopeOf(stored) with { DetailsEncrypted = true, DetailsUnreadableReason = whyNot };
+        }
+        ManifestDetails? details;
+        try
+        {
+            details = JsonSerializer.Deserialize<ManifestDetails>(plaintext, ManifestJson.Compact);
+        }
+        catch (JsonException ex)
+        {
+            throw new BackupIntegrityException($"The encrypted details of the manifest '{key}' are damaged and cannot be read ({ex.Message}).", ex);
+        }
+        return (details ?? new ManifestDetails()).MergeInto(stored) with { SealedDetails = null };
     }
 
     /// <summary>The manifest of <paramref name="id"/>.</summary>
     /// <exception cref="BackupNotFoundException">No backup has that id.</exception>
     public async Task<BackupManifest> GetAsync(string id, CancellationToken cancellationToken = default) =>
-        await FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw BackupNotFoundException.ForId(id, storage.Name);
+        await FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw BackupNotFoundException.ForId(id, _storage.Name);
 
     /// <summary>Manifests matching <paramref name="query"/>, newest first.</summary>
     public async IAsyncEnumerable<BackupManifest> ListAsync(BackupQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         query ??= new BackupQuery();
         var ids = new List<string>();
-        await foreach (var item in storage.ListAsync(MetadataPrefix, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in _storage.ListAsync(MetadataPrefix, cancellationToken).ConfigureAwait(false))
         {
             var name = item.Key[MetadataPrefix.Length..];
             if (name.EndsWith(".json", StringComparison.Ordinal) && BackupId.IsValid(name[..^5]))
@@ -129,10 +210,10 @@ public sealed class BackupCatalog(IStorageProvider storage)
     public async Task<BackupManifest> DeleteAsync(string id, CancellationToken cancellationToken = default)
     {
         var manifest = await GetAsync(id, cancellationToken).ConfigureAwait(false);
-        await storage.DeleteAsync(ManifestKey(id), cancellationToken).ConfigureAwait(false);
+        await _storage.DeleteAsync(ManifestKey(id), cancellationToken).ConfigureAwait(false);
         foreach (var content in manifest.StoredObjects())
         {
-            await storage.DeleteAsync(content.Key, cancellationToken).ConfigureAwait(false);
+            await _storage.DeleteAsync(content.Key, cancellationToken).ConfigureAwait(false);
         }
         return manifest;
     }
@@ -149,7 +230,7 @@ public sealed class BackupCatalog(IStorageProvider storage)
         foreach (var prefix in DataPrefixes)
         {
             var objects = new List<StoredObject>();
-            await foreach (var item in storage.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
+            await foreach (var item in _storage.ListAsync(prefix, cancellationToken).ConfigureAwait(false))
             {
                 objects.Add(item);
             }
@@ -167,7 +248,7 @@ public sealed class BackupCatalog(IStorageProvider storage)
                 {
                     continue;
                 }
-                await storage.DeleteAsync(item.Key, cancellationToken).ConfigureAwait(false);
+                await _storage.DeleteAsync(item.Key, cancellationToken).ConfigureAwait(false);
                 deleted.Add(item.Key);
             }
         }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Backup.Core.Abstractions;
 using Backup.Core.Pipeline;
 
@@ -125,4 +126,36 @@ public sealed record BackupManifest
             yield return roles;
         }
     }
+
+    /// <summary>
+    /// True when the manifest's details are encrypted and no configured key opened them: only the
+    /// envelope is filled in (id, type, status, database, times, sizes, hashes, chain and WAL
+    /// positions, key id, schedule), while <see cref="TableRowCounts"/>, <see cref="Schemas"/>,
+    /// <see cref="Tables"/>, <see cref="Comment"/>, <see cref="Error"/>, <see cref="Files"/>,
+    /// <see cref="ServerVersion"/>, <see cref="ToolVersion"/>, the transaction counts and most
+    /// <see cref="Properties"/> are empty. Restoring or verifying such a backup needs the key.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool DetailsEncrypted { get; init; }
+
+    /// <summary>The key id the details are encrypted with, when they are; never key material.</summary>
+    [JsonIgnore]
+    public string? DetailsKeyId => SealedDetails?.KeyId;
+
+    /// <summary>The sealed details as stored; kept on a manifest no key opened, so saving it again loses nothing.</summary>
+    [JsonInclude]
+    [JsonPropertyName("details")]
+    internal SealedManifestDetails? SealedDetails { get; init; }
+
+    // Why no key opened the details; said when an operation needs them.
+    [JsonIgnore]
+    internal string? DetailsUnreadableReason { get; init; }
+
+    /// <summary>This manifest, when its details are readable.</summary>
+    /// <exception cref="EncryptionKeyException">Its details are encrypted and no configured key opens them.</exception>
+    internal BackupManifest RequireDetails() => DetailsEncrypted
+        ? throw new EncryptionKeyException(
+            $"The details of backup '{Id}' (tables, row counts, engine facts) cannot be read: {DetailsUnreadableReason ?? "no key is configured"}. Configure the key '{DetailsKeyId}' (Backup:Encryption:Key, or Backup:Encryption:DecryptionKeys after a rotation) to restore or verify this backup.",
+            DetailsKeyId ?? "")
+        : this;
 }

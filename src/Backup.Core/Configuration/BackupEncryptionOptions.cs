@@ -23,11 +23,21 @@ public sealed class BackupEncryptionOptions
     /// <summary>Plaintext bytes per encrypted frame; default 1 MiB.</summary>
     public int ChunkSize { get; set; } = Encryption.AesGcmEncryptor.DefaultChunkSize;
 
+    /// <summary>
+    /// Whether the details of new manifests — table names and row counts, column names and types,
+    /// chosen schemas and tables, comment, error text, file roots and patterns, server version —
+    /// are stored encrypted under the active key, so a reader of the bucket without the key sees
+    /// only the envelope that listing, retention and recovery planning need. Default true; it
+    /// applies only while new backups are encrypted (<see cref="Enabled"/>). Manifests already
+    /// written stay as they are, and every manifest is readable whatever this says.
+    /// </summary>
+    public bool EncryptManifestDetails { get; set; } = true;
+
     /// <summary>Values from the environment that could not be read.</summary>
     internal List<string> EnvironmentErrors { get; } = [];
 
     /// <inheritdoc />
-    public override string ToString() => $"BackupEncryptionOptions(Enabled={Enabled}, Key={(Key is null ? "unset" : "set")}, KeyId={KeyId}, DecryptionKeys={DecryptionKeys.Count})";
+    public override string ToString() => $"BackupEncryptionOptions(Enabled={Enabled}, Key={(Key is null ? "unset" : "set")}, KeyId={KeyId}, DecryptionKeys={DecryptionKeys.Count}, EncryptManifestDetails={EncryptManifestDetails})";
 }
 
 /// <summary>A key kept for decryption only.</summary>

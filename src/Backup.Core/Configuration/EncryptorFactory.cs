@@ -1,4 +1,5 @@
 using Backup.Core.Abstractions;
+using Backup.Core.Catalog;
 using Backup.Core.Encryption;
 
 namespace Backup.Core.Configuration;
@@ -24,6 +25,17 @@ internal static class EncryptorFactory
 
     /// <summary>Whether new backups are encrypted by default.</summary>
     public static bool EncryptsByDefault(BackupEncryptionOptions options) => options.Enabled ?? options.Key is not null;
+
+    /// <summary>
+    /// The catalog of <paramref name="storage"/>: it opens encrypted manifest details with every
+    /// configured key, and encrypts new ones while backups are encrypted and
+    /// <see cref="BackupEncryptionOptions.EncryptManifestDetails"/> is on.
+    /// </summary>
+    public static BackupCatalog CreateCatalog(IStorageProvider storage, BackupEncryptionOptions options)
+    {
+        var keys = BuildKeyRing(options);
+        return new BackupCatalog(storage, keys, encryptDetails: keys is not null && EncryptsByDefault(options) && options.EncryptManifestDetails);
+    }
 
     private static MasterKey Parse(string value, string? id, string setting)
     {

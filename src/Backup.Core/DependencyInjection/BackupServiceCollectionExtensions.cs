@@ -84,8 +84,9 @@ public static class BackupServiceCollectionExtensions
                 ? (name, sp.GetKeyedService<IStorageProvider>(name)
                     ?? throw new BackupConfigurationException("Backup:CopyTo", $"Backups are to be copied to the store '{name}', but no store has that name: register it with AddS3Storage/AddAzureBlobStorage/AddGcsStorage(\"{name}\", ...) or AddStorage."))
                 : null;
+            var pipeline = sp.GetRequiredService<BackupPipeline>();
             return new BackupService(
-                sp.GetRequiredService<BackupPipeline>(),
+                pipeline,
                 database is null ? null : sp.GetRequiredService<PostgresBackupEngine>(),
                 general.MaxBackupSizeMb * 1024 * 1024,
                 sp.GetRequiredService<TimeProvider>(),
@@ -93,7 +94,8 @@ public static class BackupServiceCollectionExtensions
                 copyTo,
                 general.RetentionDays,
                 sp.GetRequiredService<IOptions<Backup.Core.Retention.RetentionRules>>().Value,
-                sp.GetRequiredService<Backup.Core.Monitoring.BackupMetrics>());
+                sp.GetRequiredService<Backup.Core.Monitoring.BackupMetrics>(),
+                EncryptorFactory.CreateCatalog(pipeline.Storage, sp.GetRequiredService<IOptions<BackupEncryptionOptions>>().Value));
         });
 
         // Idle unless change capture and a slot lag limit are configured; runs only in a host.

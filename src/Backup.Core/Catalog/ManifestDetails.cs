@@ -1,0 +1,112 @@
+using Backup.Core.Postgres;
+
+namespace Backup.Core.Catalog;
+
+/// <summary>
+/// What a manifest says about the inside of a backup — table names and row counts, table shapes
+/// (column names and types), chosen schemas and tables, comment, error text, file roots and
+/// patterns, server facts. With encryption on these are sealed (<see cref="SealedManifestDetails"/>);
+/// the rest of the manifest, the envelope, stays readable because listing, retention, recovery
+/// planning, orphan cleanup and metrics run on it, also on a host without the key.
+/// </summary>
+internal sealed record ManifestDetails
+{
+    public string? ServerVersion { get; init; }
+
+    public string? ToolVersion { get; init; }
+
+    public long? TransactionCount { get; init; }
+
+    public long? ChangeCount { get; init; }
+
+    public IReadOnlyDictionary<string, long> TableRowCounts { get; init; } = new Dictionary<string, long>();
+
+    public IReadOnlyList<string> Schemas { get; init; } = [];
+
+    public IReadOnlyList<string> Tables { get; init; } = [];
+
+    public string? Comment { get; init; }
+
+    public string? Error { get; init; }
+
+    public FileBackupDetails? Files { get; init; }
+
+    /// <summary>The properties that are not <see cref="StaysClear"/>.</summary>
+    public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Whether there is nothing to seal.</summary>
+    public bool IsEmpty =>
+        ServerVersion is null && ToolVersion is null && TransactionCount is null && ChangeCount is null && TableRowCounts.Count == 0
+        && Schemas.Count == 0 && Tables.Count == 0 && Comment is null && Error is null && Files is null && Properties.Count == 0;
+
+    /// <summary>
+    /// Whether a manifest property stays in the envelope: positions, times, the chain's slot and
+    /// mode, and the operational flags status reads (a broken chain, a failed copy). Everything
+    /// else — table shapes, not-covered tables, the timestamp column, collation, file errors, any
+    /// property added later — is sealed: an unknown property is a detail until proved harmless.
+    /// </summary>
+    public static bool StaysClear(string property) =>
+        ClearProperties.Contains(property) || property.StartsWith(BackupService.CopyPropertyPrefix, StringComparison.Ordinal);
+
+    private static readonly HashSet<string> ClearProperties = new(StringComparer.Ordinal)
+    {
+        PostgresBackupEngine.SlotProperty,
+        PostgresBackupEngine.SnapshotAtProperty,
+        PostgresBackupEngine.ChangesSinceProperty,
+        "startLsn",
+        "walPosition",
+        "snapshot",
+        "since",
+        "deletes",
+        BackupService.IncrementalModeProperty,
+        BackupService.ChainBrokenProperty,
+    };
+
+    /// <summary>The details of <paramref name="manifest"/>.</summary>
+    public static ManifestDetails Of(BackupManifest manifest) => new()
+    {
+        ServerVersion = manifest.ServerVersion,
+        ToolVersion = manifest.ToolVersion,
+        TransactionCount = manifest.TransactionCount,
+        ChangeCount = manifest.ChangeCount,
+        TableRowCounts = manifest.TableRowCounts,
+        Schemas = manifest.Schemas,
+        Tables = manifest.Tables,
+        Comment = manifest.Comment,
+        Error = manifest.Error,
+        Files = manifest.Files,
+        Properties = manifest.Properties.Where(p => !StaysClear(p.Key)).ToDictionary(StringComparer.Ordinal),
+    };
+
+    /// <summary><paramref name="manifest"/> without its details: what stays readable without the key.</summary>
+    public static BackupManifest EnvelopeOf(BackupManifest manifest) => manifest with
+    {
+        ServerVersion = null,
+        ToolVersion = null,
+        TransactionCount = null,
+        ChangeCount = null,
+        TableRowCounts = new Dictionary<string, long>(),
+        Schemas = [],
+        Tables = [],
+        Comment = null,
+        Error = null,
+        Files = null,
+        Properties = manifest.Properties.Where(p => StaysClear(p.Key)).ToDictionary(StringComparer.Ordinal),
+    };
+
+    /// <summary>The whole manifest again: <paramref name="envelope"/> with these details.</summary>
+    public BackupManifest MergeInto(BackupManifest envelope) => envelope with
+    {
+        ServerVersion = ServerVersion,
+        ToolVersion = ToolVersion,
+        TransactionCount = TransactionCount,
+        ChangeCount = ChangeCount,
+        TableRowCounts = TableRowCounts,
+        Schemas = Schemas,
+        Tables = Tables,
+        Comment = Comment,
+        Error = Error,
+        Files = Files,
+        Properties = envelope.Properties.Where(p => StaysClear(p.Key)).Concat(Properties).ToDictionary(StringComparer.Ordinal),
+    };
+}
