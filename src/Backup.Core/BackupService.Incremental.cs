@@ -20,6 +20,7 @@ public sealed partial class BackupService
     /// — deletes are not captured in this mode, and the manifest says so.
     /// </summary>
     /// <exception cref="ArgumentException">An option does not apply to this mode; the message names it.</exception>
+    /// <exception cref="BackupException">The chain is broken (its slot was dropped or is missing; a missing slot marks it so): take a full backup.</exception>
     /// <exception cref="SchemaChangedException">A table changed since the chain's full backup (unless <see cref="PostgresOptions.NewChainOnSchemaChange"/> is on, which takes a full backup instead).</exception>
     public async Task<BackupManifest> CreateIncrementalBackupAsync(IncrementalBackupOptions? options = null, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -47,7 +48,7 @@ public sealed partial class BackupService
         }
         if (chain.Full.Properties.GetValueOrDefault(ChainBrokenProperty) is { } broken)
         {
-            throw new BackupException($"The change-capture chain of full backup {chain.Full.Id} is broken: {broken}. Recovery still reaches its last incremental; take a full backup to start a new chain.");
+            throw ChainBrokenError(chain.Full.Id, broken, null);
         }
         if (slot is null)
         {
@@ -56,6 +57,12 @@ public sealed partial class BackupService
         try
         {
             return await StoreIncrementalAsync(engine, chain, options, progress, (writer, ct) => CaptureAsync(engine, chain, slot, writer, ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ReplicationSlotMissingException ex)
+        {
+            var reason = $"its replication slot {ex.SlotName} was found missing at {_time.GetUtcNow().ToString("u", System.Globalization.CultureInfo.InvariantCulture)}";
+            await MarkChainBrokenAsync(chain.Full, reason, cancellationToken).ConfigureAwait(false);
+            throw ChainBrokenError(chain.Full.Id, reason, ex);
         }
         catch (SchemaChangedException ex) when (engine.NewChainOnSchemaChange)
         {
@@ -69,13 +76,21 @@ public sealed partial class BackupService
     private static async Task<IncrementalCapture> CaptureAsync(PostgresBackupEngine engine, RecoveryChain chain, string slot, ChangeSegmentWriter writer, CancellationToken cancellationToken)
     {
         var capture = engine.Capture(slot);
-        var shapes = chain.Full.Properties.Where(p => p.Key.StartsWith(TableShapes.PropertyPrefix, StringComparison.Ordinal))
-            .ToDictionary(p => p.Key[TableShapes.PropertyPrefix.Length..], p => p.Value, StringComparer.Ordinal);
+        // The chain knows its full backup's tables and the partitions its incrementals added since.
+        var shapes = chain.Incrementals.Prepend(chain.Full).SelectMany(b => b.Properties)
+            .Where(p => p.Key.StartsWith(TableShapes.PropertyPrefix, StringComparison.Ordinal))
+            .GroupBy(p => p.Key[TableShapes.PropertyPrefix.Length..], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
         var captured = await capture.DrainAsync(writer, shapes, chain.Full.Id, cancellationToken).ConfigureAwait(false);
         await writer.CompleteAsync(captured.EndLsn, cancellationToken).ConfigureAwait(false);
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal) { [IncrementalModeProperty] = "change-capture" };
+        foreach (var partition in captured.NewPartitions)
+        {
+            properties[TableShapes.PropertyPrefix + partition.Table] = partition.Shape;
+        }
         return new IncrementalCapture(
             new NpgsqlTypes.NpgsqlLogSequenceNumber(captured.EndLsn).ToString(), captured.FirstCommit, captured.LastCommit, null,
-            new Dictionary<string, string>(StringComparer.Ordinal) { [IncrementalModeProperty] = "change-capture" },
+            properties,
             // Only once the manifest is stored may the server forget these changes.
             ct => capture.AcknowledgeAsync(captured.EndLsn, ct));
     }

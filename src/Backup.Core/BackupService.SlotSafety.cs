@@ -8,6 +8,8 @@ namespace Backup.Core;
 /// <summary>Slot safety: a chain's slot that holds too much WAL is dropped and the chain marked broken.</summary>
 public sealed partial class BackupService
 {
+    private string? _storeId;
+
     /// <summary>Manifest property of a chain's full backup whose slot was dropped: why and when.</summary>
     internal const string ChainBrokenProperty = "chainBroken";
 
@@ -22,7 +24,33 @@ public sealed partial class BackupService
         {
             return [];
         }
-        return await EnforceSlotLagLimitAsync(engine, await engine.SlotsAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        return await EnforceSlotLagLimitAsync(engine, await OwnSlotsAsync(engine, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The identity of this service's store (<see cref="StoreIdentity"/>), read or made once.</summary>
+    private async Task<string> StoreIdAsync(CancellationToken cancellationToken) =>
+        _storeId ??= await StoreIdentity.GetOrCreateAsync(_pipeline.Storage, cancellationToken).ConfigureAwait(false);
+
+    // Another store's chains (a second store, a second host) are not this store's to drop or report.
+    private async Task<IReadOnlyList<Operations.SlotStatus>> OwnSlotsAsync(PostgresBackupEngine engine, CancellationToken cancellationToken)
+    {
+        var slots = await engine.SlotsAsync(cancellationToken).ConfigureAwait(false);
+        if (slots.Count == 0)
+        {
+            return slots;
+        }
+        var isOwn = await OwnSlotFilterAsync(engine, cancellationToken).ConfigureAwait(false);
+        return [.. slots.Where(s => isOwn(s.Name))];
+    }
+
+    // A slot is this store's when its name carries the store's identity, or when one of the store's
+    // full backups names it (chains started before slots were named for their store).
+    private async Task<Func<string, bool>> OwnSlotFilterAsync(PostgresBackupEngine engine, CancellationToken cancellationToken)
+    {
+        var storeId = await StoreIdAsync(cancellationToken).ConfigureAwait(false);
+        var fulls = await ListBackupsAsync(new BackupQuery { Type = BackupType.Full }, cancellationToken).ConfigureAwait(false);
+        var claimed = fulls.Select(f => f.Properties.GetValueOrDefault(PostgresBackupEngine.SlotProperty)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        return name => engine.IsStoreSlot(name, storeId) || claimed.Contains(name);
     }
 
     // On slots already read (status reads them once for both purposes).
@@ -45,11 +73,24 @@ public sealed partial class BackupService
             var full = fulls.FirstOrDefault(f => f.Properties.GetValueOrDefault(PostgresBackupEngine.SlotProperty) == slot.Name);
             if (full is not null)
             {
-                var properties = new Dictionary<string, string>(full.Properties, StringComparer.Ordinal) { [ChainBrokenProperty] = reason };
-                await _catalog.SaveAsync(full with { Properties = properties }, cancellationToken).ConfigureAwait(false);
+                await MarkChainBrokenAsync(full, reason, cancellationToken).ConfigureAwait(false);
             }
-            Log.ChainBroken(_logger, full?.Id ?? "(no full backup found)", reason);
+            else
+            {
+                Log.ChainBroken(_logger, "(no full backup found)", reason);
+            }
         }
         return [.. over.Select(s => s.Name)];
     }
+
+    // Recorded in the full backup's manifest, so that every later incremental refuses with the reason.
+    private async Task MarkChainBrokenAsync(BackupManifest full, string reason, CancellationToken cancellationToken)
+    {
+        var properties = new Dictionary<string, string>(full.Properties, StringComparer.Ordinal) { [ChainBrokenProperty] = reason };
+        await _catalog.SaveAsync(full with { Properties = properties }, cancellationToken).ConfigureAwait(false);
+        Log.ChainBroken(_logger, full.Id, reason);
+    }
+
+    private static BackupException ChainBrokenError(string fullId, string reason, Exception? inner) =>
+        new($"The change-capture chain of full backup {fullId} is broken: {reason}. Recovery still reaches its last incremental; take a full backup to start a new chain.", inner);
 }

@@ -82,8 +82,11 @@ public sealed partial class BackupService
         var id = BackupId.New(started);
         _running[id] = BackupType.Full;
         EngineBackupResult? result = null;
+        string? slot = null;
         try
         {
+            var storeId = engine.ChangeCaptureEnabled ? await StoreIdAsync(cancellationToken).ConfigureAwait(false) : null;
+            slot = engine.ChangeCaptureEnabled ? engine.SlotFor(id, storeId) : null;
             Log.BackupStarting(_logger, id, "full", engine.Connection.Database);
             var content = await _pipeline.WriteAsync(
                 BackupCatalog.DataKey(BackupType.Full, id),
@@ -92,7 +95,7 @@ public sealed partial class BackupService
                     var counted = new ProgressStream(stream, "dumping", progress);
                     var request = new EngineBackupRequest { Type = BackupType.Full, Schemas = options.Schemas, Tables = options.Tables, WaitIfBusy = options.WaitIfBusy };
                     result = engine.ChangeCaptureEnabled
-                        ? await engine.BackupStartingChainAsync(request, id, counted, ct).ConfigureAwait(false)
+                        ? await engine.BackupStartingChainAsync(request, id, storeId, counted, ct).ConfigureAwait(false)
                         : await engine.BackupAsync(request, counted, ct).ConfigureAwait(false);
                     counted.ReportDone();
                 },
@@ -130,10 +133,10 @@ public sealed partial class BackupService
                 SnapshotAt = result.Properties.TryGetValue(PostgresBackupEngine.SnapshotAtProperty, out var at) ? DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture) : null,
             };
             await _catalog.SaveAsync(manifest, cancellationToken).ConfigureAwait(false);
-            if (engine.ChangeCaptureEnabled)
+            if (slot is not null)
             {
-                // The new chain is stored: the older chains' slots would only hold WAL back now.
-                await engine.DropOtherChainSlotsAsync(id, cancellationToken).ConfigureAwait(false);
+                // The new chain is stored: this store's older chains' slots would only hold WAL back now.
+                await engine.DropOtherChainSlotsAsync(slot, await OwnSlotFilterAsync(engine, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             }
             Log.BackupCompleted(_logger, id, content.RawBytes, content.StoredBytes, manifest.Duration?.TotalSeconds ?? 0);
             return await FinishedAsync(manifest, cancellationToken).ConfigureAwait(false);
@@ -142,9 +145,9 @@ public sealed partial class BackupService
         catch (Exception ex) when (ex is not BackupInProgressException)
         {
             await RecordFailureAsync(id, BackupType.Full, engine.Connection.Database, started, options.Comment, options.ScheduleId, ex).ConfigureAwait(false);
-            if (engine.ChangeCaptureEnabled)
+            if (slot is not null)
             {
-                await DropUnusedSlotAsync(engine, id).ConfigureAwait(false);
+                await DropUnusedSlotAsync(engine, slot).ConfigureAwait(false);
             }
             throw;
         }
@@ -307,13 +310,13 @@ public sealed partial class BackupService
         return new VerifyResult { BackupId = id, Deep = deep, Checks = checks };
     }
 
-    /// <summary>The latest completed backup, counts, what is running now, and the change-capture slots with the WAL they hold (a slot over the lag limit is dropped first).</summary>
+    /// <summary>The latest completed backup, counts, what is running now, and this store's change-capture slots with the WAL they hold (a slot over the lag limit is dropped first).</summary>
     public async Task<BackupSystemStatus> GetBackupStatusAsync(CancellationToken cancellationToken = default)
     {
         IReadOnlyList<SlotStatus> slots = [];
         if (_engine is { ChangeCaptureEnabled: true } engine)
         {
-            slots = await engine.SlotsAsync(cancellationToken).ConfigureAwait(false);
+            slots = await OwnSlotsAsync(engine, cancellationToken).ConfigureAwait(false);
             var dropped = await EnforceSlotLagLimitAsync(engine, slots, cancellationToken).ConfigureAwait(false);
             slots = [.. slots.Where(s => !dropped.Contains(s.Name))];
         }
@@ -454,17 +457,17 @@ public sealed partial class BackupService
         }
     }
 
-    private async Task DropUnusedSlotAsync(PostgresBackupEngine engine, string chainId)
+    private async Task DropUnusedSlotAsync(PostgresBackupEngine engine, string slot)
     {
         try
         {
             // A chain whose full backup was not stored must not hold WAL on the server.
-            await engine.Capture(engine.SlotFor(chainId)).DropSlotAsync(CancellationToken.None).ConfigureAwait(false);
+            await engine.Capture(slot).DropSlotAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (BackupDatabaseException ex)
         {
             // The backup's own error is the one to report; the slot is named so it can be dropped by hand.
-            Log.SlotNotDropped(_logger, engine.SlotFor(chainId), ex.Message);
+            Log.SlotNotDropped(_logger, slot, ex.Message);
         }
     }
 

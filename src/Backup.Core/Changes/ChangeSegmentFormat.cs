@@ -1,24 +1,31 @@
 namespace Backup.Core.Changes;
 
 /// <summary>
-/// Layout of a change segment (the plain bytes, before compression and encryption), version 2:
-/// the 8-byte magic <c>BKCHSEG2</c>, then records. Version 1 (<c>BKCHSEG1</c>) is still read: it
-/// lacks the columns' type names in relation records. A record is a type byte, a 4-byte little-endian
+/// Layout of a change segment (the plain bytes, before compression and encryption), version 3:
+/// the 8-byte magic <c>BKCHSEG3</c>, then records. Versions 2 (<c>BKCHSEG2</c>, without partition
+/// records) and 1 (<c>BKCHSEG1</c>, which also lacks the columns' type names in relation records)
+/// are still read. A record is a type byte, a 4-byte little-endian
 /// payload length, and the payload. Integers are little-endian; strings are a u32 byte length and
 /// UTF-8 bytes; a tuple is a column count (u32) and per column a kind byte
 /// (<see cref="ColumnValueKind"/>) followed, for text values, by the string. A relation record is
 /// the OID, schema, name, replica identity byte, a column count (u32) and per column its name,
-/// type OID, type modifier, key flag and (version 2) type name. The last record is the end
+/// type OID, type modifier, key flag and (version 2) type name. A partition record (version 3) is
+/// the partition's schema and name, its parent's schema and name, its bound and its partition key
+/// (empty unless it is itself partitioned). The last record is the end
 /// record, whose totals the reader checks, and nothing may follow it.
 /// </summary>
 internal static class ChangeSegmentFormat
 {
-    public static ReadOnlySpan<byte> Magic => "BKCHSEG2"u8;
+    public static ReadOnlySpan<byte> Magic => "BKCHSEG3"u8;
+
+    /// <summary>Version 2's magic: no partition records.</summary>
+    public static ReadOnlySpan<byte> MagicVersion2 => "BKCHSEG2"u8;
 
     /// <summary>Version 1's magic: relation records without type names.</summary>
     public static ReadOnlySpan<byte> MagicVersion1 => "BKCHSEG1"u8;
 
     public const byte Relation = (byte)'R';
+    public const byte Partition = (byte)'P';
     public const byte Begin = (byte)'B';
     public const byte Insert = (byte)'I';
     public const byte Update = (byte)'U';

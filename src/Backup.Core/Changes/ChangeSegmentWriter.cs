@@ -43,6 +43,18 @@ public sealed class ChangeSegmentWriter
             case RelationItem relation:
                 Record(ChangeSegmentFormat.Relation, w => WriteRelation(w, relation.Relation));
                 break;
+            case PartitionItem partition:
+                Require(!_inTransaction, "partitions are written between transactions");
+                Record(ChangeSegmentFormat.Partition, w =>
+                {
+                    WriteString(w, partition.Partition.Schema);
+                    WriteString(w, partition.Partition.Name);
+                    WriteString(w, partition.Partition.ParentSchema);
+                    WriteString(w, partition.Partition.ParentName);
+                    WriteString(w, partition.Partition.Bound);
+                    WriteString(w, partition.Partition.PartitionBy);
+                });
+                break;
             case BeginItem begin:
                 Require(!_inTransaction, "a transaction is already open");
                 _inTransaction = true;

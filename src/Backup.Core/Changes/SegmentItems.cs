@@ -1,13 +1,16 @@
 namespace Backup.Core.Changes;
 
 /// <summary>
-/// What a change segment holds, in stream order: relation descriptions (before the first change
-/// that uses them), transactions as begin / changes / commit, sequence values, and the end.
+/// What a change segment holds, in stream order: partitions created since the chain's full backup
+/// (version 3, first), relation descriptions (before the first change that uses them), transactions as begin / changes / commit, sequence values, and the end.
 /// </summary>
 public abstract record SegmentItem;
 
 /// <summary>A relation's description; later changes refer to it by OID.</summary>
 public sealed record RelationItem(SegmentRelation Relation) : SegmentItem;
+
+/// <summary>A partition new since the chain's full backup: replay creates it before rows need it.</summary>
+public sealed record PartitionItem(SegmentPartition Partition) : SegmentItem;
 
 /// <summary>The start of a committed transaction.</summary>
 /// <param name="Xid">Its transaction id.</param>

@@ -71,17 +71,27 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
     /// of this call, into <paramref name="writer"/>, followed by every sequence's current value.
     /// Does not complete the writer and does not move the slot.
     /// </summary>
+    /// <exception cref="ReplicationSlotMissingException">The slot does not exist (dropped by hand, by the lag limit, or by another host).</exception>
     /// <param name="writer">Where the changes go.</param>
-    /// <param name="shapes">The tables' shapes at the chain's full backup; a relation that differs stops the drain with <see cref="SchemaChangedException"/>. Null skips the check.</param>
+    /// <param name="shapes">The tables' shapes the chain knows (its full backup's, and partitions its incrementals added); a relation that differs stops the drain with <see cref="SchemaChangedException"/>, except a new partition of a known partitioned table, which is covered (<see cref="NewPartitions"/>). Null skips the check.</param>
     /// <param name="chainId">The chain's full backup, for messages.</param>
     /// <param name="cancellationToken">Cancels the drain.</param>
     public async Task<CaptureResult> DrainAsync(ChangeSegmentWriter writer, IReadOnlyDictionary<string, string>? shapes, string chainId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        if (!await SlotExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw new ReplicationSlotMissingException(slotName);
+        }
         var marker = Guid.NewGuid().ToString("N");
         await EmitMarkerAsync(marker, cancellationToken).ConfigureAwait(false);
 
         var result = new CaptureResult();
+        if (shapes is not null)
+        {
+            // Read after the marker: every partition a drained transaction used was created before it.
+            shapes = await CoverNewPartitionsAsync(writer, shapes, chainId, result, cancellationToken).ConfigureAwait(false);
+        }
         var typeNames = new TypeNames(connection);
         await using var typeNamesScope = typeNames.ConfigureAwait(false);
         // Large transactions arrive in blocks while they still run (protocol v2 streaming): they are
@@ -183,6 +193,15 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
                 }
             }
         }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedObject)
+        {
+            // Dropped between the check above and START_REPLICATION (42704 may also name a missing publication).
+            if (!await SlotExistsAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                throw new ReplicationSlotMissingException(slotName, ex);
+            }
+            throw;
+        }
         finally
         {
             // Transactions still running (or whose end is after the marker) are sent again next time, from the slot.
@@ -228,6 +247,42 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
             await using (drop.ConfigureAwait(false))
             {
                 await drop.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    // Partitions created since the chain's full backup go first in the segment (replay creates them
+    // before rows need them); the shapes the stream is checked against then include them.
+    private async Task<IReadOnlyDictionary<string, string>> CoverNewPartitionsAsync(ChangeSegmentWriter writer, IReadOnlyDictionary<string, string> shapes, string chainId, CaptureResult result, CancellationToken cancellationToken)
+    {
+        var open = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (open.ConfigureAwait(false))
+        {
+            var found = await NewPartitions.FindAsync(open, shapes, chainId, cancellationToken).ConfigureAwait(false);
+            if (found.Count == 0)
+            {
+                return shapes;
+            }
+            var known = new Dictionary<string, string>(shapes, StringComparer.Ordinal);
+            foreach (var partition in found)
+            {
+                await writer.WriteAsync(new PartitionItem(partition.Partition), cancellationToken).ConfigureAwait(false);
+                known[partition.Table] = partition.Shape;
+            }
+            result.NewPartitions = found;
+            return known;
+        }
+    }
+
+    private async Task<bool> SlotExistsAsync(CancellationToken cancellationToken)
+    {
+        var open = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (open.ConfigureAwait(false))
+        {
+            var exists = new NpgsqlCommand("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND database = current_database()", open) { Parameters = { new() { Value = slotName } } };
+            await using (exists.ConfigureAwait(false))
+            {
+                return await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
             }
         }
     }
@@ -304,6 +359,9 @@ internal sealed class CaptureResult
     public ulong EndLsn { get; set; }
     public long Transactions { get; set; }
     public long Changes { get; set; }
+
+    /// <summary>Partitions created since the chain's full backup that this drain met first (written at the segment's start).</summary>
+    public IReadOnlyList<NewPartitions.Found> NewPartitions { get; set; } = [];
 
     /// <summary>Transactions the server streamed while they ran (and this drain spooled).</summary>
     public long StreamedTransactions { get; set; }

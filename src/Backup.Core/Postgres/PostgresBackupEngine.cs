@@ -124,8 +124,29 @@ public sealed class PostgresBackupEngine : IBackupEngine
     /// <summary><see cref="PostgresOptions.TimestampOverlap"/>.</summary>
     public TimeSpan TimestampOverlap => _options.TimestampOverlap;
 
-    /// <summary>The replication slot of the chain started by the full backup <paramref name="chainId"/>.</summary>
-    internal string SlotFor(string chainId) => $"{_options.SlotName}_{chainId.ToLowerInvariant().Replace('-', '_')}";
+    /// <summary>
+    /// The replication slot of the chain started by the full backup <paramref name="chainId"/> of
+    /// the store <paramref name="storeId"/> (<see cref="Catalog.StoreIdentity"/>):
+    /// <c>SlotName_store_chain</c>, so that a store can tell its own slots from another store's.
+    /// Without a store, the name earlier versions gave (<c>SlotName_chain</c>).
+    /// </summary>
+    /// <exception cref="BackupConfigurationException">The name would not be a valid slot name (lower-case letters, digits, underscores; at most 63 bytes).</exception>
+    internal string SlotFor(string chainId, string? storeId = null)
+    {
+        var name = $"{_options.SlotName}_{(storeId is null ? "" : storeId + "_")}{chainId.ToLowerInvariant().Replace('-', '_')}";
+        if (name.Length > MaxSlotNameLength || !name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_'))
+        {
+            throw new BackupConfigurationException("Backup:Postgres:SlotName",
+                $"The slot name '{name}' made from Backup:Postgres:SlotName '{_options.SlotName}' is not a valid replication slot name: it may hold lower-case letters, digits and underscores only, and at most {MaxSlotNameLength} of them (the store and chain ids take {name.Length - _options.SlotName.Length}).");
+        }
+        return name;
+    }
+
+    /// <summary>Whether <paramref name="slotName"/> is a chain slot named for the store <paramref name="storeId"/> by <see cref="SlotFor"/>.</summary>
+    internal bool IsStoreSlot(string slotName, string storeId) => slotName.StartsWith($"{_options.SlotName}_{storeId}_", StringComparison.Ordinal);
+
+    // NAMEDATALEN - 1: PostgreSQL's limit on a slot's name.
+    private const int MaxSlotNameLength = 63;
 
     // LIKE pattern of every chain slot of this engine: the configured name, an underscore, anything.
     private string ChainSlotPattern => _options.SlotName.Replace("_", "\\_", StringComparison.Ordinal) + "\\_%";
@@ -138,10 +159,16 @@ public sealed class PostgresBackupEngine : IBackupEngine
     /// for the chain is created with an exported snapshot, and pg_dump runs on that snapshot, so
     /// the dump and the slot's change stream meet at exactly one WAL position (recorded as <c>startLsn</c>).
     /// </summary>
-    public async Task<EngineBackupResult> BackupStartingChainAsync(EngineBackupRequest request, string chainId, Stream destination, CancellationToken cancellationToken = default)
+    /// <remarks>The slot is named for the chain only; <see cref="BackupService"/> also names it for its store (the overload with a store id).</remarks>
+    public Task<EngineBackupResult> BackupStartingChainAsync(EngineBackupRequest request, string chainId, Stream destination, CancellationToken cancellationToken = default) =>
+        BackupStartingChainAsync(request, chainId, null, destination, cancellationToken);
+
+    /// <summary>As <see cref="BackupStartingChainAsync(EngineBackupRequest, string, Stream, CancellationToken)"/>, the slot named for the store <paramref name="storeId"/> as well (<see cref="Catalog.StoreIdentity"/>).</summary>
+    public async Task<EngineBackupResult> BackupStartingChainAsync(EngineBackupRequest request, string chainId, string? storeId, Stream destination, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var capture = Capture(SlotFor(chainId));
+        var slotName = SlotFor(chainId, storeId);
+        var capture = Capture(slotName);
         await capture.EnsurePublicationAsync(cancellationToken).ConfigureAwait(false);
         var snapshot = await capture.CreateSlotAsync(cancellationToken).ConfigureAwait(false);
         await using (snapshot.ConfigureAwait(false))
@@ -151,7 +178,7 @@ public sealed class PostgresBackupEngine : IBackupEngine
             var result = await BackupAsync(request with { SnapshotName = snapshot.SnapshotName }, destination, cancellationToken).ConfigureAwait(false);
             var properties = new Dictionary<string, string>(result.Properties, StringComparer.Ordinal)
             {
-                [SlotProperty] = SlotFor(chainId),
+                [SlotProperty] = slotName,
                 ["startLsn"] = snapshot.ConsistentPoint.ToString(),
                 [SnapshotAtProperty] = Timestamp(snapshotAt),
             };
@@ -163,26 +190,30 @@ public sealed class PostgresBackupEngine : IBackupEngine
         }
     }
 
-    /// <summary>Drops every slot of this engine's chains except <paramref name="keepChainId"/>'s (a newer full backup superseded them).</summary>
-    internal async Task DropOtherChainSlotsAsync(string? keepChainId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Drops every inactive chain slot that <paramref name="isOwn"/> claims except <paramref name="keepSlot"/>
+    /// (a newer full backup superseded them). Slots of other stores' chains are left alone.
+    /// </summary>
+    internal async Task DropOtherChainSlotsAsync(string keepSlot, Func<string, bool> isOwn, CancellationToken cancellationToken)
     {
-        var connection = await _connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        foreach (var slot in await SlotsAsync(cancellationToken).ConfigureAwait(false))
         {
-            var drop = new NpgsqlCommand(
-                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = current_database() AND slot_name LIKE $1 AND slot_name <> $2 AND NOT active",
-                connection)
+            if (slot.Name == keepSlot || slot.Active || !isOwn(slot.Name))
             {
-                Parameters = { new() { Value = ChainSlotPattern }, new() { Value = keepChainId is null ? "" : SlotFor(keepChainId) } },
-            };
-            await using (drop.ConfigureAwait(false))
+                continue;
+            }
+            try
             {
-                await drop.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await Capture(slot.Name).DropSlotAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ObjectInUse)
+            {
+                // Became active since it was listed: an incremental of that chain is running; the next full backup drops it.
             }
         }
     }
 
-    /// <summary>This engine's change-capture slots in its database and the WAL each retains.</summary>
+    /// <summary>The change-capture slots in this engine's database named like its chains' (of any store) and the WAL each retains.</summary>
     public async Task<IReadOnlyList<Operations.SlotStatus>> SlotsAsync(CancellationToken cancellationToken = default)
     {
         var connection = await _connection.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -4,8 +4,9 @@ using Npgsql;
 namespace Backup.Core.Postgres;
 
 /// <summary>
-/// The shape of every user table — its columns' names and type OIDs, as a change stream describes
-/// them — recorded with a chain's full backup, so that an incremental can tell when a table has
+/// The shape of every user table, partitioned tables included — its columns' names and type OIDs,
+/// as a change stream describes them — recorded with a chain's full backup (and, for partitions
+/// created since, with the incremental that first met them: <see cref="NewPartitions"/>), so that an incremental can tell when a table has
 /// changed since (a change stream carries no DDL) and refuse instead of capturing changes that
 /// cannot be replayed onto the full backup.
 /// </summary>
@@ -25,10 +26,12 @@ internal static class TableShapes
             {
                 await SnapshotAdoption.AdoptAsync(connection, transaction, snapshotName, cancellationToken).ConfigureAwait(false);
                 // Generated columns are not published (PostgreSQL 15), so they are not part of the shape.
+                // Partitioned tables ('p') are recorded because a publication with publish_via_partition_root
+                // sends their partitions' changes under the parent's name.
                 var query = new NpgsqlCommand("""
                     SELECT n.nspname || '.' || c.relname, string_agg(a.attname || ':' || a.atttypid, ',' ORDER BY a.attnum)
                     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-                    WHERE c.relkind = 'r' AND c.relpersistence = 'p' AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+                    WHERE c.relkind IN ('r', 'p') AND c.relpersistence = 'p' AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
                       AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\_%'
                     GROUP BY 1
                     """, connection, transaction);

@@ -13,7 +13,8 @@ namespace Backup.Core.Replay;
 /// after its last transaction, and a group is never split, so every point replay stops at is a
 /// commit point of the source. What a net effect cannot express (truncates, updates and deletes
 /// on tables without a key) is replayed statement by statement (<see cref="StatementApplier"/>),
-/// and so is a group the set path fails on. Captured sequence values are set at the end.
+/// and so is a group the set path fails on. Captured sequence values are set at the end. Partitions
+/// created on the source during the chain are created before the first change that may need them.
 /// </summary>
 internal sealed class ChangeReplayer
 {
@@ -23,6 +24,8 @@ internal sealed class ChangeReplayer
     private readonly ILogger _logger;
     private readonly Dictionary<uint, SegmentRelation> _relations = [];
     private readonly List<SequenceItem> _sequences = [];
+    private readonly Dictionary<(string Schema, string Name), SegmentPartition> _partitions = [];
+    private readonly List<SegmentPartition> _duePartitions = [];
     private readonly ReplayGroup _group;
     private readonly StatementApplier _statements;
     private readonly SetApplier _sets;
@@ -66,7 +69,11 @@ internal sealed class ChangeReplayer
         {
             switch (item)
             {
+                case PartitionItem partition:
+                    _partitions[(partition.Partition.Schema, partition.Partition.Name)] = partition.Partition;
+                    break;
                 case RelationItem relation:
+                    NotePartitionsFor(relation.Relation);
                     if (_group.DescribesOtherwise(relation.Relation))
                     {
                         // Buffered transactions refer to the old description: apply them before it changes.
@@ -87,6 +94,7 @@ internal sealed class ChangeReplayer
                     pending.Add(change.Change);
                     break;
                 case CommitItem:
+                    await CreateDuePartitionsAsync(cancellationToken).ConfigureAwait(false);
                     await AddAsync(new ReplayTransaction(begin!.CommitTime, pending, _relations), cancellationToken).ConfigureAwait(false);
                     break;
                 case SequenceItem sequence:
@@ -95,7 +103,71 @@ internal sealed class ChangeReplayer
             }
         }
         await FlushAsync(cancellationToken).ConfigureAwait(false);
+        // The segment was captured after these partitions existed: past its end, so does the recovered database.
+        while (_partitions.Count > 0)
+        {
+            await CreatePartitionAsync(_partitions.Values.First(), cancellationToken).ConfigureAwait(false);
+        }
+        _duePartitions.Clear();
         return true;
+    }
+
+    // A new partition is created just before the first transaction that may put rows in it: one
+    // described under its own name, or under an ancestor's (publish_via_partition_root routes rows
+    // through the root). A description comes before its transaction's begin, which may be past
+    // the target: the partition is only noted then, and made when that transaction is applied.
+    private void NotePartitionsFor(SegmentRelation relation)
+    {
+        var table = (relation.Schema, relation.Name);
+        foreach (var partition in _partitions.Values.Where(p => IsUnder(p, table)))
+        {
+            _duePartitions.Add(partition);
+        }
+    }
+
+    // Transactions buffered so far committed before the one that needs the partitions: they are applied first.
+    private async Task CreateDuePartitionsAsync(CancellationToken cancellationToken)
+    {
+        if (_duePartitions.Count == 0)
+        {
+            return;
+        }
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var partition in _duePartitions.Where(p => _partitions.ContainsKey((p.Schema, p.Name))))
+        {
+            await CreatePartitionAsync(partition, cancellationToken).ConfigureAwait(false);
+        }
+        _duePartitions.Clear();
+    }
+
+    private bool IsUnder(SegmentPartition partition, (string Schema, string Name) table)
+    {
+        for (var current = partition; ; )
+        {
+            if ((current.Schema, current.Name) == table || (current.ParentSchema, current.ParentName) == table)
+            {
+                return true;
+            }
+            if (!_partitions.TryGetValue((current.ParentSchema, current.ParentName), out var parent))
+            {
+                return false;
+            }
+            current = parent;
+        }
+    }
+
+    // Its parent first, when that is new too.
+    private async Task CreatePartitionAsync(SegmentPartition partition, CancellationToken cancellationToken)
+    {
+        if (_partitions.TryGetValue((partition.ParentSchema, partition.ParentName), out var parent))
+        {
+            await CreatePartitionAsync(parent, cancellationToken).ConfigureAwait(false);
+        }
+        var partitionBy = partition.PartitionBy.Length == 0 ? "" : " PARTITION BY " + partition.PartitionBy;
+        await ExecuteAsync(
+            $"CREATE TABLE {PostgresBackupEngine.Quote(partition.Schema)}.{PostgresBackupEngine.Quote(partition.Name)} PARTITION OF {PostgresBackupEngine.Quote(partition.ParentSchema)}.{PostgresBackupEngine.Quote(partition.ParentName)} {partition.Bound}{partitionBy}",
+            cancellationToken).ConfigureAwait(false);
+        _partitions.Remove((partition.Schema, partition.Name));
     }
 
     /// <summary>Sets every sequence to the value captured last.</summary>

@@ -50,8 +50,15 @@ public class ChangeSegmentProperties
             select new SegmentColumn(name, type, mod, key, typeName))
         select new SegmentItem[] { new RelationItem(new SegmentRelation((uint)oid, "sales", "orders " + oid, identity, columns.ToArray())) };
 
+    private static readonly Gen<SegmentItem[]> Partitions =
+        from name in Gen.Elements("payment_p2027_01", "Payment \"2027\" ü", "")
+        from bound in Gen.Elements("FOR VALUES FROM ('2027-01-01 00:00:00+00') TO ('2027-02-01 00:00:00+00')", "DEFAULT", "FOR VALUES IN (1, 2)")
+        from partitionBy in Gen.Elements("", "RANGE (payment_date)", "LIST (region)")
+        select new SegmentItem[] { new PartitionItem(new SegmentPartition("public", name, "public", "payment", bound, partitionBy)) };
+
     private static Arbitrary<SegmentItem[]> Segments =>
         Gen.ListOf(Gen.Frequency(
+                (1, Partitions),
                 (2, Relations),
                 (5, Transaction),
                 (1, from value in Gen.Choose(int.MinValue, int.MaxValue) from called in ArbMap.Default.GeneratorFor<bool>()
@@ -102,11 +109,24 @@ public class ChangeSegmentProperties
     }
 
     [Fact]
+    public void Read_Version2Segment_IsReadAndMayNotHoldPartitionRecords()
+    {
+        var relation = new SegmentRelation(3, "public", "t", 'd', [new SegmentColumn("id", 23, -1, true, "integer")]);
+        var version2 = Write([new RelationItem(relation)], endLsn: 1);
+        "BKCHSEG2"u8.CopyTo(version2);
+        var withPartition = Write([new PartitionItem(new SegmentPartition("public", "p", "public", "t", "DEFAULT"))], endLsn: 1);
+        "BKCHSEG2"u8.CopyTo(withPartition);
+
+        Assert.Equal(new RelationItem(relation), Read(version2)[0]);
+        Assert.True(FailsIntegrity(withPartition));
+    }
+
+    [Fact]
     public void Read_Version1Segment_HasRelationsWithoutTypeNames()
     {
         var relation = new SegmentRelation(3, "public", "t", 'd', [new SegmentColumn("id", 23, -1, true)]);
         var version2 = Write([new RelationItem(relation)], endLsn: 1);
-        // Version 1 is version 2 without each column's type name (here one empty string: its 4-byte length ends the record).
+        // Version 1 is version 2 (and 3, without partitions) without each column's type name (here one empty string: its 4-byte length ends the record).
         var length = BitConverter.ToInt32(version2, 9);
         var version1 = version2[..(13 + length - 4)].Concat(version2[(13 + length)..]).ToArray();
         "BKCHSEG1"u8.CopyTo(version1);
