@@ -160,10 +160,29 @@ public sealed partial class BackupService
         var target = options.TargetDatabase ?? $"{manifest.Database}_restored_{started.UtcDateTime:yyyyMMdd_HHmmss_fff}";
         ValidateDatabaseName(target);
         var targetExists = await engine.DatabaseExistsAsync(target, cancellationToken).ConfigureAwait(false);
-        var plan = RestorePlan(manifest, options, target, targetExists);
+        // Chosen tables are checked against the archive (and what they bring in and leave out is
+        // worked out) before anything is created, and for a dry run too: a short read of the archive.
+        var tablePlan = options.Tables.Count == 0
+            ? null
+            : await engine.PlanTableRestoreAsync(options.Tables, ct => _pipeline.OpenReadAsync(manifest.Content!, ct), cancellationToken).ConfigureAwait(false);
+        var expected = tablePlan is null
+            ? manifest.TableRowCounts
+            : manifest.TableRowCounts.Where(t => tablePlan.TablesWithData.Contains(t.Key, StringComparer.Ordinal)).ToDictionary();
+        var plan = RestorePlan(manifest, options, target, targetExists, tablePlan, expected);
+        var planned = new RestoreResult
+        {
+            BackupId = manifest.Id,
+            TargetDatabase = target,
+            DryRun = options.DryRun,
+            TargetExisted = targetExists,
+            Plan = plan,
+            RestoredTables = tablePlan?.Tables ?? [],
+            BroughtIn = tablePlan?.BroughtIn ?? [],
+            LeftOut = tablePlan?.LeftOut ?? [],
+        };
         if (options.DryRun)
         {
-            return new RestoreResult { BackupId = manifest.Id, TargetDatabase = target, DryRun = true, TargetExisted = targetExists, Plan = plan };
+            return planned;
         }
         if (targetExists && !options.DropExisting)
         {
@@ -180,34 +199,39 @@ public sealed partial class BackupService
         }
         Log.RestoreStarting(_logger, manifest.Id, target);
         long bytes = 0;
-        await engine.RestoreAsync(
-            new EngineRestoreRequest
-            {
-                TargetDatabase = target,
-                DropExisting = options.DropExisting,
-                TerminateConnections = options.TerminateConnections,
-                Tables = options.Tables,
-                BackupProperties = manifest.Properties,
-            },
-            async ct =>
-            {
-                var stream = new ProgressStream(await _pipeline.OpenReadAsync(manifest.Content!, ct).ConfigureAwait(false), "restoring", progress, done => bytes = done);
-                return stream;
-            },
-            cancellationToken).ConfigureAwait(false);
+        var request = new EngineRestoreRequest
+        {
+            TargetDatabase = target,
+            DropExisting = options.DropExisting,
+            TerminateConnections = options.TerminateConnections,
+            Tables = options.Tables,
+            BackupProperties = manifest.Properties,
+        };
+        async Task<Stream> OpenWithProgressAsync(CancellationToken ct) =>
+            new ProgressStream(await _pipeline.OpenReadAsync(manifest.Content!, ct).ConfigureAwait(false), "restoring", progress, done => bytes = done);
+        if (tablePlan is null)
+        {
+            await engine.RestoreAsync(request, OpenWithProgressAsync, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await engine.RestoreTablesAsync(request, tablePlan, OpenWithProgressAsync, cancellationToken).ConfigureAwait(false);
+        }
         progress?.Report(new BackupProgress("counting rows", bytes));
         var restored = await engine.CountRowsAsync(target, cancellationToken).ConfigureAwait(false);
-        // Chosen tables are named like the manifest's counts once a bare name is read as public.<name>.
-        var chosen = options.Tables.Select(PostgresBackupEngine.SplitQualified).Select(t => $"{t.Schema}.{t.Table}").ToHashSet(StringComparer.Ordinal);
-        var expected = chosen.Count == 0 ? manifest.TableRowCounts : manifest.TableRowCounts.Where(t => chosen.Contains(t.Key)).ToDictionary();
-        return new RestoreResult
+        var mismatches = Mismatches(expected, restored);
+        if (mismatches.Count > 0)
         {
-            BackupId = manifest.Id,
-            TargetDatabase = target,
-            TargetExisted = targetExists,
-            Plan = plan,
+            // The counts were taken in the dump's own snapshot, so any difference means rows were
+            // lost (or made up) on the way: a database that looks restored but is not must not be left behind.
+            Log.RestoreFailedDroppingTarget(_logger, target, string.Join("; ", mismatches));
+            await engine.DropDatabaseAsync(target, CancellationToken.None).ConfigureAwait(false);
+            throw RowCountMismatchException.For(manifest.Id, target, mismatches);
+        }
+        return planned with
+        {
             RestoredRowCounts = restored,
-            RowCountMismatches = Mismatches(expected, restored),
+            RowCountMismatches = mismatches,
             Bytes = bytes,
             Duration = _time.GetUtcNow() - started,
             Files = options.Files is null ? null : await RestoreFilesAsync(manifest.FileBackupId!, options.Files, cancellationToken).ConfigureAwait(false),
@@ -454,7 +478,8 @@ public sealed partial class BackupService
     private PostgresBackupEngine RequireEngine() =>
         _engine ?? throw new BackupConfigurationException("DATABASE_URL", "No database is configured: set DATABASE_URL (or Backup:DatabaseUrl), or call UsePostgres(...) in AddBackupSystem.");
 
-    private static List<string> RestorePlan(BackupManifest manifest, RestoreOptions options, string target, bool targetExists)
+    private static List<string> RestorePlan(
+        BackupManifest manifest, RestoreOptions options, string target, bool targetExists, TableRestorePlan? tables, IReadOnlyDictionary<string, long> expected)
     {
         var content = manifest.Content!;
         var plan = new List<string>();
@@ -466,7 +491,13 @@ public sealed partial class BackupService
             ? options.DropExisting ? $"drop the existing database '{target}'{(options.TerminateConnections ? ", ending its sessions" : "")} and create it again" : $"stop: the database '{target}' exists (set DropExisting to replace it)"
             : $"create the database '{target}'");
         plan.Add($"stream '{content.Key}' ({content.Compression}{(content.IsEncrypted ? $", {content.EncryptionAlgorithm} key '{content.EncryptionKeyId}'" : "")}) into pg_restore: {content.RawBytes:N0} bytes of {manifest.Database} taken {manifest.StartedAt:u}");
-        plan.Add($"compare the row counts of {manifest.TableRowCounts.Count} tables ({manifest.TableRowCounts.Values.Sum():N0} rows) with the manifest");
+        if (tables is not null)
+        {
+            plan.Add($"restore {tables.Tables.Count} tables: {string.Join(", ", tables.Tables)}");
+            plan.AddRange(tables.BroughtIn.GroupBy(b => (b.Kind, b.Reason)).Select(g => $"bring in {g.Key.Kind} {string.Join(", ", g.Select(b => b.Name))}: {g.Key.Reason}"));
+            plan.AddRange(tables.LeftOut.GroupBy(l => (l.Kind, l.Reason)).Select(g => $"leave out {g.Key.Kind} {string.Join(", ", g.Select(l => l.Name))}: {g.Key.Reason}"));
+        }
+        plan.Add($"compare the row counts of {expected.Count} tables ({expected.Values.Sum():N0} rows) with the manifest; any difference fails the restore and drops '{target}'");
         return plan;
     }
 
