@@ -171,10 +171,29 @@ public sealed partial class BackupService
         var target = options.TargetDatabase ?? $"{manifest.Database}_restored_{started.UtcDateTime:yyyyMMdd_HHmmss_fff}";
         DatabaseName.Validate(target, nameof(RestoreOptions.TargetDatabase));
         var targetExists = await engine.DatabaseExistsAsync(target, cancellationToken).ConfigureAwait(false);
-        var plan = RestorePlan(manifest, options, target, targetExists);
+        // Chosen tables are checked against the archive (and what they bring in and leave out is
+        // worked out) before anything is created, and for a dry run too: a short read of the archive.
+        var tablePlan = options.Tables.Count == 0
+            ? null
+            : await engine.PlanTableRestoreAsync(options.Tables, ct => _pipeline.OpenReadAsync(manifest.Content!, ct), cancellationToken).ConfigureAwait(false);
+        var expected = tablePlan is null
+            ? manifest.TableRowCounts
+            : manifest.TableRowCounts.Where(t => tablePlan.TablesWithData.Contains(t.Key, StringComparer.Ordinal)).ToDictionary();
+        var plan = RestorePlan(manifest, options, target, targetExists, tablePlan, expected);
+        var planned = new RestoreResult
+        {
+            BackupId = manifest.Id,
+            TargetDatabase = target,
+            DryRun = options.DryRun,
+            TargetExisted = targetExists,
+            Plan = plan,
+            RestoredTables = tablePlan?.Tables ?? [],
+            BroughtIn = tablePlan?.BroughtIn ?? [],
+            LeftOut = tablePlan?.LeftOut ?? [],
+        };
         if (options.DryRun)
         {
-            return new RestoreResult { BackupId = manifest.Id, TargetDatabase = target, DryRun = true, TargetExisted = targetExists, Plan = plan };
+            return planned;
         }
         if (targetExists && !options.DropExisting)
         {
@@ -200,27 +219,27 @@ public sealed partial class BackupService
             Tables = options.Tables,
             BackupProperties = manifest.Properties,
         };
-        var createdRoles = await engine.RestoreAsync(
-            WithRoles(request, manifest, roles, options.CreateMissingRoles, options.NoOwner),
-            async ct =>
-            {
-                var stream = new ProgressStream(await _pipeline.OpenReadAsync(manifest.Content!, ct).ConfigureAwait(false), "restoring", progress, done => bytes = done);
-                return stream;
-            },
-            cancellationToken).ConfigureAwait(false);
+        async Task<Stream> OpenWithProgressAsync(CancellationToken ct) =>
+            new ProgressStream(await _pipeline.OpenReadAsync(manifest.Content!, ct).ConfigureAwait(false), "restoring", progress, done => bytes = done);
+        var withRoles = WithRoles(request, manifest, roles, options.CreateMissingRoles, options.NoOwner);
+        var createdRoles = tablePlan is null
+            ? await engine.RestoreAsync(withRoles, OpenWithProgressAsync, cancellationToken).ConfigureAwait(false)
+            : await engine.RestoreTablesAsync(withRoles, tablePlan, OpenWithProgressAsync, cancellationToken).ConfigureAwait(false);
         progress?.Report(new BackupProgress("counting rows", bytes));
         var restored = await engine.CountRowsAsync(target, cancellationToken).ConfigureAwait(false);
-        // Chosen tables are named like the manifest's counts once a bare name is read as public.<name>.
-        var chosen = options.Tables.Select(PostgresBackupEngine.SplitQualified).Select(t => $"{t.Schema}.{t.Table}").ToHashSet(StringComparer.Ordinal);
-        var expected = chosen.Count == 0 ? manifest.TableRowCounts : manifest.TableRowCounts.Where(t => chosen.Contains(t.Key)).ToDictionary();
-        return new RestoreResult
+        var mismatches = Mismatches(expected, restored);
+        if (mismatches.Count > 0)
         {
-            BackupId = manifest.Id,
-            TargetDatabase = target,
-            TargetExisted = targetExists,
-            Plan = plan,
+            // The counts were taken in the dump's own snapshot, so any difference means rows were
+            // lost (or made up) on the way: a database that looks restored but is not must not be left behind.
+            Log.RestoreFailedDroppingTarget(_logger, target, string.Join("; ", mismatches));
+            await engine.DropDatabaseAsync(target, CancellationToken.None).ConfigureAwait(false);
+            throw RowCountMismatchException.For(manifest.Id, target, mismatches);
+        }
+        return planned with
+        {
             RestoredRowCounts = restored,
-            RowCountMismatches = Mismatches(expected, restored),
+            RowCountMismatches = mismatches,
             Bytes = bytes,
             Duration = _time.GetUtcNow() - started,
             CreatedRoles = createdRoles,
@@ -474,7 +493,8 @@ public sealed partial class BackupService
     private PostgresBackupEngine RequireEngine() =>
         _engine ?? throw new BackupConfigurationException("DATABASE_URL", "No database is configured: set DATABASE_URL (or Backup:DatabaseUrl), or call UsePostgres(...) in AddBackupSystem.");
 
-    private static List<string> RestorePlan(BackupManifest manifest, RestoreOptions options, string target, bool targetExists)
+    private static List<string> RestorePlan(
+        BackupManifest manifest, RestoreOptions options, string target, bool targetExists, TableRestorePlan? tables, IReadOnlyDictionary<string, long> expected)
     {
         var content = manifest.Content!;
         var plan = new List<string>();
@@ -487,7 +507,13 @@ public sealed partial class BackupService
             : $"create the database '{target}'");
         plan.Add(RolesPlanStep(manifest, options.CreateMissingRoles, options.NoOwner));
         plan.Add($"stream '{content.Key}' ({content.Compression}{(content.IsEncrypted ? $", {content.EncryptionAlgorithm} key '{content.EncryptionKeyId}'" : "")}) into pg_restore: {content.RawBytes:N0} bytes of {manifest.Database} taken {manifest.StartedAt:u}");
-        plan.Add($"compare the row counts of {manifest.TableRowCounts.Count} tables ({manifest.TableRowCounts.Values.Sum():N0} rows) with the manifest");
+        if (tables is not null)
+        {
+            plan.Add($"restore {tables.Tables.Count} tables: {string.Join(", ", tables.Tables)}");
+            plan.AddRange(tables.BroughtIn.GroupBy(b => (b.Kind, b.Reason)).Select(g => $"bring in {g.Key.Kind} {string.Join(", ", g.Select(b => b.Name))}: {g.Key.Reason}"));
+            plan.AddRange(tables.LeftOut.GroupBy(l => (l.Kind, l.Reason)).Select(g => $"leave out {g.Key.Kind} {string.Join(", ", g.Select(l => l.Name))}: {g.Key.Reason}"));
+        }
+        plan.Add($"compare the row counts of {expected.Count} tables ({expected.Values.Sum():N0} rows) with the manifest; any difference fails the restore and drops '{target}'");
         return plan;
     }
 

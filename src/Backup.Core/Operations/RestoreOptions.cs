@@ -15,10 +15,20 @@ public sealed record RestoreOptions
     /// <summary>Read the whole backup and check every hash and tag before touching any database.</summary>
     public bool VerifyBeforeRestore { get; init; }
 
-    /// <summary>Only report the plan: nothing is read beyond the manifest and nothing is written.</summary>
+    /// <summary>
+    /// Only report the plan: nothing is written. Nothing is read beyond the manifest, except with
+    /// <see cref="Tables"/>: then the archive's table of contents and schema are read (pg_restore
+    /// <c>--list</c> and <c>--schema-only</c>, which stop early) to check the names and list exactly
+    /// what would be restored and left out.
+    /// </summary>
     public bool DryRun { get; init; }
 
-    /// <summary>Only these tables (<c>schema.table</c>); all when empty.</summary>
+    /// <summary>
+    /// Only these tables (<c>schema.table</c>, a bare name meaning <c>public</c>; <c>"my.schema".table</c>
+    /// when a name holds a dot); all when empty. A partitioned table brings its partitions, a
+    /// partition its parents' definitions. A name the backup does not hold fails with
+    /// <see cref="Abstractions.UnknownTableException"/> before any database is touched.
+    /// </summary>
     public IReadOnlyList<string> Tables { get; init; } = [];
 
     /// <summary>Also restore the file backup taken with this full backup (<see cref="FullBackupOptions.IncludeFiles"/>), with these options.</summary>

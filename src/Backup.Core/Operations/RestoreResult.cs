@@ -18,10 +18,30 @@ public sealed record RestoreResult
     /// <summary>What was (or would be) done, step by step, in words.</summary>
     public IReadOnlyList<string> Plan { get; init; } = [];
 
+    /// <summary>
+    /// With <see cref="RestoreOptions.Tables"/>: every table whose definition is (or would be)
+    /// restored, chosen or brought in. Empty when the whole backup is restored.
+    /// </summary>
+    public IReadOnlyList<string> RestoredTables { get; init; } = [];
+
+    /// <summary>With <see cref="RestoreOptions.Tables"/>: tables restored although not chosen (partitions of a chosen table, parents of a chosen partition), and why.</summary>
+    public IReadOnlyList<RestoreObject> BroughtIn { get; init; } = [];
+
+    /// <summary>
+    /// With <see cref="RestoreOptions.Tables"/>: what the backup holds that is (or would be) left
+    /// out — tables not chosen, views, materialized views, foreign keys to tables not restored,
+    /// functions and types that use such a table's row type — each with the reason. A left-out
+    /// table stands for its data, indexes, constraints, triggers and comments too.
+    /// </summary>
+    public IReadOnlyList<RestoreObject> LeftOut { get; init; } = [];
+
     /// <summary>Row counts of the restored tables (empty for a dry run).</summary>
     public IReadOnlyDictionary<string, long> RestoredRowCounts { get; init; } = new Dictionary<string, long>();
 
-    /// <summary>Tables whose restored row count differs from the manifest's (should be empty).</summary>
+    /// <summary>
+    /// Tables whose restored row count differs from the manifest's. Always empty in a returned
+    /// result: a difference fails the restore with <see cref="Abstractions.RowCountMismatchException"/>.
+    /// </summary>
     public IReadOnlyList<string> RowCountMismatches { get; init; } = [];
 
     /// <summary>Bytes of the plain archive fed to the restore.</summary>

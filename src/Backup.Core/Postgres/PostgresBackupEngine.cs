@@ -282,7 +282,7 @@ public sealed class PostgresBackupEngine : IBackupEngine
     /// <summary>
     /// Restores a backup that <paramref name="openSource"/> can open more than once. With
     /// <see cref="EngineRestoreRequest.Tables"/> set, it first reads the archive's table of contents
-    /// and schema to pick exactly the entries those tables need (see <see cref="TableRestoreFilter"/>).
+    /// and schema to pick exactly the entries those tables need (see <see cref="PlanTableRestoreAsync"/>).
     /// </summary>
     /// <returns>The roles created on the server for the restore (<see cref="EngineRestoreRequest.CreateMissingRoles"/>).</returns>
     /// <exception cref="MissingRolesException">The archive needs roles the server lacks, and neither CreateMissingRoles nor NoOwner was set.</exception>
@@ -298,21 +298,40 @@ public sealed class PostgresBackupEngine : IBackupEngine
                 return await RestoreCoreAsync(request, _ => Task.FromResult(source), null, cancellationToken).ConfigureAwait(false);
             }
         }
+        var plan = await PlanTableRestoreAsync(request.Tables, openSource, cancellationToken).ConfigureAwait(false);
+        return await RestoreTablesAsync(request, plan, openSource, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What a restore of <paramref name="tables"/> restores and leaves out. Reads the archive's
+    /// table of contents and schema (<c>pg_restore --list</c> and <c>--schema-only</c>, each over a
+    /// fresh read of the archive that stops once pg_restore has what it needs), so it costs two
+    /// short reads, not a restore. Throws <see cref="UnknownTableException"/> when a name is no table
+    /// of the archive.
+    /// </summary>
+    public async Task<TableRestorePlan> PlanTableRestoreAsync(IReadOnlyList<string> tables, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        ArgumentNullException.ThrowIfNull(openSource);
+        var tools = await FindToolsAsync(cancellationToken).ConfigureAwait(false);
+        var toc = await RunOverArchiveAsync(tools, ["--list"], openSource, cancellationToken).ConfigureAwait(false);
+        var schema = await RunOverArchiveAsync(tools, ["--schema-only", "--file=-"], openSource, cancellationToken).ConfigureAwait(false);
+        return TableRestoreFilter.Plan(toc, schema, tables);
+    }
+
+    /// <summary>Restores what <paramref name="plan"/> (from <see cref="PlanTableRestoreAsync"/>) says, from the same backup.</summary>
+    /// <returns>The roles created on the server for the restore (<see cref="EngineRestoreRequest.CreateMissingRoles"/>).</returns>
+    public async Task<IReadOnlyList<string>> RestoreTablesAsync(EngineRestoreRequest request, TableRestorePlan plan, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(openSource);
         var listFile = Path.Combine(Path.GetTempPath(), $"backup-core-{Guid.NewGuid():N}.list");
         Stream? archive = null;
         try
         {
-            return await RestoreCoreAsync(
-                request,
-                async tools =>
-                {
-                    var toc = await RunOverArchiveAsync(tools, ["--list"], openSource, cancellationToken).ConfigureAwait(false);
-                    var schema = await RunOverArchiveAsync(tools, ["--schema-only", "--file=-"], openSource, cancellationToken).ConfigureAwait(false);
-                    await File.WriteAllTextAsync(listFile, TableRestoreFilter.Filter(toc, schema, request.Tables), cancellationToken).ConfigureAwait(false);
-                    return archive = await openSource(cancellationToken).ConfigureAwait(false);
-                },
-                listFile,
-                cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(listFile, plan.List, cancellationToken).ConfigureAwait(false);
+            return await RestoreCoreAsync(request, async _ => archive = await openSource(cancellationToken).ConfigureAwait(false), listFile, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -328,8 +347,7 @@ public sealed class PostgresBackupEngine : IBackupEngine
     {
         var maintenance = _connection.WithDatabase(_options.MaintenanceDatabase);
         var admin = new PostgresAdmin(maintenance);
-        var serverMajor = await admin.ServerMajorAsync(cancellationToken).ConfigureAwait(false);
-        var tools = await _tools.FindAsync(serverMajor, cancellationToken).ConfigureAwait(false);
+        var tools = await FindToolsAsync(cancellationToken).ConfigureAwait(false);
         var roles = request.NoOwner ? [] : request.Roles ?? [];
         if (request.CheckRolesFirst && !request.CreateMissingRoles && roles.Count > 0)
         {
@@ -399,6 +417,12 @@ public sealed class PostgresBackupEngine : IBackupEngine
         }
     }
 
+    private async Task<PostgresTools> FindToolsAsync(CancellationToken cancellationToken)
+    {
+        var serverMajor = await new PostgresAdmin(_connection.WithDatabase(_options.MaintenanceDatabase)).ServerMajorAsync(cancellationToken).ConfigureAwait(false);
+        return await _tools.FindAsync(serverMajor, cancellationToken).ConfigureAwait(false);
+    }
+
     // Runs pg_restore in a mode that prints text (--list, --schema-only) over a fresh read of the archive.
     private static async Task<string> RunOverArchiveAsync(PostgresTools tools, string[] arguments, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken)
     {
@@ -424,8 +448,7 @@ public sealed class PostgresBackupEngine : IBackupEngine
     public async Task<string> ListArchiveAsync(Stream source, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var serverMajor = await new PostgresAdmin(_connection.WithDatabase(_options.MaintenanceDatabase)).ServerMajorAsync(cancellationToken).ConfigureAwait(false);
-        var tools = await _tools.FindAsync(serverMajor, cancellationToken).ConfigureAwait(false);
+        var tools = await FindToolsAsync(cancellationToken).ConfigureAwait(false);
         var list = ToolProcess.StartOffline(tools.PgRestore, ["--list"]);
         await using var listScope = list.ConfigureAwait(false);
         var output = list.StandardOutput;
@@ -500,9 +523,43 @@ public sealed class PostgresBackupEngine : IBackupEngine
         return Quote(schema) + "." + Quote(name);
     }
 
+    /// <summary>
+    /// <c>schema.table</c> as written (no case folding), split at the first dot; a bare name is
+    /// taken as <c>public</c>. A part in double quotes may hold dots (<c>"my.schema".table</c>),
+    /// with <c>""</c> for a quote inside.
+    /// </summary>
     internal static (string Schema, string Table) SplitQualified(string table)
     {
+        if (table.StartsWith('"'))
+        {
+            var close = ClosingQuote(table, 0);
+            if (close > 0)
+            {
+                var first = Unquoted(table[..(close + 1)]);
+                return close + 1 < table.Length && table[close + 1] == '.' ? (first, Unquoted(table[(close + 2)..])) : ("public", first);
+            }
+        }
         var dot = table.IndexOf('.', StringComparison.Ordinal);
-        return dot < 0 ? ("public", table) : (table[..dot], table[(dot + 1)..]);
+        return dot < 0 ? ("public", table) : (table[..dot], Unquoted(table[(dot + 1)..]));
     }
+
+    private static int ClosingQuote(string text, int open)
+    {
+        for (var i = open + 1; i < text.Length; i++)
+        {
+            if (text[i] == '"')
+            {
+                if (i + 1 < text.Length && text[i + 1] == '"')
+                {
+                    i++;
+                    continue;
+                }
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static string Unquoted(string part) =>
+        part.Length >= 2 && part[0] == '"' && ClosingQuote(part, 0) == part.Length - 1 ? part[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : part;
 }
