@@ -91,4 +91,7 @@ internal static partial class Log
 
     [LoggerMessage(1109, LogLevel.Warning, "Stopping: scheduled backups still running after the shutdown timeout are cancelled (they leave nothing behind)")]
     public static partial void ScheduleCancellingRuns(ILogger logger);
+
+    [LoggerMessage(1220, LogLevel.Warning, "Recovery could not refresh the materialized view {View} ({Reason}): it stays as pg_restore computed it from the full backup")]
+    public static partial void MaterializedViewNotRefreshed(ILogger logger, string view, string reason);
 }
