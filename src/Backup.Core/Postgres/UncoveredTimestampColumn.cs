@@ -18,7 +18,7 @@ internal static class UncoveredTimestampColumn
     public static async Task<BackupConfigurationException> RefusalAsync(NpgsqlConnection open, NpgsqlTransaction transaction, string column, CancellationToken cancellationToken)
     {
         var withColumn = await TablesByColumnAsync(open, transaction,
-            "a.attname = $1", column, cancellationToken).ConfigureAwait(false);
+            "a.attname = $1 AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)", column, cancellationToken).ConfigureAwait(false);
         var candidates = await TablesByColumnAsync(open, transaction,
             "a.atttypid IN ('timestamptz'::regtype, 'timestamp'::regtype) AND a.attname ~* '(updat|modif|chang|edit|mtime|touch)'", null, cancellationToken).ConfigureAwait(false);
         var found = withColumn.Count == 0
