@@ -101,6 +101,11 @@ public sealed partial class BackupService
         var since = options.Since ?? (parent.Properties.TryGetValue(PostgresBackupEngine.ChangesSinceProperty, out var at)
             ? DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture) - engine.TimestampOverlap
             : throw new BackupException($"The backup {parent.Id} does not record where the next timestamp-mode incremental should start (it predates this version): pass Since, or take a full backup."));
+        if (options.Tables is { Count: 0 })
+        {
+            // An incremental of no table would still move the chain's mark past every change made meanwhile.
+            throw new ArgumentException("Tables is empty: name at least one table, or leave it null for every table with the timestamp column.", nameof(options));
+        }
         var exported = await new TimestampExport(engine.Connection, engine.TimestampColumn).ExportAsync(since.ToUniversalTime(), options.Tables, options.WaitIfBusy, writer, cancellationToken).ConfigureAwait(false);
         await writer.CompleteAsync(0, cancellationToken).ConfigureAwait(false);
         if (exported.NotCovered.Count > 0)
@@ -115,7 +120,7 @@ public sealed partial class BackupService
                 ["since"] = PostgresBackupEngine.Timestamp(since),
                 ["timestampColumn"] = engine.TimestampColumn,
                 ["tables"] = string.Join(",", exported.Tables),
-                ["notCovered"] = string.Join(",", exported.NotCovered),
+                [NotCoveredProperty] = string.Join(",", exported.NotCovered),
                 [PostgresBackupEngine.SnapshotAtProperty] = PostgresBackupEngine.Timestamp(exported.SnapshotAt),
                 [PostgresBackupEngine.ChangesSinceProperty] = PostgresBackupEngine.Timestamp(exported.NextSince),
             },
@@ -198,6 +203,9 @@ public sealed partial class BackupService
 
     /// <summary>The <see cref="IncrementalModeProperty"/> of timestamp-mode incrementals, which replay upserts.</summary>
     internal const string TimestampMode = "timestamp";
+
+    /// <summary>Manifest property of a timestamp-mode incremental: the tables it does not cover, comma-separated.</summary>
+    internal const string NotCoveredProperty = "notCovered";
 
     /// <summary>What producing one incremental's segment yielded for its manifest, and what to do once the manifest is stored.</summary>
     private sealed record IncrementalCapture(

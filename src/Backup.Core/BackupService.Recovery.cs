@@ -57,7 +57,8 @@ public sealed partial class BackupService
         }
         if (options.DryRun)
         {
-            return new PointInTimeResult { TargetDatabase = database, Target = until, DryRun = true, BackupIds = ids, Plan = plan };
+            var notCovered = TablesNotCovered(chain, until);
+            return new PointInTimeResult { TargetDatabase = database, Target = until, DryRun = true, BackupIds = ids, Plan = plan, TablesNotCovered = notCovered, Caveats = Caveats(chain, until, notCovered, []) };
         }
         if (options.Verify)
         {
@@ -76,7 +77,7 @@ public sealed partial class BackupService
         PointInTimeResult recovered;
         try
         {
-            recovered = await ReplayChainAsync(engine, chain, database, until, ids, plan, started, progress, cancellationToken).ConfigureAwait(false);
+            recovered = await ReplayChainAsync(engine, chain, database, until, ids, plan, started, options.RefreshMaterializedViews, progress, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -91,7 +92,7 @@ public sealed partial class BackupService
     }
 
     private async Task<PointInTimeResult> ReplayChainAsync(
-        PostgresBackupEngine engine, RecoveryChain chain, string database, DateTimeOffset until, List<string> ids, List<string> plan, DateTimeOffset started, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
+        PostgresBackupEngine engine, RecoveryChain chain, string database, DateTimeOffset until, List<string> ids, List<string> plan, DateTimeOffset started, bool refreshViews, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
     {
         var replayStarted = _time.GetUtcNow();
         var connection = await engine.OpenForReplayAsync(database, cancellationToken).ConfigureAwait(false);
@@ -117,6 +118,10 @@ public sealed partial class BackupService
             }
             // Captured values are at least the target's: a recovered database never reissues a number.
             await replayer.SetSequencesAsync(cancellationToken).ConfigureAwait(false);
+            // With nothing replayed, the views pg_restore computed already agree with the tables.
+            progress?.Report(new BackupProgress("materialized views", 0));
+            var views = await MaterializedViewRefresh.RunAsync(connection, refreshViews && replayer.Changes > 0, _logger, cancellationToken).ConfigureAwait(false);
+            var notCovered = TablesNotCovered(chain, until);
             return new PointInTimeResult
             {
                 TargetDatabase = database,
@@ -128,7 +133,45 @@ public sealed partial class BackupService
                 Changes = replayer.Changes,
                 Duration = _time.GetUtcNow() - started,
                 ReplayDuration = _time.GetUtcNow() - replayStarted,
+                TablesNotCovered = notCovered,
+                MaterializedViews = views,
+                Caveats = Caveats(chain, until, notCovered, views),
             };
         }
+    }
+
+    // The timestamp-mode incrementals replay applies up to the target: each is one transaction at its snapshot time.
+    private static IEnumerable<BackupManifest> TimestampIncrementals(RecoveryChain chain, DateTimeOffset until) =>
+        chain.Incrementals.Where(i => i.Properties.GetValueOrDefault(IncrementalModeProperty) == TimestampMode && i.SnapshotAt <= until);
+
+    private static List<string> TablesNotCovered(RecoveryChain chain, DateTimeOffset until) =>
+        TimestampIncrementals(chain, until)
+            .SelectMany(i => i.Properties.GetValueOrDefault(NotCoveredProperty, "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
+    private static List<string> Caveats(RecoveryChain chain, DateTimeOffset until, List<string> notCovered, IReadOnlyList<RecoveredMaterializedView> views)
+    {
+        var caveats = new List<string>();
+        var timestamp = TimestampIncrementals(chain, until).ToList();
+        if (timestamp.Count > 0)
+        {
+            var columns = string.Join("', '", timestamp.Select(i => i.Properties.GetValueOrDefault("timestampColumn", "?")).Distinct(StringComparer.Ordinal));
+            caveats.Add($"Timestamp-mode incrementals do not capture deletes: rows deleted after the full backup {chain.Full.Id} are still present. Nor do they capture a change that did not move the column '{columns}'.");
+        }
+        if (notCovered.Count > 0)
+        {
+            caveats.Add($"Not covered by the timestamp-mode incrementals (no timestamp column or no primary key), so as of the full backup {chain.Full.Id}: {string.Join(", ", notCovered)}.");
+        }
+        var refreshed = views.Where(v => v.State == MaterializedViewState.Refreshed).Select(v => v.Name).ToList();
+        if (refreshed.Count > 0)
+        {
+            caveats.Add($"Materialized views refreshed from the recovered tables (a view the source had not refreshed since its tables changed holds newer contents here): {string.Join(", ", refreshed)}.");
+        }
+        var kept = views.Where(v => v.State == MaterializedViewState.AsOfFullBackup).Select(v => v.Name).ToList();
+        if (kept.Count > 0)
+        {
+            caveats.Add($"Materialized views as pg_restore computed them from the tables of the full backup {chain.Full.Id} (a refresh in the source after it is not in the change stream; one stale in the source at the full backup is fresh as of it): {string.Join(", ", kept)}.");
+        }
+        return caveats;
     }
 }

@@ -94,4 +94,7 @@ internal static partial class Log
 
     [LoggerMessage(1280, LogLevel.Information, "Restore into {Database}: created the missing role(s) {Roles} from the backup (no passwords)")]
     public static partial void RolesCreated(ILogger logger, string database, string roles);
+
+    [LoggerMessage(1220, LogLevel.Warning, "Recovery could not refresh the materialized view {View} ({Reason}): it stays as pg_restore computed it from the full backup")]
+    public static partial void MaterializedViewNotRefreshed(ILogger logger, string view, string reason);
 }

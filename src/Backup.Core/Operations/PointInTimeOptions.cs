@@ -30,4 +30,14 @@ public sealed record PointInTimeOptions
     /// objects belong to the restoring user and no GRANTs are restored, so no role needs to exist.
     /// </summary>
     public bool NoOwner { get; init; }
+
+    /// <summary>
+    /// Refresh every populated materialized view at the end of recovery, views read by others first,
+    /// when changes were replayed. A refresh is not in the change stream, so without it each view keeps
+    /// what pg_restore computed from the full backup's tables, however far the target is past it.
+    /// Default true: the recovered views agree with the recovered tables, as the source's do after
+    /// its next refresh. Turn it off when a view is too costly to recompute or must stay as of the
+    /// full backup. <see cref="PointInTimeResult.MaterializedViews"/> says what was done with each.
+    /// </summary>
+    public bool RefreshMaterializedViews { get; init; } = true;
 }

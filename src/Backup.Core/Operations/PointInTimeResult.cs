@@ -41,4 +41,20 @@ public sealed record PointInTimeResult
 
     /// <summary>The roles created on the server for the restore (<see cref="RestoreOptions.CreateMissingRoles"/>).</summary>
     public IReadOnlyList<string> CreatedRoles { get; init; } = [];
+
+    /// <summary>
+    /// Tables whose changes after the full backup may be missing: the timestamp-mode incrementals
+    /// applied did not cover them (no timestamp column or no primary key; a partitioned table is
+    /// named once). Empty for change capture, which covers every published table.
+    /// </summary>
+    public IReadOnlyList<string> TablesNotCovered { get; init; } = [];
+
+    /// <summary>The materialized views of the recovered database, and what each holds (empty for a dry run).</summary>
+    public IReadOnlyList<RecoveredMaterializedView> MaterializedViews { get; init; } = [];
+
+    /// <summary>
+    /// How the recovered database may differ from the source at the target, in words: deletes and
+    /// tables that timestamp mode does not capture, materialized views.
+    /// </summary>
+    public IReadOnlyList<string> Caveats { get; init; } = [];
 }

@@ -29,6 +29,10 @@ internal sealed class TimestampExport(PostgresConnectionInfo connection, string 
                 // The first statement takes the snapshot; the oldest open transaction bounds where the next export must look.
                 var (snapshotAt, nextSince) = await ClockAsync(open, transaction, cancellationToken).ConfigureAwait(false);
                 var (chosen, notCovered) = await ChooseTablesAsync(open, transaction, tables, cancellationToken).ConfigureAwait(false);
+                if (chosen.Count == 0)
+                {
+                    throw await UncoveredTimestampColumn.RefusalAsync(open, transaction, column, cancellationToken).ConfigureAwait(false);
+                }
                 await writer.WriteAsync(new BeginItem(0, 0, snapshotAt), cancellationToken).ConfigureAwait(false);
                 foreach (var (oid, schema, name) in chosen)
                 {
@@ -59,16 +63,19 @@ internal sealed class TimestampExport(PostgresConnectionInfo connection, string 
         }
     }
 
-    // Every ordinary table with the timestamp column and a primary key (the upsert needs one), or exactly the tables asked for.
+    // Every table with the timestamp column and a primary key (the upsert needs one), or exactly the tables asked for.
+    // Rows are read from leaf tables only (a partitioned parent holds none of its own), so no row leaves twice.
     private async Task<(List<(uint Oid, string Schema, string Name)> Chosen, List<string> NotCovered)> ChooseTablesAsync(
         NpgsqlConnection open, NpgsqlTransaction transaction, IReadOnlyList<string>? requested, CancellationToken cancellationToken)
     {
-        var all = new List<(uint Oid, string Schema, string Name, bool HasColumn, bool HasKey)>();
+        var all = new List<LeafTable>();
         var command = new NpgsqlCommand(
             """
             SELECT c.oid, n.nspname, c.relname,
                    EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = $1 AND a.attnum > 0 AND NOT a.attisdropped),
-                   EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)
+                   EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary),
+                   (SELECT rn.nspname || '.' || r.relname FROM pg_class r JOIN pg_namespace rn ON rn.oid = r.relnamespace
+                    WHERE c.relispartition AND r.oid = pg_partition_root(c.oid))
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind = 'r' AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\_%'
             ORDER BY 2, 3
@@ -81,29 +88,54 @@ internal sealed class TimestampExport(PostgresConnectionInfo connection, string 
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    all.Add((reader.GetFieldValue<uint>(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3), reader.GetBoolean(4)));
+                    all.Add(new LeafTable(reader.GetFieldValue<uint>(0), reader.GetString(1), reader.GetString(2), reader.GetBoolean(3), reader.GetBoolean(4),
+                        await reader.IsDBNullAsync(5, cancellationToken).ConfigureAwait(false) ? null : reader.GetString(5)));
                 }
             }
         }
-        if (requested is null)
-        {
-            return (all.Where(t => t.HasColumn && t.HasKey).Select(t => (t.Oid, t.Schema, t.Name)).ToList(),
-                    all.Where(t => !(t.HasColumn && t.HasKey)).Select(t => $"{t.Schema}.{t.Name}").ToList());
-        }
-        var chosen = new List<(uint, string, string)>();
+        var chosen = requested is null ? all.Where(t => t.HasColumn && t.HasKey).ToList() : Requested(all, requested);
+        return (chosen.Select(t => (t.Oid, t.Schema, t.Name)).ToList(), NotCovered(all, chosen));
+    }
+
+    private List<LeafTable> Requested(List<LeafTable> all, IReadOnlyList<string> requested)
+    {
+        var chosen = new List<LeafTable>();
         foreach (var name in requested)
         {
             var (schema, table) = PostgresBackupEngine.SplitQualified(name);
-            var found = all.FirstOrDefault(t => t.Schema == schema && t.Name == table);
-            chosen.Add(found switch
+            // A partitioned table stands for its partitions, where its rows are.
+            var found = all.Where(t => (t.Schema == schema && t.Name == table) || t.Root == $"{schema}.{table}").ToList();
+            if (found.Count == 0)
             {
-                { Name: null } => throw new BackupException($"Tables: the table {schema}.{table} does not exist."),
-                { HasColumn: false } => throw new BackupException($"Tables: the table {schema}.{table} has no column '{column}', which timestamp-mode incrementals select rows by (PostgresOptions.TimestampColumn)."),
-                { HasKey: false } => throw new BackupException($"Tables: the table {schema}.{table} has no primary key, which replaying a timestamp-mode incremental upserts by."),
-                _ => (found.Oid, found.Schema, found.Name),
-            });
+                throw new BackupException($"Tables: the table {schema}.{table} does not exist.");
+            }
+            if (!found.All(t => t.HasColumn))
+            {
+                throw new BackupException($"Tables: the table {schema}.{table} has no column '{column}', which timestamp-mode incrementals select rows by (PostgresOptions.TimestampColumn).");
+            }
+            if (!found.All(t => t.HasKey))
+            {
+                throw new BackupException($"Tables: the table {schema}.{table} has no primary key, which replaying a timestamp-mode incremental upserts by.");
+            }
+            chosen.AddRange(found.Where(t => !chosen.Contains(t)));
         }
-        return (chosen, []);
+        return chosen;
+    }
+
+    // A partitioned table whose partitions are all left out is named once, as its users know it, not partition by partition.
+    private static List<string> NotCovered(List<LeafTable> all, List<LeafTable> chosen)
+    {
+        var left = all.Where(t => !chosen.Contains(t)).ToList();
+        var wholeRoots = left.Where(t => t.Root is not null).Select(t => t.Root!).Distinct(StringComparer.Ordinal)
+            .Where(root => !chosen.Any(t => t.Root == root)).ToHashSet(StringComparer.Ordinal);
+        return left.Where(t => t.Root is null || !wholeRoots.Contains(t.Root)).Select(t => t.QualifiedName)
+            .Concat(wholeRoots).Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>A table that holds rows itself: an ordinary table or a partition (<see cref="Root"/> names its partitioned table).</summary>
+    private sealed record LeafTable(uint Oid, string Schema, string Name, bool HasColumn, bool HasKey, string? Root)
+    {
+        public string QualifiedName => $"{Schema}.{Name}";
     }
 
     private static async Task<SegmentRelation> DescribeAsync(NpgsqlConnection open, NpgsqlTransaction transaction, uint oid, string schema, string name, CancellationToken cancellationToken)
@@ -136,7 +168,8 @@ internal sealed class TimestampExport(PostgresConnectionInfo connection, string 
     {
         var values = string.Join(", ", relation.Columns.Select(c => PostgresBackupEngine.Quote(c.Name) + "::text"));
         var table = $"{PostgresBackupEngine.Quote(relation.Schema)}.{PostgresBackupEngine.Quote(relation.Name)}";
-        var command = new NpgsqlCommand($"SELECT {values} FROM {table} WHERE {PostgresBackupEngine.Quote(column)} >= $1", open, transaction)
+        // ONLY: a table with inheritance children would return their rows too, which are exported from the children themselves.
+        var command = new NpgsqlCommand($"SELECT {values} FROM ONLY {table} WHERE {PostgresBackupEngine.Quote(column)} >= $1", open, transaction)
         {
             Parameters = { new() { Value = since } },
         };

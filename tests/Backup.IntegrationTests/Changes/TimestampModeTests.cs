@@ -102,6 +102,19 @@ public sealed class TimestampModeTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Incremental_OfAnEmptyTableList_IsRefused_NothingCompletes()
+    {
+        using var provider = Build(changeCapture: false);
+        var service = provider.Service();
+        await service.CreateFullBackupAsync();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => service.CreateIncrementalBackupAsync(new IncrementalBackupOptions { Tables = [] }));
+
+        Assert.StartsWith("Tables is empty", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await service.ListBackupsAsync(new BackupQuery { Status = BackupStatus.Completed, Type = BackupType.Incremental }));
+    }
+
+    [Fact]
     public async Task Incremental_WhileAnotherBackupHoldsTheDatabase_IsRefusedOrWaits()
     {
         using var provider = Build(changeCapture: false);
