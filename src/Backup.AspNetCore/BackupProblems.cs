@@ -13,6 +13,7 @@ internal static class BackupProblems
         {
             InvalidBackupIdException => (StatusCodes.Status400BadRequest, "Malformed backup id", "id"),
             System.Text.Json.JsonException json => (StatusCodes.Status400BadRequest, "Malformed JSON body", json.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body"),
+            UnknownTableException => (StatusCodes.Status400BadRequest, "Unknown table", "tables"),
             BackupConfigurationException c => (StatusCodes.Status400BadRequest, "Invalid request", c.Setting),
             ArgumentException a => (StatusCodes.Status400BadRequest, "Invalid request", a.ParamName),
             BackupNotFoundException or ScheduleNotFoundException or BackupObjectNotFoundException => (StatusCodes.Status404NotFound, "Not found", null),

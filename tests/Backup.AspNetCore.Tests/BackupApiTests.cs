@@ -20,7 +20,7 @@ public sealed class BackupApiTests : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         await TestServer.CreateDatabaseAsync(_database);
-        await TestServer.ExecuteAsync(_database, "CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, 2000) g");
+        await TestServer.ExecuteAsync(_database, "CREATE TABLE t (id int PRIMARY KEY, v text, updated_at timestamptz NOT NULL DEFAULT now()); INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, 2000) g");
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
             .UseSetting("Backup:DatabaseUrl", TestServer.ConnectionString(_database))
             .UseSetting("Backup:Postgres:ToolsDirectory", TestServer.ToolsDirectory)
@@ -136,20 +136,28 @@ public sealed class BackupApiTests : IAsyncLifetime, IDisposable
         }
 
         var accepted = await client.PostAsync("/api/v1/backup/full", null);
-        JsonElement operation = default;
-        for (var i = 0; i < 100; i++)
-        {
-            operation = await client.GetFromJsonAsync<JsonElement>(accepted.Headers.Location!.ToString());
-            if (operation.GetProperty("status").GetString() != "running")
-            {
-                break;
-            }
-            await Task.Delay(100);
-        }
+        var operation = await WaitForEndAsync(client, accepted.Headers.Location!.ToString());
 
         Assert.Equal("failed", operation.GetProperty("status").GetString());
         Assert.Equal(409, operation.GetProperty("error").GetProperty("status").GetInt32());
         Assert.Contains("in progress", operation.GetProperty("error").GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RestoreOfATableTheBackupDoesNotHold_FailsWithA400NamingTheTable()
+    {
+        var client = Client(AdminKey);
+        var full = await PollAsync(client, (await client.PostAsync("/api/v1/backup/full", null)).Headers.Location!.ToString());
+        var id = full.GetProperty("result").GetProperty("id").GetString();
+
+        var accepted = await client.PostAsJsonAsync($"/api/v1/backup/restore/{id}", new { tables = new[] { "public.nosuch" }, dryRun = true });
+        var operation = await WaitForEndAsync(client, accepted.Headers.Location!.ToString());
+
+        Assert.Equal("failed", operation.GetProperty("status").GetString());
+        var error = operation.GetProperty("error");
+        Assert.Equal(400, error.GetProperty("status").GetInt32());
+        Assert.Equal("Unknown table", error.GetProperty("title").GetString());
+        Assert.Contains("public.nosuch", error.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -224,12 +232,18 @@ public sealed class BackupApiTests : IAsyncLifetime, IDisposable
 
     private static async Task<JsonElement> PollAsync(HttpClient client, string location)
     {
+        var operation = await WaitForEndAsync(client, location);
+        Assert.True(operation.GetProperty("status").GetString() == "succeeded", operation.ToString());
+        return operation;
+    }
+
+    private static async Task<JsonElement> WaitForEndAsync(HttpClient client, string location)
+    {
         for (var i = 0; i < 600; i++)
         {
             var operation = await client.GetFromJsonAsync<JsonElement>(location);
             if (operation.GetProperty("status").GetString() != "running")
             {
-                Assert.True(operation.GetProperty("status").GetString() == "succeeded", operation.ToString());
                 return operation;
             }
             await Task.Delay(100);

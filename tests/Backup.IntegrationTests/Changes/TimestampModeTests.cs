@@ -10,6 +10,8 @@ public sealed class TimestampModeTests : IAsyncLifetime, IDisposable
 {
     private readonly string _database = "it_ts_" + Guid.NewGuid().ToString("N")[..8];
     private readonly TempDirectory _store = new();
+    // One key for every service of a test: manifest details are sealed with it, as in production.
+    private readonly string _key = Services.NewKey();
     private readonly List<string> _recovered = [];
 
     public async Task InitializeAsync()
@@ -142,7 +144,7 @@ public sealed class TimestampModeTests : IAsyncLifetime, IDisposable
     }
 
     private Microsoft.Extensions.DependencyInjection.ServiceProvider Build(bool changeCapture) =>
-        Services.Build(TestServer.ConnectionString(_database), _store.Path, Services.NewKey(),
+        Services.Build(TestServer.ConnectionString(_database), _store.Path, _key,
             b => b.UsePostgres(TestServer.ConnectionString(_database), o =>
             {
                 o.ToolsDirectory = TestServer.ToolsDirectory;
