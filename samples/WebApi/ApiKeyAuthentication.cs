@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace WebApi;
 
-/// <summary>Keys and the role each one grants (section <c>Api:Keys</c>: <c>{ "KEY": "backup-admin" }</c>).</summary>
+/// <summary>Keys and the role each one grants (section <c>Api:Keys</c>: <c>{ "KEY": "backup-admin", "OTHER-KEY": "backup-reader" }</c>).</summary>
 public sealed class ApiKeyOptions : AuthenticationSchemeOptions
 {
     public Dictionary<string, string> Keys { get; set; } = [];

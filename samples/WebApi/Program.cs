@@ -1,6 +1,7 @@
 // A host with the backup system, its REST API, Prometheus metrics and a health check.
 //   DATABASE_URL=postgresql://... BACKUP_DIR=/var/backups BACKUP_ENCRYPTION_KEY=... \
-//   Api__Keys__<some-long-random-key>=backup-admin dotnet run --project samples/WebApi
+//   Api__Keys__<some-long-random-key>=backup-admin Api__Keys__<another-key>=backup-reader \
+//   BackupApi__AllowedFileRoots__0=/srv/uploads dotnet run --project samples/WebApi
 using Backup.Core.Monitoring;
 using Prometheus;
 using WebApi;
@@ -12,16 +13,26 @@ builder.Services.AddBackupSystem();
 builder.Services.AddBackupEndpoints();
 builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
     .AddScheme<ApiKeyOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, o => builder.Configuration.GetSection("Api").Bind(o));
-builder.Services.AddAuthorizationBuilder().AddPolicy("backup-admin", p => p.RequireRole("backup-admin"));
+// Two roles: an admin that may do everything, a reader that may only look (status, lists, metrics, health).
+builder.Services.AddAuthorizationBuilder()
+    .AddPolicy("backup-admin", p => p.RequireRole("backup-admin"))
+    .AddPolicy("backup-read", p => p.RequireRole("backup-admin", "backup-reader"));
 builder.Services.AddHealthChecks().AddCheck<BackupHealthCheck>("backup");
 
 var app = builder.Build();
 app.UseAuthentication();
 app.UseAuthorization();
-app.MapBackupEndpoints(o => o.AuthorizationPolicy = "backup-admin");
-// prometheus-net publishes .NET meters, the library's "Backup.Core" among them.
-app.MapMetrics("/metrics");
-app.MapHealthChecks("/health");
+app.MapBackupEndpoints(o =>
+{
+    // AllowedFileRoots, AllowDropExisting, AllowUnencrypted... from the BackupApi section.
+    app.Configuration.GetSection("BackupApi").Bind(o);
+    o.AuthorizationPolicy = "backup-admin";   // backups, restores, downloads, deletes, schedule changes
+    o.ReadPolicy = "backup-read";
+});
+// prometheus-net publishes .NET meters, the library's "Backup.Core" among them. Both reveal how
+// the backups go, and the health check reads the catalog: readers only.
+app.MapMetrics("/metrics").RequireAuthorization("backup-read");
+app.MapHealthChecks("/health").RequireAuthorization("backup-read");
 app.Run();
 
 /// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>

@@ -353,14 +353,19 @@ public sealed partial class BackupService
     }
 
     /// <summary>
-    /// Opens the plain content of a backup (for a full backup, the pg_dump custom-format archive
-    /// that pg_restore reads), decrypted and decompressed. The stream fails with
+    /// Opens the plain content of a completed backup, decrypted and decompressed: for a full
+    /// backup the pg_dump custom-format archive that pg_restore reads, for a file backup its tar
+    /// archive, for an incremental its change segment. The stream fails with
     /// <see cref="BackupIntegrityException"/> instead of ending if any check fails.
     /// </summary>
     public async Task<Stream> OpenBackupContentAsync(string id, CancellationToken cancellationToken = default)
     {
-        var manifest = await GetRestorableAsync(id, cancellationToken).ConfigureAwait(false);
-        return await _pipeline.OpenReadAsync(manifest.Content!, cancellationToken).ConfigureAwait(false);
+        var manifest = (await _catalog.GetAsync(id, cancellationToken).ConfigureAwait(false)).RequireDetails();
+        if (manifest.Status != BackupStatus.Completed || manifest.Content is not { } content)
+        {
+            throw new BackupException($"The backup '{id}' did not complete ({manifest.Error ?? "no data"}); it has no content to read.");
+        }
+        return await _pipeline.OpenReadAsync(content, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

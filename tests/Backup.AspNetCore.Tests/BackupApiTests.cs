@@ -9,12 +9,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Backup.AspNetCore.Tests;
 
 /// <summary>The REST API of the sample host (samples/WebApi), against a real PostgreSQL and a local store.</summary>
-public sealed class BackupApiTests : IAsyncLifetime, IDisposable
+public sealed partial class BackupApiTests : IAsyncLifetime, IDisposable
 {
     private const string AdminKey = "admin-key-0123456789abcdef";
     private const string ReaderKey = "reader-key-0123456789abcdef";
+    private const string StrangerKey = "stranger-key-0123456789abcdef";
     private readonly string _database = "it_api_" + Guid.NewGuid().ToString("N")[..8];
     private readonly TempDirectory _store = new();
+    private readonly TempDirectory _fileRoot = new();
     private WebApplicationFactory<Program> _factory = null!;
 
     public async Task InitializeAsync()
@@ -29,7 +31,9 @@ public sealed class BackupApiTests : IAsyncLifetime, IDisposable
             .UseSetting("Backup:Scheduler:Enabled", "false")
             .UseSetting("Logging:LogLevel:Default", "Warning")
             .UseSetting($"Api:Keys:{AdminKey}", "backup-admin")
-            .UseSetting($"Api:Keys:{ReaderKey}", "reader"));
+            .UseSetting($"Api:Keys:{ReaderKey}", "backup-reader")
+            .UseSetting($"Api:Keys:{StrangerKey}", "someone-else")
+            .UseSetting("BackupApi:AllowedFileRoots:0", _fileRoot.Path));
     }
 
     public async Task DisposeAsync()
@@ -42,18 +46,22 @@ public sealed class BackupApiTests : IAsyncLifetime, IDisposable
         await TestServer.DropDatabaseAsync(_database);
     }
 
-    public void Dispose() => _store.Dispose();
+    public void Dispose()
+    {
+        _store.Dispose();
+        _fileRoot.Dispose();
+    }
 
     [Fact]
     public async Task WithoutCredentials401_WithAKeyLackingTheRole403()
     {
         var anonymous = _factory.CreateClient();
-        var reader = Client(ReaderKey);
+        var stranger = Client(StrangerKey);
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/backup/status")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("/api/v1/backup/full", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await reader.GetAsync("/api/v1/backup/")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await reader.DeleteAsync("/api/v1/backup/20260101T000000000Z-00000000")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await stranger.GetAsync("/api/v1/backup/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await stranger.DeleteAsync("/api/v1/backup/20260101T000000000Z-00000000")).StatusCode);
     }
 
     [Fact]
@@ -94,7 +102,7 @@ public sealed class BackupApiTests : IAsyncLifetime, IDisposable
         Assert.Contains("backup_duration_seconds", metricsAfter, StringComparison.Ordinal);
         Assert.DoesNotContain("backup_total_backups 1", metricsBefore, StringComparison.Ordinal);
 
-        var health = await _factory.CreateClient().GetAsync("/health");
+        var health = await Client(ReaderKey).GetAsync("/health");
         Assert.Equal((HttpStatusCode.OK, "Healthy"), (health.StatusCode, await health.Content.ReadAsStringAsync()));
 
         Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync($"/api/v1/backup/{id}")).StatusCode);
@@ -105,21 +113,21 @@ public sealed class BackupApiTests : IAsyncLifetime, IDisposable
     public async Task FilesIncrementalAndPointInTimeRoutes_RunAsOperations()
     {
         var client = Client(AdminKey);
-        using var files = new TempDirectory();
-        await File.WriteAllTextAsync(Path.Combine(files.Path, "a.txt"), "hello");
-        using var target = new TempDirectory();
+        var files = SubDirectory("uploads");
+        await File.WriteAllTextAsync(Path.Combine(files, "a.txt"), "hello");
+        var target = SubDirectory("restored");
 
         var full = await PollAsync(client, (await client.PostAsync("/api/v1/backup/full", null)).Headers.Location!.ToString());
         var incremental = await PollAsync(client, (await client.PostAsJsonAsync("/api/v1/backup/incremental", new { comment = "inc" })).Headers.Location!.ToString());
-        var fileBackup = await PollAsync(client, (await client.PostAsJsonAsync("/api/v1/backup/files", new { name = "uploads", options = new { directories = new[] { files.Path } } })).Headers.Location!.ToString());
+        var fileBackup = await PollAsync(client, (await client.PostAsJsonAsync("/api/v1/backup/files", new { name = "uploads", options = new { directories = new[] { files } } })).Headers.Location!.ToString());
         var fileId = fileBackup.GetProperty("result").GetProperty("id").GetString()!;
-        var fileRestore = await PollAsync(client, (await client.PostAsJsonAsync($"/api/v1/backup/restore/{fileId}", new { files = new { targetDirectory = target.Path } })).Headers.Location!.ToString());
+        var fileRestore = await PollAsync(client, (await client.PostAsJsonAsync($"/api/v1/backup/restore/{fileId}", new { files = new { targetDirectory = target } })).Headers.Location!.ToString());
         var recovered = await PollAsync(client, (await client.PostAsJsonAsync("/api/v1/backup/restore/point-in-time", new { options = new { targetDatabase = _database + "_p" } })).Headers.Location!.ToString());
 
         Assert.Equal("incremental", incremental.GetProperty("result").GetProperty("type").GetString());
         Assert.Equal(full.GetProperty("result").GetProperty("id").GetString(), incremental.GetProperty("result").GetProperty("parentId").GetString());
         Assert.Equal(1, fileRestore.GetProperty("result").GetProperty("files").GetInt32());
-        Assert.Equal("hello", await File.ReadAllTextAsync(Path.Combine(target.Path, Path.GetFileName(files.Path), "a.txt")));
+        Assert.Equal("hello", await File.ReadAllTextAsync(Path.Combine(target, Path.GetFileName(files), "a.txt")));
         Assert.Equal(_database + "_p", recovered.GetProperty("result").GetProperty("targetDatabase").GetString());
         Assert.Equal(2000L, await TestServer.ScalarAsync<long>(_database + "_p", "SELECT count(*) FROM t"));
     }
@@ -216,12 +224,14 @@ public sealed class BackupApiTests : IAsyncLifetime, IDisposable
         var client = Client(AdminKey);
 
         var plan = await (await client.PostAsync("/api/v1/backup/cleanup", null)).Content.ReadFromJsonAsync<JsonElement>();
-        var health = await _factory.CreateClient().GetAsync("/health");
+        var health = await Client(ReaderKey).GetAsync("/health");
 
         Assert.True(plan.GetProperty("dryRun").GetBoolean());
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
         Assert.Equal("Unhealthy", await health.Content.ReadAsStringAsync());
     }
+
+    private string SubDirectory(string name) => Directory.CreateDirectory(Path.Combine(_fileRoot.Path, name)).FullName;
 
     private HttpClient Client(string key)
     {

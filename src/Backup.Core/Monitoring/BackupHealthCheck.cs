@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
 using Backup.Core.Postgres;
@@ -13,8 +14,33 @@ namespace Backup.Core.Monitoring;
 /// </summary>
 public sealed class BackupHealthCheck(BackupService backups, IOptions<BackupHealthOptions> options, IOptions<PostgresOptions> postgres, TimeProvider time, IScheduler? scheduler = null) : IHealthCheck
 {
+    // AddCheck<T> builds a new check for every run, so the cache cannot live in the instance; it
+    // belongs to the BackupService (one per host) whose catalog it reads.
+    private static readonly ConditionalWeakTable<BackupService, CachedVerdict> Cache = [];
+
     /// <inheritdoc />
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var duration = options.Value.CacheDuration;
+        if (duration <= TimeSpan.Zero)
+        {
+            return EvaluateAsync(cancellationToken);
+        }
+        var cached = Cache.GetOrCreateValue(backups);
+        lock (cached)
+        {
+            var now = time.GetUtcNow();
+            if (cached.Verdict is null || now - cached.At >= duration || cached.Verdict.IsFaulted || cached.Verdict.IsCanceled)
+            {
+                // Shared by the callers of the window, so it must not stop when the first of them gives up.
+                cached.Verdict = EvaluateAsync(CancellationToken.None);
+                cached.At = now;
+            }
+            return cached.Verdict.WaitAsync(cancellationToken);
+        }
+    }
+
+    private async Task<HealthCheckResult> EvaluateAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
         var status = await backups.GetBackupStatusAsync(cancellationToken).ConfigureAwait(false);
@@ -50,5 +76,12 @@ public sealed class BackupHealthCheck(BackupService backups, IOptions<BackupHeal
         return problems.Count == 0
             ? HealthCheckResult.Healthy("backups are current", data)
             : HealthCheckResult.Unhealthy(string.Join("; ", problems), data: data);
+    }
+
+    private sealed class CachedVerdict
+    {
+        public Task<HealthCheckResult>? Verdict { get; set; }
+
+        public DateTimeOffset At { get; set; }
     }
 }

@@ -14,4 +14,10 @@ public sealed class BackupHealthOptions
 
     /// <summary>Unhealthy when a change-capture slot holds more WAL than this many MB (default: the slot lag limit, or 1024).</summary>
     public long? MaxSlotLagMegabytes { get; set; }
+
+    /// <summary>
+    /// A verdict is reused for this long (default 30 seconds; zero turns the cache off): a check
+    /// reads every manifest, and probes or scrapers call it often.
+    /// </summary>
+    public TimeSpan CacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace Backup.AspNetCore;
+
+/// <summary>Every log message of Backup.AspNetCore, with stable event ids (1350-1359, beside Backup.Core's).</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1350, LogLevel.Error, "Backup API request {Method} {Path} failed with {Status}; the client was shown a generic message")]
+    public static partial void RequestFailed(ILogger logger, Exception error, string method, string path, int status);
+
+    [LoggerMessage(1351, LogLevel.Error, "Backup API operation {OperationId} ({Kind}) failed with {Status}")]
+    public static partial void OperationFailed(ILogger logger, Exception error, string operationId, string kind, int status);
+
+    [LoggerMessage(1352, LogLevel.Error, "Download of backup {BackupId} failed after the response had started; the connection is aborted")]
+    public static partial void DownloadAborted(ILogger logger, Exception error, string backupId);
+}
