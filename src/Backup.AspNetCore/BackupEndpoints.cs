@@ -202,6 +202,10 @@ public static class BackupEndpoints
     // refusing every other type than JSON keeps cross-site forms out, and bodies mean one thing.
     private static void RequireJsonContentType(HttpRequest request)
     {
+        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+        {
+            return;
+        }
         var hasBody = request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
         if ((hasBody || request.ContentType is not null) && !request.HasJsonContentType())
         {
