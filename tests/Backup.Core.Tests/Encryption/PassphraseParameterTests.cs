@@ -33,18 +33,18 @@ public class PassphraseParameterTests
     }
 
     [Fact]
-    public async Task Decrypt_ManyContainersWithDistinctSalts_KeepsABoundedNumberOfStretchedKeys()
+    public async Task Decrypt_ManyHeadersWithDistinctSalts_KeepsABoundedNumberOfStretchedKeys()
     {
         var key = MasterKey.FromPassphrase(Passphrase);
         var reader = new AesGcmEncryptor(new MasterKeyRing(key));
-        const int containers = BoundedKeyCache.DefaultCapacity + 8;
+        var container = await EncryptAsync(reader, "rows"u8.ToArray());
 
-        for (var i = 0; i < containers; i++)
+        // Planted headers, each with a salt of its own: every one is stretched (and then fails to
+        // unwrap), and none may stay in memory beyond the cache's bound.
+        for (var i = 0; i < BoundedKeyCache.DefaultCapacity + 8; i++)
         {
-            // A fresh encryptor draws a fresh salt: one more (salt, iterations) pair for the reader.
-            var container = await EncryptAsync(new AesGcmEncryptor(new MasterKeyRing(MasterKey.FromPassphrase(Passphrase))), [(byte)i]);
-            await using var plain = await reader.OpenDecryptionStreamAsync(new MemoryStream(container));
-            await plain.CopyToAsync(Stream.Null);
+            var forged = WithIterations(container, MasterKey.MinIterations, salt: RandomNumberGenerator.GetBytes(16));
+            await Assert.ThrowsAsync<EncryptionKeyException>(() => reader.OpenDecryptionStreamAsync(new MemoryStream(forged)));
         }
 
         Assert.Equal(BoundedKeyCache.DefaultCapacity, key.CachedDerivations);
@@ -77,9 +77,11 @@ public class PassphraseParameterTests
 
     // Rewrites the iteration count and the header checksum, as a forger would: the header must be
     // refused for what it asks, not for a checksum a forger can always recompute.
-    private static byte[] WithIterations(byte[] container, int iterations)
+    private static byte[] WithIterations(byte[] original, int iterations, byte[]? salt = null)
     {
+        var container = original.ToArray();
         BinaryPrimitives.WriteInt32BigEndian(container.AsSpan(IterationsOffset), iterations);
+        salt?.CopyTo(container.AsSpan(IterationsOffset + 4));
         var keyIdLength = container[8 + 1 + 1 + 1 + 4 + 16];
         var checksumAt = 8 + 1 + 1 + 1 + 4 + 16 + 1 + keyIdLength + 4 + 4 + 12 + 48;
         SHA256.HashData(container.AsSpan(0, checksumAt))[..16].CopyTo(container.AsSpan(checksumAt));
