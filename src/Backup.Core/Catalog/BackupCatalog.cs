@@ -16,27 +16,45 @@ public sealed class BackupCatalog
 {
     private readonly IStorageProvider _storage;
     private readonly ManifestDetailsCipher? _cipher;
+    private readonly ManifestAuthenticator? _authenticator;
     private readonly bool _encryptDetails;
+    private readonly bool _requireAuthentication;
 
     /// <summary>Creates a catalog over <paramref name="storage"/>.</summary>
     /// <param name="storage">The store.</param>
-    /// <param name="keys">Keys that open encrypted manifest details; none when null (such manifests read as envelopes).</param>
+    /// <param name="keys">Keys that open encrypted manifest details and authenticate manifests; none when null (such manifests read as envelopes).</param>
     /// <param name="encryptDetails">Whether new manifests' details are encrypted under the active key of <paramref name="keys"/>.</param>
-    public BackupCatalog(IStorageProvider storage, MasterKeyRing? keys = null, bool encryptDetails = false)
-        : this(storage, keys is null ? null : new ManifestDetailsCipher(keys), encryptDetails)
+    /// <param name="requireAuthentication">
+    /// Whether a manifest without a valid authentication tag is refused (by <see cref="FindAsync"/>
+    /// and <see cref="GetAsync"/>) and skipped (by <see cref="ListAsync"/>). Default: whenever
+    /// <paramref name="keys"/> are given; manifests are tagged whenever keys are given.
+    /// </param>
+    public BackupCatalog(IStorageProvider storage, MasterKeyRing? keys = null, bool encryptDetails = false, bool? requireAuthentication = null)
+        : this(
+            storage,
+            keys is null ? null : new ManifestDetailsCipher(keys),
+            keys is null ? null : new ManifestAuthenticator(keys),
+            encryptDetails,
+            requireAuthentication ?? keys is not null)
     {
     }
 
-    private BackupCatalog(IStorageProvider storage, ManifestDetailsCipher? cipher, bool encryptDetails)
+    private BackupCatalog(IStorageProvider storage, ManifestDetailsCipher? cipher, ManifestAuthenticator? authenticator, bool encryptDetails, bool requireAuthentication)
     {
         ArgumentNullException.ThrowIfNull(storage);
         if (encryptDetails && cipher is null)
         {
             throw new ArgumentException("Encrypting manifest details needs the keys to encrypt them with.", nameof(encryptDetails));
         }
+        if (requireAuthentication && authenticator is null)
+        {
+            throw new ArgumentException("Requiring authenticated manifests needs the keys to check them with.", nameof(requireAuthentication));
+        }
         _storage = storage;
         _cipher = cipher;
+        _authenticator = authenticator;
         _encryptDetails = encryptDetails;
+        _requireAuthentication = requireAuthentication;
     }
 
     /// <summary>Where manifests live.</summary>
@@ -52,7 +70,10 @@ public sealed class BackupCatalog
     public bool EncryptsDetails => _encryptDetails;
 
     /// <summary>A catalog of another store with the same keys: a copy must not store details in the clear.</summary>
-    internal BackupCatalog On(IStorageProvider other) => new(other, _cipher, _encryptDetails);
+    internal BackupCatalog On(IStorageProvider other) => new(other, _cipher, _authenticator, _encryptDetails, _requireAuthentication);
+
+    /// <summary>Whether manifests without a valid authentication tag are refused and skipped.</summary>
+    public bool RequiresAuthentication => _requireAuthentication;
 
     /// <summary>The manifest's key for a backup id.</summary>
     public static string ManifestKey(string id) => $"{MetadataPrefix}{BackupId.Validate(id)}.json";
@@ -73,14 +94,29 @@ public sealed class BackupCatalog
     public async Task SaveAsync(BackupManifest manifest, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        var json = JsonSerializer.SerializeToUtf8Bytes(ToStored(manifest), ManifestJson.Options);
+        var json = JsonSerializer.SerializeToUtf8Bytes(Tagged(manifest, ToStored(manifest)), ManifestJson.Options);
         await _storage.PutAsync(ManifestKey(manifest.Id), new MemoryStream(json), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The manifest of <paramref name="id"/>, or null when there is none.</summary>
     /// <exception cref="InvalidBackupIdException">The id is malformed.</exception>
-    /// <exception cref="BackupIntegrityException">The manifest is damaged.</exception>
+    /// <exception cref="BackupIntegrityException">The manifest is damaged, or is not authenticated while authentication is required.</exception>
     public async Task<BackupManifest?> FindAsync(string id, CancellationToken cancellationToken = default)
+    {
+        if (await ReadAsync(id, cancellationToken).ConfigureAwait(false) is not { } read)
+        {
+            return null;
+        }
+        if (read.WhyNotAuthenticated is { } whyNot && _requireAuthentication)
+        {
+            throw NotAuthenticated(ManifestKey(id), whyNot);
+        }
+        return read.Manifest;
+    }
+
+    // A manifest as read, and why it is not authenticated when it is not; nothing in it is used
+    // before that is known. Its details are opened only when the tag checks, or when no tag is required.
+    private async Task<(BackupManifest Manifest, string? WhyNotAuthenticated)?> ReadAsync(string id, CancellationToken cancellationToken)
     {
         var key = ManifestKey(id);
         Stream stream;
@@ -107,8 +143,40 @@ public sealed class BackupCatalog
             {
                 throw new BackupIntegrityException($"The manifest '{key}' does not describe the backup '{id}' (it names '{manifest?.Id}').");
             }
-            return Opened(manifest, key);
+            string? whyNot = "no encryption key is configured to check its authentication tag";
+            var authenticated = _authenticator?.Verify(manifest, out whyNot) == true;
+            manifest = manifest with { Authenticated = authenticated, CanonicalAsRead = ManifestAuthenticator.CanonicalBytes(manifest) };
+            if (!authenticated && _requireAuthentication)
+            {
+                return (manifest, whyNot);
+            }
+            return (Opened(manifest, key), authenticated ? null : whyNot);
         }
+    }
+
+    private static BackupIntegrityException NotAuthenticated(string key, string whyNot) => new(
+        $"The manifest '{key}' is not authenticated: {whyNot}. It is not trusted while Backup:Encryption:RequireEncryption ({Configuration.BackupEnvironmentVariables.EncryptionRequired}) is on, the default with a key: "
+        + "a manifest anyone with write access to the store could have written must not pick what is restored. If it is a backup taken before encryption was configured, or before this version of Backup.Core, set RequireEncryption to false to read it.");
+
+    // The stored form with its tag: a new one under the active key; without keys, only the tag it
+    // was read with, and only when nothing it covers has changed (a host without the key cannot vouch for a change).
+    private BackupManifest Tagged(BackupManifest manifest, BackupManifest stored)
+    {
+        if (_authenticator is not null)
+        {
+            return _authenticator.Sign(stored);
+        }
+        if (stored.Mac is not { } mac)
+        {
+            return stored;
+        }
+        if (manifest.CanonicalAsRead is { } asRead && ManifestAuthenticator.CanonicalBytes(stored).AsSpan().SequenceEqual(asRead))
+        {
+            return stored;
+        }
+        throw new EncryptionKeyException(
+            $"The manifest of backup '{manifest.Id}' is authenticated with the key '{mac.KeyId}', which is not configured here, so this host cannot record a change to it (a changed manifest without a valid tag would be refused by every host with the key). Configure the key '{mac.KeyId}' to update it.",
+            mac.KeyId);
     }
 
     // What is written: the whole manifest, or its envelope with the details sealed.
@@ -186,9 +254,15 @@ public sealed class BackupCatalog
             {
                 continue;
             }
-            if (await FindAsync(id, cancellationToken).ConfigureAwait(false) is not { } manifest)
+            if (await ReadAsync(id, cancellationToken).ConfigureAwait(false) is not var (manifest, whyNot))
             {
                 continue; // deleted while listing
+            }
+            if (whyNot is not null && _requireAuthentication)
+            {
+                // Never listed, so retention cannot be steered by it (a planted "newer" backup pushing
+                // real ones out of the kept set, or one naming another backup's objects to delete).
+                continue;
             }
             if ((query.Type is { } type && manifest.Type != type)
                 || (query.Database is { } database && manifest.Database != database)
@@ -211,12 +285,17 @@ public sealed class BackupCatalog
     {
         var manifest = await GetAsync(id, cancellationToken).ConfigureAwait(false);
         await _storage.DeleteAsync(ManifestKey(id), cancellationToken).ConfigureAwait(false);
-        foreach (var content in manifest.StoredObjects())
+        // Only objects named after this backup: even a manifest trusted without a tag must not make a
+        // delete remove another backup's data.
+        foreach (var content in manifest.StoredObjects().Where(c => BelongsTo(id, c.Key)))
         {
             await _storage.DeleteAsync(content.Key, cancellationToken).ConfigureAwait(false);
         }
         return manifest;
     }
+
+    private static bool BelongsTo(string id, string key) =>
+        DataPrefixes.Any(prefix => key.StartsWith($"{prefix}{id}.", StringComparison.Ordinal));
 
     /// <summary>
     /// Deletes data objects that no completed manifest claims — what a crash or a kill between
@@ -243,7 +322,9 @@ public sealed class BackupCatalog
                 {
                     continue;
                 }
-                var manifest = BackupId.IsValid(id) ? await FindAsync(id, cancellationToken).ConfigureAwait(false) : null;
+                // An unauthenticated manifest still protects what it claims: cleanup must not delete a
+                // real backup because its manifest predates tags or was replaced by a forgery.
+                var manifest = BackupId.IsValid(id) ? (await ReadAsync(id, cancellationToken).ConfigureAwait(false))?.Manifest : null;
                 if (manifest?.Status == BackupStatus.Completed && manifest.StoredObjects().Any(c => c.Key == item.Key))
                 {
                     continue;

@@ -147,6 +147,25 @@ public sealed record BackupManifest
     [JsonPropertyName("details")]
     internal SealedManifestDetails? SealedDetails { get; init; }
 
+    /// <summary>The authentication tag as stored (see <see cref="ManifestAuthenticator"/>); null on manifests written without a key.</summary>
+    [JsonInclude]
+    [JsonPropertyName("mac")]
+    internal ManifestMac? Mac { get; init; }
+
+    /// <summary>
+    /// True when the catalog checked this manifest's authentication tag under a configured key.
+    /// With <see cref="Configuration.BackupEncryptionOptions.RequireEncryption"/> on (the default
+    /// with a key) every manifest the catalog returns is authenticated; with it off, a false here
+    /// means nothing in the manifest can be trusted beyond what the store's access rules guarantee.
+    /// </summary>
+    [JsonIgnore]
+    public bool Authenticated { get; init; }
+
+    // The tagged bytes of the manifest as read, so a host without the key can tell an unchanged
+    // manifest (whose tag it may write again, e.g. to another store) from a changed one (which it cannot tag).
+    [JsonIgnore]
+    internal byte[]? CanonicalAsRead { get; init; }
+
     // Why no key opened the details; said when an operation needs them.
     [JsonIgnore]
     internal string? DetailsUnreadableReason { get; init; }

@@ -33,11 +33,24 @@ public sealed class BackupEncryptionOptions
     /// </summary>
     public bool EncryptManifestDetails { get; set; } = true;
 
+    /// <summary>
+    /// Whether reading trusts only what the keys vouch for (BACKUP_ENCRYPTION_REQUIRED): data
+    /// objects stored in the clear are refused, and so are manifests without a valid
+    /// authentication tag (an HMAC under a subkey of a configured key) — restore, verify and
+    /// download refuse them, listing and retention skip them. Without it, anyone who can write to
+    /// the store can plant a clear backup with a hand-made manifest and have it restored.
+    /// When null: true when a key is configured (<see cref="Key"/> or <see cref="DecryptionKeys"/>)
+    /// and encryption is not turned off (<see cref="Enabled"/> false). Set it to false only to read
+    /// backups taken before encryption was configured, or manifests written before Backup.Core
+    /// authenticated them; true without any key fails validation.
+    /// </summary>
+    public bool? RequireEncryption { get; set; }
+
     /// <summary>Values from the environment that could not be read.</summary>
     internal List<string> EnvironmentErrors { get; } = [];
 
     /// <inheritdoc />
-    public override string ToString() => $"BackupEncryptionOptions(Enabled={Enabled}, Key={(Key is null ? "unset" : "set")}, KeyId={KeyId}, DecryptionKeys={DecryptionKeys.Count}, EncryptManifestDetails={EncryptManifestDetails})";
+    public override string ToString() => $"BackupEncryptionOptions(Enabled={Enabled}, Key={(Key is null ? "unset" : "set")}, KeyId={KeyId}, DecryptionKeys={DecryptionKeys.Count}, EncryptManifestDetails={EncryptManifestDetails}, RequireEncryption={RequireEncryption})";
 }
 
 /// <summary>A key kept for decryption only.</summary>

@@ -23,4 +23,7 @@ public static class BackupEnvironmentVariables
 
     /// <summary>true/false: whether new backups are encrypted.</summary>
     public const string EncryptionEnabled = "BACKUP_ENCRYPTION_ENABLED";
+
+    /// <summary>true/false: whether reading refuses clear objects and unauthenticated manifests (default: true with a key).</summary>
+    public const string EncryptionRequired = "BACKUP_ENCRYPTION_REQUIRED";
 }

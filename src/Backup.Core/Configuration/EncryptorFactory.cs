@@ -26,6 +26,10 @@ internal static class EncryptorFactory
     /// <summary>Whether new backups are encrypted by default.</summary>
     public static bool EncryptsByDefault(BackupEncryptionOptions options) => options.Enabled ?? options.Key is not null;
 
+    /// <summary>Whether reading refuses clear objects and unauthenticated manifests; see <see cref="BackupEncryptionOptions.RequireEncryption"/>.</summary>
+    public static bool RequiresEncryption(BackupEncryptionOptions options) =>
+        options.RequireEncryption ?? ((options.Key is not null || options.DecryptionKeys.Count > 0) && options.Enabled != false);
+
     /// <summary>
     /// The catalog of <paramref name="storage"/>: it opens encrypted manifest details with every
     /// configured key, and encrypts new ones while backups are encrypted and
@@ -34,7 +38,11 @@ internal static class EncryptorFactory
     public static BackupCatalog CreateCatalog(IStorageProvider storage, BackupEncryptionOptions options)
     {
         var keys = BuildKeyRing(options);
-        return new BackupCatalog(storage, keys, encryptDetails: keys is not null && EncryptsByDefault(options) && options.EncryptManifestDetails);
+        return new BackupCatalog(
+            storage,
+            keys,
+            encryptDetails: keys is not null && EncryptsByDefault(options) && options.EncryptManifestDetails,
+            requireAuthentication: RequiresEncryption(options));
     }
 
     private static MasterKey Parse(string value, string? id, string setting)

@@ -84,6 +84,17 @@ internal sealed class EnvironmentOptionsSetup(BackupEnvironment environment) :
                 options.EnvironmentErrors.Add($"{BackupEnvironmentVariables.EncryptionEnabled} must be 'true' or 'false'; got '{enabled}'.");
             }
         }
+        if (environment.GetVariable(BackupEnvironmentVariables.EncryptionRequired) is { } required)
+        {
+            if (bool.TryParse(required, out var parsed))
+            {
+                options.RequireEncryption = parsed;
+            }
+            else
+            {
+                options.EnvironmentErrors.Add($"{BackupEnvironmentVariables.EncryptionRequired} must be 'true' or 'false'; got '{required}'.");
+            }
+        }
     }
 
     public void Configure(PostgresOptions options)

@@ -65,7 +65,8 @@ public static class BackupServiceCollectionExtensions
                 sp.GetRequiredService<IStorageProvider>(),
                 sp.GetRequiredService<Backup.Core.Abstractions.ICompressor>(),
                 encryptor,
-                EncryptorFactory.EncryptsByDefault(encryption));
+                EncryptorFactory.EncryptsByDefault(encryption),
+                EncryptorFactory.RequiresEncryption(encryption));
         });
 
         services.TryAddSingleton(sp =>

@@ -97,6 +97,11 @@ internal sealed class AesGcmDecryptionStream : Stream
 
     private int FullFrameSize => _header.ChunkSize + ContainerHeader.TagSize;
 
+    // Under version 2 the first frame is also what notices a container moved from another object's key.
+    private string WhyFrameFails => _index == 0 && _header.Version == ContainerHeader.FormatVersion
+        ? "corrupted, or the container was written for another object or backup and moved under this key"
+        : "corrupted, reordered or from another backup";
+
     private void Open(int read)
     {
         var available = _carried + read;
@@ -105,7 +110,7 @@ internal sealed class AesGcmDecryptionStream : Stream
             // A full frame with more data after it: not the last one.
             if (!_cipher.TryOpen(_index, final: false, _frame.AsSpan(0, FullFrameSize), _plain))
             {
-                throw Damaged($"frame {_index} failed authentication (corrupted, reordered or from another backup)");
+                throw Damaged($"frame {_index} failed authentication ({WhyFrameFails})");
             }
             _plainLength = _header.ChunkSize;
             _frame[0] = _frame[FullFrameSize];
@@ -119,7 +124,7 @@ internal sealed class AesGcmDecryptionStream : Stream
             }
             if (!_cipher.TryOpen(_index, final: true, _frame.AsSpan(0, available), _plain))
             {
-                throw Damaged($"the last frame ({_index}) failed authentication (truncated, corrupted, or bytes were appended)");
+                throw Damaged($"the last frame ({_index}) failed authentication (truncated, bytes appended, or {WhyFrameFails})");
             }
             _plainLength = available - ContainerHeader.TagSize;
             _carried = 0;

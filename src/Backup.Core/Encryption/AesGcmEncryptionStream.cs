@@ -21,13 +21,13 @@ internal sealed class AesGcmEncryptionStream : Stream
     private bool _headerWritten;
     private bool _disposed;
 
-    public AesGcmEncryptionStream(Stream destination, MasterKey masterKey, byte[] passphraseSalt, int chunkSize)
+    public AesGcmEncryptionStream(Stream destination, MasterKey masterKey, byte[] passphraseSalt, int chunkSize, string objectKey)
     {
         _destination = destination;
         var dataKey = RandomNumberGenerator.GetBytes(MasterKey.KeySize);
         try
         {
-            _header = ContainerHeader.Create(masterKey, passphraseSalt, chunkSize, dataKey);
+            _header = ContainerHeader.Create(masterKey, passphraseSalt, chunkSize, dataKey, objectKey);
             _cipher = new FrameCipher(dataKey, _header);
         }
         finally

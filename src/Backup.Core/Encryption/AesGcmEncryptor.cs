@@ -42,17 +42,19 @@ public sealed class AesGcmEncryptor : IEncryptor
     public string FileExtension => ".enc";
 
     /// <inheritdoc />
-    public Stream CreateEncryptionStream(Stream destination)
+    public Stream CreateEncryptionStream(Stream destination, string objectKey = "")
     {
         ArgumentNullException.ThrowIfNull(destination);
-        return new AesGcmEncryptionStream(destination, _keys.Active, _passphraseSalt, _chunkSize);
+        ArgumentNullException.ThrowIfNull(objectKey);
+        return new AesGcmEncryptionStream(destination, _keys.Active, _passphraseSalt, _chunkSize, objectKey);
     }
 
     /// <inheritdoc />
-    public async Task<Stream> OpenDecryptionStreamAsync(Stream source, CancellationToken cancellationToken = default)
+    public async Task<Stream> OpenDecryptionStreamAsync(Stream source, string objectKey = "", CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var header = await ContainerHeader.ReadAsync(source, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(objectKey);
+        var header = await ContainerHeader.ReadAsync(source, objectKey, cancellationToken).ConfigureAwait(false);
         var dataKey = header.UnwrapDataKey(_keys);
         try
         {

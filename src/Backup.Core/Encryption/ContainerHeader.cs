@@ -13,7 +13,11 @@ namespace Backup.Core.Encryption;
 internal sealed class ContainerHeader
 {
     public static ReadOnlySpan<byte> Magic => "BKUPCENC"u8;
-    public const byte FormatVersion = 1;
+    /// <summary>The version written: 2 binds the object key into every frame.</summary>
+    public const byte FormatVersion = 2;
+
+    /// <summary>The first version, still read: its frames are not bound to an object key.</summary>
+    public const byte UnboundFormatVersion = 1;
     public const byte AlgorithmAes256GcmChunked = 1;
     public const byte KdfNone = 0;
     public const byte KdfPbkdf2Sha256 = 1;
@@ -25,7 +29,6 @@ internal sealed class ContainerHeader
     public const int ChecksumSize = 16;
     public const int MinChunkSize = 4096;
     public const int MaxChunkSize = 16 << 20;
-    public const int MaxIterations = 10_000_000;
 
     // magic, version, algorithm, kdf, iterations, salt, key id length
     private const int FixedPrefixSize = 8 + 1 + 1 + 1 + 4 + SaltSize + 1;
@@ -40,14 +43,20 @@ internal sealed class ContainerHeader
     public required byte[] WrapNonce { get; init; }
     public required byte[] WrappedKey { get; init; }
 
+    /// <summary>The format version: <see cref="FormatVersion"/> or <see cref="UnboundFormatVersion"/>.</summary>
+    public byte Version { get; private init; } = FormatVersion;
+
     /// <summary>The serialized header, including its checksum.</summary>
     public byte[] Bytes { get; private set; } = [];
 
-    /// <summary>SHA-256 of <see cref="Bytes"/>, bound into every frame's associated data.</summary>
+    /// <summary>
+    /// Bound into every frame's associated data: SHA-256 of <see cref="Bytes"/> and, from version 2,
+    /// of the object key the container is stored under, so it opens only under that key.
+    /// </summary>
     public byte[] Hash { get; private set; } = [];
 
-    /// <summary>Builds a header that seals a fresh data key under <paramref name="masterKey"/>.</summary>
-    public static ContainerHeader Create(MasterKey masterKey, byte[] passphraseSalt, int chunkSize, ReadOnlySpan<byte> dataKey)
+    /// <summary>Builds a header that seals a fresh data key under <paramref name="masterKey"/>, for the object stored under <paramref name="objectKey"/>.</summary>
+    public static ContainerHeader Create(MasterKey masterKey, byte[] passphraseSalt, int chunkSize, ReadOnlySpan<byte> dataKey, string objectKey)
     {
         var header = new ContainerHeader
         {
@@ -66,12 +75,15 @@ internal sealed class ContainerHeader
         {
             aes.Encrypt(header.WrapNonce, dataKey, header.WrappedKey.AsSpan(0, MasterKey.KeySize), header.WrappedKey.AsSpan(MasterKey.KeySize), wrapAad);
         }
-        header.Seal(header.Serialize());
+        header.Seal(header.Serialize(), objectKey);
         return header;
     }
 
-    /// <summary>Reads and checks a header; throws <see cref="BackupIntegrityException"/> on anything malformed.</summary>
-    public static async Task<ContainerHeader> ReadAsync(Stream source, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads and checks the header of the container stored under <paramref name="objectKey"/>;
+    /// throws <see cref="BackupIntegrityException"/> on anything malformed.
+    /// </summary>
+    public static async Task<ContainerHeader> ReadAsync(Stream source, string objectKey, CancellationToken cancellationToken)
     {
         var prefix = new byte[FixedPrefixSize];
         if (await StreamReading.ReadFullyAsync(source, prefix, cancellationToken).ConfigureAwait(false) < prefix.Length)
@@ -98,9 +110,9 @@ internal sealed class ContainerHeader
         {
             throw Corrupt("its header checksum does not match (the header is damaged)");
         }
-        if (bytes[8] != FormatVersion)
+        if (bytes[8] is not (FormatVersion or UnboundFormatVersion))
         {
-            throw Corrupt($"its format version is {bytes[8]}, and this Backup.Core reads version {FormatVersion} (written by a newer version?)");
+            throw Corrupt($"its format version is {bytes[8]}, and this Backup.Core reads versions {UnboundFormatVersion} and {FormatVersion} (written by a newer version?)");
         }
         if (bytes[9] != AlgorithmAes256GcmChunked)
         {
@@ -109,9 +121,10 @@ internal sealed class ContainerHeader
         var span = bytes.AsSpan();
         var kdf = span[10];
         var iterations = BinaryPrimitives.ReadInt32BigEndian(span[11..]);
-        if (kdf > KdfPbkdf2Sha256 || (kdf == KdfPbkdf2Sha256 && iterations is < 1 or > MaxIterations) || (kdf == KdfNone && iterations != 0))
+        // Checked before any key is derived: a planted header must not buy hours of PBKDF2.
+        if (kdf > KdfPbkdf2Sha256 || (kdf == KdfPbkdf2Sha256 && !MasterKey.IsAcceptedIterations(iterations)) || (kdf == KdfNone && iterations != 0))
         {
-            throw Corrupt($"its key-derivation parameters are invalid (kdf {kdf}, {iterations} iterations)");
+            throw Corrupt($"its key-derivation parameters are invalid (kdf {kdf}, {iterations} iterations; PBKDF2 is accepted with {MasterKey.MinIterations}..{MasterKey.MaxIterations} iterations)");
         }
         var offset = FixedPrefixSize;
         string keyId;
@@ -140,9 +153,9 @@ internal sealed class ContainerHeader
             NoncePrefix = span.Slice(offset, NoncePrefixSize).ToArray(),
             WrapNonce = span.Slice(offset + NoncePrefixSize, NonceSize).ToArray(),
             WrappedKey = span.Slice(offset + NoncePrefixSize + NonceSize, WrappedKeySize).ToArray(),
+            Version = bytes[8],
         };
-        header.Bytes = bytes;
-        header.Hash = SHA256.HashData(bytes);
+        header.Seal(bytes, objectKey);
         return header;
     }
 
@@ -179,7 +192,7 @@ internal sealed class ContainerHeader
         var bytes = new byte[FixedPrefixSize + keyId.Length + FixedSuffixSize];
         var span = bytes.AsSpan();
         Magic.CopyTo(span);
-        span[8] = FormatVersion;
+        span[8] = Version;
         span[9] = AlgorithmAes256GcmChunked;
         span[10] = Kdf;
         BinaryPrimitives.WriteInt32BigEndian(span[11..], Iterations);
@@ -200,10 +213,23 @@ internal sealed class ContainerHeader
         return bytes;
     }
 
-    private void Seal(byte[] bytes)
+    private void Seal(byte[] bytes, string objectKey)
     {
         Bytes = bytes;
-        Hash = SHA256.HashData(bytes);
+        Hash = Version == UnboundFormatVersion ? SHA256.HashData(bytes) : BoundHash(bytes, objectKey);
+    }
+
+    // The key is length-prefixed so that no (header, key) pair hashes like another.
+    private static byte[] BoundHash(byte[] bytes, string objectKey)
+    {
+        var key = Encoding.UTF8.GetBytes(objectKey);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(bytes);
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(length, key.Length);
+        hash.AppendData(length);
+        hash.AppendData(key);
+        return hash.GetHashAndReset();
     }
 
     private static BackupIntegrityException Corrupt(string why) => new($"The encrypted backup is not intact: {why}.");

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Backup.Core.Abstractions;
@@ -15,6 +14,12 @@ public sealed class MasterKey
     /// <summary>PBKDF2 iterations for new containers (OWASP's 2023 figure for HMAC-SHA256).</summary>
     public const int PassphraseIterations = 600_000;
 
+    /// <summary>The fewest PBKDF2 iterations a container or manifest may ask for; fewer is refused as forged or damaged.</summary>
+    public const int MinIterations = 100_000;
+
+    /// <summary>The most PBKDF2 iterations a container or manifest may ask for (a few seconds of work); more is refused, not attempted.</summary>
+    public const int MaxIterations = 10_000_000;
+
     /// <summary>The shortest passphrase accepted.</summary>
     public const int MinPassphraseLength = 16;
 
@@ -22,8 +27,9 @@ public sealed class MasterKey
 
     private readonly byte[]? _rawKey;
     private readonly string? _passphrase;
-    // Derivation is deliberately slow; each (salt, iterations) pair is derived once per process.
-    private readonly ConcurrentDictionary<string, byte[]> _derived = new(StringComparer.Ordinal);
+    // Derivation is deliberately slow, so recent (salt, iterations) pairs are kept; the parameters
+    // come from untrusted headers, so only a bounded number of them.
+    private readonly BoundedKeyCache _derived = new(BoundedKeyCache.DefaultCapacity);
 
     private MasterKey(string id, byte[]? rawKey, string? passphrase)
     {
@@ -120,20 +126,28 @@ public sealed class MasterKey
     /// <inheritdoc />
     public override string ToString() => $"MasterKey({Id})";
 
+    /// <summary>Whether a PBKDF2 iteration count read from a header or manifest is one this library accepts.</summary>
+    internal static bool IsAcceptedIterations(int iterations) => iterations is >= MinIterations and <= MaxIterations;
+
+    /// <summary>How many stretched passphrases are cached now (bounded by <see cref="BoundedKeyCache.DefaultCapacity"/>).</summary>
+    internal int CachedDerivations => _derived.Count;
+
     /// <summary>The 32-byte key-encryption key for a container with this salt and iteration count.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A passphrase key and iterations outside <see cref="MinIterations"/>..<see cref="MaxIterations"/>; callers check first, this is the last guard against a hang.</exception>
     internal byte[] KeyFor(ReadOnlySpan<byte> salt, int iterations)
     {
         if (_rawKey is not null)
         {
             return _rawKey;
         }
-        var cacheKey = $"{Convert.ToHexString(salt)}:{iterations}";
-        if (_derived.TryGetValue(cacheKey, out var cached))
+        if (!IsAcceptedIterations(iterations))
         {
-            return cached;
+            throw new ArgumentOutOfRangeException(nameof(iterations), iterations, $"PBKDF2 iterations must be between {MinIterations} and {MaxIterations}.");
         }
-        var derived = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(_passphrase!), salt, iterations, HashAlgorithmName.SHA256, KeySize);
-        return _derived.GetOrAdd(cacheKey, derived);
+        var saltCopy = salt.ToArray();
+        return _derived.GetOrAdd(
+            $"{Convert.ToHexString(salt)}:{iterations}",
+            () => Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(_passphrase!), saltCopy, iterations, HashAlgorithmName.SHA256, KeySize));
     }
 
     // A fingerprint tells keys apart without revealing them: an HMAC under the key itself.

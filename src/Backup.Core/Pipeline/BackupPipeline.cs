@@ -27,21 +27,35 @@ public sealed class BackupPipeline
     private readonly ICompressor _compressor;
     private readonly IEncryptor? _encryptor;
     private readonly bool _encryptByDefault;
+    private readonly bool _requireEncryption;
 
     /// <summary>Creates a pipeline.</summary>
     /// <param name="storage">Where objects go.</param>
     /// <param name="compressor">The codec for new objects (reading uses the codec named in the manifest).</param>
     /// <param name="encryptor">The encryptor, or null when no key is configured.</param>
     /// <param name="encryptByDefault">Whether writes encrypt when the caller does not say.</param>
-    public BackupPipeline(IStorageProvider storage, ICompressor compressor, IEncryptor? encryptor = null, bool encryptByDefault = true)
+    /// <param name="requireEncryption">
+    /// Whether objects stored in the clear are refused on reading (and not written). Default: on
+    /// whenever there is an encryptor that writes by default, because with a key configured a clear
+    /// object in the store is either older than the key or planted.
+    /// </param>
+    public BackupPipeline(IStorageProvider storage, ICompressor compressor, IEncryptor? encryptor = null, bool encryptByDefault = true, bool? requireEncryption = null)
     {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(compressor);
+        if (requireEncryption == true && encryptor is null)
+        {
+            throw new ArgumentException("Requiring encryption needs an encryptor.", nameof(requireEncryption));
+        }
         _storage = storage;
         _compressor = compressor;
         _encryptor = encryptor;
         _encryptByDefault = encryptByDefault && encryptor is not null;
+        _requireEncryption = requireEncryption ?? _encryptByDefault;
     }
+
+    /// <summary>Whether objects stored in the clear are refused (<see cref="Configuration.BackupEncryptionOptions.RequireEncryption"/>).</summary>
+    public bool RequiresEncryption => _requireEncryption;
 
     /// <summary>The store this pipeline writes to.</summary>
     public IStorageProvider Storage => _storage;
@@ -68,7 +82,7 @@ public sealed class BackupPipeline
         using var failure = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pipe = new Pipe(PipeOptions);
         var upload = UploadAsync(key, pipe.Reader, failure);
-        var produce = Task.Run(() => ProduceAsync(producer, pipe.Writer, compressor, encryptor, options.MaxStoredBytes, failure), CancellationToken.None);
+        var produce = Task.Run(() => ProduceAsync(key, producer, pipe.Writer, compressor, encryptor, options.MaxStoredBytes, failure), CancellationToken.None);
         try
         {
             await Task.WhenAll(produce, upload).ConfigureAwait(false);
@@ -102,9 +116,17 @@ public sealed class BackupPipeline
     /// bytes are returned; at the end, sizes and hashes are compared with <paramref name="content"/>
     /// and a mismatch fails the read with <see cref="BackupIntegrityException"/>.
     /// </summary>
+    /// <exception cref="BackupIntegrityException">The object is stored in the clear while encryption is required.</exception>
     public async Task<Stream> OpenReadAsync(StoredContent content, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
+        if (!content.IsEncrypted && _requireEncryption)
+        {
+            // Checked before a byte is read: a clear object here would be handed to pg_restore or tar as is.
+            throw new BackupIntegrityException(
+                $"'{content.Key}' is stored unencrypted, and this host requires encryption (Backup:Encryption:RequireEncryption / {Configuration.BackupEnvironmentVariables.EncryptionRequired}, on by default when a key is configured): "
+                + "an unencrypted object in an encrypted store may have been planted there. If it is a backup taken before encryption was turned on, set RequireEncryption to false to read it.");
+        }
         if (content.IsEncrypted && _encryptor is null)
         {
             throw new EncryptionKeyException(
@@ -116,7 +138,7 @@ public sealed class BackupPipeline
         Stream? decrypted = null;
         try
         {
-            decrypted = content.IsEncrypted ? await _encryptor!.OpenDecryptionStreamAsync(stored, cancellationToken).ConfigureAwait(false) : null;
+            decrypted = content.IsEncrypted ? await _encryptor!.OpenDecryptionStreamAsync(stored, content.Key, cancellationToken).ConfigureAwait(false) : null;
             var decompressed = CompressorCatalog.CreateDecompressionStream(content.Compression, decrypted ?? stored);
             return new VerifiedReadStream(content, raw, stored, decrypted, decompressed);
         }
@@ -144,6 +166,9 @@ public sealed class BackupPipeline
         true => _encryptor ?? throw new BackupConfigurationException(
             "BACKUP_ENCRYPTION_KEY",
             "Encryption was asked for, but no encryption key is configured. Set BACKUP_ENCRYPTION_KEY (base64 of 32 random bytes, or a passphrase of 16+ characters) or Backup:Encryption:Key."),
+        false when _requireEncryption => throw new BackupConfigurationException(
+            Configuration.BackupEnvironmentVariables.EncryptionRequired,
+            "An unencrypted backup was asked for, but this host requires encryption (Backup:Encryption:RequireEncryption) and would refuse to read it back. Leave Encrypt unset, or turn RequireEncryption off."),
         false => null,
         null => _encryptByDefault ? _encryptor : null,
     };
@@ -166,6 +191,7 @@ public sealed class BackupPipeline
     }
 
     private static async Task<(long RawBytes, string PlainSha256, long StoredBytes, string StoredSha256)> ProduceAsync(
+        string key,
         Func<Stream, CancellationToken, Task> producer,
         PipeWriter writer,
         ICompressor compressor,
@@ -190,7 +216,7 @@ public sealed class BackupPipeline
         Stream? compressing = null;
         try
         {
-            encrypting = encryptor?.CreateEncryptionStream(stored);
+            encrypting = encryptor?.CreateEncryptionStream(stored, key);
             compressing = compressor.CreateCompressionStream(encrypting ?? stored);
             using var plain = new HashingStream(compressing);
             await producer(plain, token).ConfigureAwait(false);

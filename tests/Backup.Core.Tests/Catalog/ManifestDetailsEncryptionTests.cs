@@ -78,9 +78,11 @@ public sealed class ManifestDetailsEncryptionTests
     {
         await new BackupCatalog(_store, new MasterKeyRing(_key), encryptDetails: true).SaveAsync(Sample("20260102T030405123Z-aaaaaaaa"));
 
-        var read = await new BackupCatalog(_store, new MasterKeyRing(Keys.Random("k1"))).GetAsync("20260102T030405123Z-aaaaaaaa");
+        // Trusting unauthenticated manifests: with the default a wrong key is refused outright (ManifestAuthenticationTests).
+        var read = await new BackupCatalog(_store, new MasterKeyRing(Keys.Random("k1")), requireAuthentication: false).GetAsync("20260102T030405123Z-aaaaaaaa");
 
         Assert.True(read.DetailsEncrypted);
+        Assert.False(read.Authenticated);
         Assert.Contains("does not open them", Assert.Throws<EncryptionKeyException>(() => read.RequireDetails()).Message, StringComparison.Ordinal);
     }
 
@@ -107,11 +109,11 @@ public sealed class ManifestDetailsEncryptionTests
     }
 
     [Fact]
-    public async Task Find_PlaintextManifestOfAnOlderVersion_ReadsWholeWithKeys()
+    public async Task Find_PlaintextManifestOfAnOlderVersion_ReadsWholeWithKeysWhenEncryptionIsNotRequired()
     {
         await new BackupCatalog(_store).SaveAsync(Sample("20260102T030405123Z-aaaaaaaa"));
 
-        var read = await new BackupCatalog(_store, new MasterKeyRing(_key), encryptDetails: true).GetAsync("20260102T030405123Z-aaaaaaaa");
+        var read = await new BackupCatalog(_store, new MasterKeyRing(_key), encryptDetails: true, requireAuthentication: false).GetAsync("20260102T030405123Z-aaaaaaaa");
 
         Assert.False(read.DetailsEncrypted);
         AssertSameDetails(Sample("20260102T030405123Z-aaaaaaaa"), read);
@@ -128,24 +130,43 @@ public sealed class ManifestDetailsEncryptionTests
         b["details"] = a["details"]!.DeepClone();
         await _store.PutAsync(BackupCatalog.ManifestKey("20260103T030405123Z-bbbbbbbb"), new MemoryStream(Encoding.UTF8.GetBytes(b.ToJsonString())));
 
-        var read = await catalog.GetAsync("20260103T030405123Z-bbbbbbbb");
-
+        await Assert.ThrowsAsync<BackupIntegrityException>(() => catalog.GetAsync("20260103T030405123Z-bbbbbbbb"));
+        var read = await new BackupCatalog(_store, new MasterKeyRing(_key), requireAuthentication: false).GetAsync("20260103T030405123Z-bbbbbbbb");
         Assert.True(read.DetailsEncrypted);
     }
 
     [Fact]
-    public async Task Save_ReadWithoutKeyThenClearFieldChanged_KeepsTheSealedDetails()
+    public async Task Save_ReadWithoutKeyThenClearFieldChanged_FailsAndLeavesTheAuthenticatedManifest()
     {
+        // A host without the key cannot tag a change, and an untagged manifest would be refused by
+        // every host with the key, so the change is refused instead of written.
         var keyed = new BackupCatalog(_store, new MasterKeyRing(_key), encryptDetails: true);
         await keyed.SaveAsync(Sample("20260102T030405123Z-aaaaaaaa"));
         var keyless = new BackupCatalog(_store);
         var envelope = await keyless.GetAsync("20260102T030405123Z-aaaaaaaa");
 
-        await keyless.SaveAsync(envelope with { Properties = new Dictionary<string, string>(envelope.Properties) { ["copy:offsite"] = "failed" } });
+        var error = await Assert.ThrowsAsync<EncryptionKeyException>(() =>
+            keyless.SaveAsync(envelope with { Properties = new Dictionary<string, string>(envelope.Properties) { ["copy:offsite"] = "failed" } }));
         var read = await keyed.GetAsync("20260102T030405123Z-aaaaaaaa");
 
+        Assert.Equal("k1", error.KeyId);
+        Assert.True(read.Authenticated);
         AssertSameDetails(Sample("20260102T030405123Z-aaaaaaaa"), read);
-        Assert.Equal("failed", read.Properties["copy:offsite"]);
+        Assert.False(read.Properties.ContainsKey("copy:offsite"));
+    }
+
+    [Fact]
+    public async Task Save_ReadWithoutKeyUnchangedToAnotherStore_StaysAuthenticatedWithTheSealedDetails()
+    {
+        await new BackupCatalog(_store, new MasterKeyRing(_key), encryptDetails: true).SaveAsync(Sample("20260102T030405123Z-aaaaaaaa"));
+        var envelope = await new BackupCatalog(_store).GetAsync("20260102T030405123Z-aaaaaaaa");
+        var offsite = new MemoryStorageProvider();
+
+        await new BackupCatalog(offsite).SaveAsync(envelope);
+        var read = await new BackupCatalog(offsite, new MasterKeyRing(_key)).GetAsync("20260102T030405123Z-aaaaaaaa");
+
+        Assert.True(read.Authenticated);
+        AssertSameDetails(Sample("20260102T030405123Z-aaaaaaaa"), read);
     }
 
     [Fact]

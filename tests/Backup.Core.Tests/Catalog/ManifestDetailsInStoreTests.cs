@@ -89,7 +89,7 @@ public sealed class ManifestDetailsInStoreTests : IDisposable
         // The data object is not encrypted, so only the manifest's sealed details stop this restore:
         // without them it would run blind (no roots, no counts to check).
         string id;
-        using (var writer = Build(_key))
+        using (var writer = Build(_key, requireEncryption: false))
         {
             id = (await BackUpAsync(writer.Service(), encryptData: false)).Id;
         }
@@ -106,7 +106,7 @@ public sealed class ManifestDetailsInStoreTests : IDisposable
     public async Task Verify_WithoutTheKey_DataInTheClear_FailsWithEncryptionKeyException()
     {
         string id;
-        using (var writer = Build(_key))
+        using (var writer = Build(_key, requireEncryption: false))
         {
             id = (await BackUpAsync(writer.Service(), encryptData: false)).Id;
         }
@@ -138,22 +138,8 @@ public sealed class ManifestDetailsInStoreTests : IDisposable
             new FileBackupOptions { Directories = [folder], IncludePatterns = [SecretPattern], Comment = SecretComment, Encrypt = encryptData });
     }
 
-    // File backups only, so no database: the service a host without DATABASE_URL gets.
-    private ServiceProvider Build(string? key)
-    {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<BackupEnvironment>(new FakeEnvironment([]));
-        services.AddBackupSystem(b =>
-        {
-            b.UseLocalStorage(_store.Path);
-            if (key is not null)
-            {
-                b.UseAesGcmEncryption(o => o.Key = key);
-            }
-        });
-        return services.BuildServiceProvider();
-    }
+    private ServiceProvider Build(string? key, bool? requireEncryption = null) =>
+        FileOnlyHost.Build(_store.Path, key, o => o.RequireEncryption = requireEncryption);
 
     private string RawManifest(string id) => File.ReadAllText(Path.Combine(_store.Path, "metadata", id + ".json"));
 }

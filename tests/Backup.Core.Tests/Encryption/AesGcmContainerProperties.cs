@@ -19,16 +19,31 @@ public class AesGcmContainerProperties
          from seed in Gen.Choose(0, 1_000_000)
          select SamplePayloads.Create(size, seed, seed)).ToArbitrary();
 
+    // Object keys as the catalog names them, and some it never would (empty, non-ASCII).
+    private static Arbitrary<string> ObjectKeys =>
+        Gen.OneOf(
+            from id in Gen.Choose(0, 99_999_999)
+            from suffix in Gen.Elements(".dump.zst.enc", ".changes.gz.enc", ".roles.json.enc", ".tar.br.enc")
+            from prefix in Gen.Elements("database/", "files/")
+            select $"{prefix}20260102T030405123Z-{id:x8}{suffix}",
+            Gen.Elements("", "x", "données/ü.enc")).ToArbitrary();
+
     [Property(MaxTest = 100)]
-    public Property RoundTrip_AnyPayloadAndChunkSize_ReturnsSameBytes() =>
+    public Property RoundTrip_AnyPayloadChunkSizeAndObjectKey_ReturnsSameBytes() =>
         Prop.ForAll(
             SamplePayloads.Payloads(),
             Gen.Elements(4096, 5000, 65536, 1 << 20).ToArbitrary(),
-            (payload, chunk) =>
+            ObjectKeys,
+            (payload, chunk, objectKey) =>
             {
                 var encryptor = Keys.Encryptor(Key, chunk);
-                return Decrypt(encryptor, Encrypt(encryptor, payload)).AsSpan().SequenceEqual(payload);
+                return Decrypt(encryptor, Encrypt(encryptor, payload, objectKey), objectKey).AsSpan().SequenceEqual(payload);
             });
+
+    [Property(MaxTest = 100)]
+    public Property OpenedUnderAnotherObjectKey_FailsWithIntegrityError() =>
+        Prop.ForAll(SmallPayloads, ObjectKeys, ObjectKeys, (payload, written, read) =>
+            written == read || FailsIntegrity(Encryptor, Encrypt(Encryptor, payload, written), read));
 
     [Property(MaxTest = 300)]
     public Property AnySingleFlippedByte_FailsWithIntegrityError() =>
@@ -103,5 +118,5 @@ public class AesGcmContainerProperties
     }
 
     private static int HeaderLength(byte[] container) =>
-        ContainerHeader.ReadAsync(new MemoryStream(container), CancellationToken.None).GetAwaiter().GetResult().Bytes.Length;
+        ContainerHeader.ReadAsync(new MemoryStream(container), ObjectKey, CancellationToken.None).GetAwaiter().GetResult().Bytes.Length;
 }

@@ -27,7 +27,7 @@ public sealed class BackupPipelineTests : IDisposable
     [InlineData(false, false, "database/x.dump")]
     public async Task WriteThenRead_EveryCombination_ReturnsSameBytesAndRecordsHowItWasStored(bool compress, bool encrypt, string expectedKey)
     {
-        var pipeline = new BackupPipeline(_store, _zstd, Keys.Encryptor(Keys.Random("k1"), 65536));
+        var pipeline = new BackupPipeline(_store, _zstd, Keys.Encryptor(Keys.Random("k1"), 65536), requireEncryption: encrypt);
         var payload = SamplePayloads.Create((3 << 20) + 5, 1, 1);
 
         var content = await pipeline.WriteAsync("database/x.dump", (s, ct) => s.WriteAsync(payload, ct).AsTask(), new PipelineWriteOptions { Compress = compress, Encrypt = encrypt });
@@ -71,7 +71,7 @@ public sealed class BackupPipelineTests : IDisposable
     [InlineData(true, true)]
     public async Task Read_StoredObjectTruncated_FailsWithIntegrityError(bool compress, bool encrypt)
     {
-        var pipeline = new BackupPipeline(_store, _zstd, Keys.Encryptor(Keys.Random("k")));
+        var pipeline = new BackupPipeline(_store, _zstd, Keys.Encryptor(Keys.Random("k")), requireEncryption: encrypt);
         var payload = SamplePayloads.Create(200_000, 3, 0);
         var content = await pipeline.WriteAsync("database/t.dump", (s, ct) => s.WriteAsync(payload, ct).AsTask(), new PipelineWriteOptions { Compress = compress, Encrypt = encrypt });
         var path = Path.Combine(_root.Path, content.Key);
