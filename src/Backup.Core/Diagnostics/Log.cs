@@ -97,4 +97,7 @@ internal static partial class Log
 
     [LoggerMessage(1220, LogLevel.Warning, "Recovery could not refresh the materialized view {View} ({Reason}): it stays as pg_restore computed it from the full backup")]
     public static partial void MaterializedViewNotRefreshed(ILogger logger, string view, string reason);
+
+    [LoggerMessage(1360, LogLevel.Warning, "Dropping the replication slot {Slot}: it is named for this store but no backup of the store uses it (left by a backup that did not finish); it held {RetainedBytes} bytes of WAL")]
+    public static partial void OrphanSlotDropped(ILogger logger, string slot, long retainedBytes);
 }
