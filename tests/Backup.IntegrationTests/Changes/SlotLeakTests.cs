@@ -1,5 +1,6 @@
 using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
+using Backup.IntegrationTests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Backup.IntegrationTests.Changes;
@@ -47,20 +48,21 @@ public sealed class SlotLeakTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task FullBackup_LeftoverSlotOfThisStoreNoManifestClaims_IsDropped_AnotherStoresSlotIsKept()
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task FullBackup_LeftoverSlotOfThisStoreNoManifestClaims_IsDroppedAtStartEvenWhenTheBackupFails_AnotherStoresSlotIsKept()
     {
-        using var provider = Build();
+        // The dump fails: only a sweep at the start (not the one after a stored full backup) can drop the leftover.
+        using var tools = await FakeTools.CreateAsync(name => $"[ \"$1\" = --version ] && echo '{name} (PostgreSQL) 15.18' && exit 0\nexit 3\n");
+        using var provider = Build(tools.Path);
         var service = provider.Service();
         var storeId = await StoreIdentity.GetOrCreateAsync(new Backup.Core.Storage.LocalStorageProvider(new Backup.Core.Storage.LocalStorageOptions { RootPath = _store.Path }));
         var orphan = $"backup_core_{storeId}_20200101t000000000z_0000abcd";
         var otherStores = $"backup_core_{(storeId == "0badcafe" ? "deadbeef" : "0badcafe")}_20200101t000000000z_0000abcd";
         await TestServer.ExecuteAsync(_database, $"SELECT pg_create_logical_replication_slot('{orphan}', 'pgoutput'); SELECT pg_create_logical_replication_slot('{otherStores}', 'pgoutput')");
 
-        var manifest = await service.CreateFullBackupAsync();
+        await Assert.ThrowsAsync<BackupDatabaseException>(() => service.CreateFullBackupAsync());
 
-        Assert.Equal(
-            new[] { otherStores, manifest.Properties["slot"] }.Order(StringComparer.Ordinal),
-            (await TestServer.ScalarAsync<string>(_database, $"SELECT string_agg(slot_name, ',' ORDER BY slot_name COLLATE \"C\") FROM pg_replication_slots WHERE database = '{_database}'")).Split(','));
+        Assert.Equal(otherStores, await TestServer.ScalarAsync<string>(_database, $"SELECT string_agg(slot_name, ',') FROM pg_replication_slots WHERE database = '{_database}'"));
     }
 
     [Fact]
@@ -81,9 +83,9 @@ public sealed class SlotLeakTests : IAsyncLifetime, IDisposable
         Assert.Equal(BackupStatus.Completed, manifest.Status);
     }
 
-    private ServiceProvider Build() =>
+    private ServiceProvider Build(string? tools = null) =>
         Services.Build(TestServer.ConnectionString(_database), _store.Path, null,
-            b => b.UsePostgres(TestServer.ConnectionString(_database), o => { o.ToolsDirectory = TestServer.ToolsDirectory; o.ChangeCapture = true; }));
+            b => b.UsePostgres(TestServer.ConnectionString(_database), o => { o.ToolsDirectory = tools ?? TestServer.ToolsDirectory; o.ChangeCapture = true; }));
 
     private Task<long> SlotCountAsync() =>
         TestServer.ScalarAsync<long>(_database, $"SELECT count(*) FROM pg_replication_slots WHERE database = '{_database}'");
