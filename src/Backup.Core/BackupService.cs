@@ -380,10 +380,19 @@ public sealed partial class BackupService
 
     /// <summary>
     /// Deletes data objects no completed manifest claims (left by crashes or cancelled backups)
-    /// once they are older than <paramref name="grace"/> (default one hour).
+    /// once they are older than <paramref name="grace"/> (default one hour), and a local store's
+    /// staging files (of puts a crash interrupted) once they have not been written for as long.
     /// </summary>
-    public Task<IReadOnlyList<string>> CleanupIncompleteBackupsAsync(TimeSpan? grace = null, CancellationToken cancellationToken = default) =>
-        _catalog.DeleteOrphansAsync(grace ?? TimeSpan.FromHours(1), _time.GetUtcNow(), cancellationToken);
+    /// <returns>The keys of the data objects deleted.</returns>
+    public Task<IReadOnlyList<string>> CleanupIncompleteBackupsAsync(TimeSpan? grace = null, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        if (_pipeline.Storage is Storage.LocalStorageProvider local && local.RemoveStaleStagingFiles(grace ?? TimeSpan.FromHours(1), now) is > 0 and var staged)
+        {
+            Log.StagingFilesRemoved(_logger, staged, local.RootPath);
+        }
+        return _catalog.DeleteOrphansAsync(grace ?? TimeSpan.FromHours(1), now, cancellationToken);
+    }
 
     // An incremental backup is checked by reading its change segment through: every record's
     // framing, the end record's totals against the manifest, then (at the end of the stream) the hashes.

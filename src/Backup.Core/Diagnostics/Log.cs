@@ -100,4 +100,7 @@ internal static partial class Log
 
     [LoggerMessage(1360, LogLevel.Warning, "Dropping the replication slot {Slot}: it is named for this store but no backup of the store uses it (left by a backup that did not finish); it held {RetainedBytes} bytes of WAL")]
     public static partial void OrphanSlotDropped(ILogger logger, string slot, long retainedBytes);
+
+    [LoggerMessage(1361, LogLevel.Information, "Removed {Count} staging file(s) left by interrupted uploads under {Root}")]
+    public static partial void StagingFilesRemoved(ILogger logger, int count, string root);
 }
