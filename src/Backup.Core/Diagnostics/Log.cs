@@ -103,4 +103,7 @@ internal static partial class Log
 
     [LoggerMessage(1361, LogLevel.Information, "Removed {Count} staging file(s) left by interrupted uploads under {Root}")]
     public static partial void StagingFilesRemoved(ILogger logger, int count, string root);
+
+    [LoggerMessage(1362, LogLevel.Information, "Schedule {ScheduleId} was {Change} by another replica: this one follows the stored definition")]
+    public static partial void ScheduleChangedElsewhere(ILogger logger, string scheduleId, string change);
 }
