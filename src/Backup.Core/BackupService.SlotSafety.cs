@@ -48,9 +48,34 @@ public sealed partial class BackupService
     private async Task<Func<string, bool>> OwnSlotFilterAsync(PostgresBackupEngine engine, CancellationToken cancellationToken)
     {
         var storeId = await StoreIdAsync(cancellationToken).ConfigureAwait(false);
-        var fulls = await ListBackupsAsync(new BackupQuery { Type = BackupType.Full }, cancellationToken).ConfigureAwait(false);
-        var claimed = fulls.Select(f => f.Properties.GetValueOrDefault(PostgresBackupEngine.SlotProperty)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var claimed = await ClaimedSlotsAsync(cancellationToken).ConfigureAwait(false);
         return name => engine.IsStoreSlot(name, storeId) || claimed.Contains(name);
+    }
+
+    // The slots the store's full backups name.
+    private async Task<HashSet<string>> ClaimedSlotsAsync(CancellationToken cancellationToken)
+    {
+        var fulls = await ListBackupsAsync(new BackupQuery { Type = BackupType.Full }, cancellationToken).ConfigureAwait(false);
+        return fulls.Select(f => f.Properties.GetValueOrDefault(PostgresBackupEngine.SlotProperty)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+    }
+
+    // Slots named for this store that no manifest of it claims: left by a full backup whose process
+    // died before it stored its manifest, or by a version that did not drop them. Called under the
+    // database's backup lock, so no full backup of this database is between its slot and its manifest.
+    private async Task DropOrphanSlotsAsync(PostgresBackupEngine engine, string storeId, CancellationToken cancellationToken)
+    {
+        var slots = await engine.SlotsAsync(cancellationToken).ConfigureAwait(false);
+        var candidates = slots.Where(s => !s.Active && engine.IsStoreSlot(s.Name, storeId)).ToList();
+        if (candidates.Count == 0)
+        {
+            return;
+        }
+        var claimed = await ClaimedSlotsAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var orphan in candidates.Where(s => !claimed.Contains(s.Name)))
+        {
+            Log.OrphanSlotDropped(_logger, orphan.Name, orphan.RetainedWalBytes);
+            await engine.DropSlotQuietlyAsync(orphan.Name).ConfigureAwait(false);
+        }
     }
 
     // On slots already read (status reads them once for both purposes).

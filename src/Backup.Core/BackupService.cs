@@ -83,17 +83,26 @@ public sealed partial class BackupService
         _running[id] = BackupType.Full;
         EngineBackupResult? result = null;
         string? slot = null;
+        var stored = false;
+        // A chain's full backup holds the database's lock from before its slot is created until its
+        // manifest is stored (or its slot dropped): another backup never sees a slot in between.
+        IAsyncDisposable? held = null;
         try
         {
             var storeId = engine.ChangeCaptureEnabled ? await StoreIdAsync(cancellationToken).ConfigureAwait(false) : null;
-            slot = engine.ChangeCaptureEnabled ? engine.SlotFor(id, storeId) : null;
+            if (storeId is not null)
+            {
+                held = await engine.HoldBackupLockAsync(options.WaitIfBusy, cancellationToken).ConfigureAwait(false);
+                await DropOrphanSlotsAsync(engine, storeId, cancellationToken).ConfigureAwait(false);
+                slot = engine.SlotFor(id, storeId);
+            }
             Log.BackupStarting(_logger, id, "full", engine.Connection.Database);
             var content = await _pipeline.WriteAsync(
                 BackupCatalog.DataKey(BackupType.Full, id),
                 async (stream, ct) =>
                 {
                     var counted = new ProgressStream(stream, "dumping", progress);
-                    var request = new EngineBackupRequest { Type = BackupType.Full, Schemas = options.Schemas, Tables = options.Tables, WaitIfBusy = options.WaitIfBusy };
+                    var request = new EngineBackupRequest { Type = BackupType.Full, Schemas = options.Schemas, Tables = options.Tables, WaitIfBusy = options.WaitIfBusy, DatabaseLockHeld = held is not null };
                     result = engine.ChangeCaptureEnabled
                         ? await engine.BackupStartingChainAsync(request, id, storeId, counted, ct).ConfigureAwait(false)
                         : await engine.BackupAsync(request, counted, ct).ConfigureAwait(false);
@@ -133,6 +142,7 @@ public sealed partial class BackupService
                 SnapshotAt = result.Properties.TryGetValue(PostgresBackupEngine.SnapshotAtProperty, out var at) ? DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture) : null,
             };
             await _catalog.SaveAsync(manifest, cancellationToken).ConfigureAwait(false);
+            stored = true;
             if (slot is not null)
             {
                 // The new chain is stored: this store's older chains' slots would only hold WAL back now.
@@ -145,14 +155,19 @@ public sealed partial class BackupService
         catch (Exception ex) when (ex is not BackupInProgressException)
         {
             await RecordFailureAsync(id, BackupType.Full, engine.Connection.Database, started, options.Comment, options.ScheduleId, ex).ConfigureAwait(false);
-            if (slot is not null)
-            {
-                await DropUnusedSlotAsync(engine, slot).ConfigureAwait(false);
-            }
             throw;
         }
         finally
         {
+            if (slot is not null && !stored)
+            {
+                // Busy, failed or cancelled: a chain whose full backup was not stored must not hold WAL on the server.
+                await engine.DropSlotQuietlyAsync(slot).ConfigureAwait(false);
+            }
+            if (held is not null)
+            {
+                await held.DisposeAsync().ConfigureAwait(false);
+            }
             _running.TryRemove(id, out _);
         }
     }
@@ -370,10 +385,19 @@ public sealed partial class BackupService
 
     /// <summary>
     /// Deletes data objects no completed manifest claims (left by crashes or cancelled backups)
-    /// once they are older than <paramref name="grace"/> (default one hour).
+    /// once they are older than <paramref name="grace"/> (default one hour), and a local store's
+    /// staging files (of puts a crash interrupted) once they have not been written for as long.
     /// </summary>
-    public Task<IReadOnlyList<string>> CleanupIncompleteBackupsAsync(TimeSpan? grace = null, CancellationToken cancellationToken = default) =>
-        _catalog.DeleteOrphansAsync(grace ?? TimeSpan.FromHours(1), _time.GetUtcNow(), cancellationToken);
+    /// <returns>The keys of the data objects deleted.</returns>
+    public Task<IReadOnlyList<string>> CleanupIncompleteBackupsAsync(TimeSpan? grace = null, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        if (_pipeline.Storage is Storage.LocalStorageProvider local && local.RemoveStaleStagingFiles(grace ?? TimeSpan.FromHours(1), now) is > 0 and var staged)
+        {
+            Log.StagingFilesRemoved(_logger, staged, local.RootPath);
+        }
+        return _catalog.DeleteOrphansAsync(grace ?? TimeSpan.FromHours(1), now, cancellationToken);
+    }
 
     // An incremental backup is checked by reading its change segment through: every record's
     // framing, the end record's totals against the manifest, then (at the end of the stream) the hashes.
@@ -478,20 +502,6 @@ public sealed partial class BackupService
         catch (BackupStorageException ex)
         {
             Log.FailureRecordNotStored(_logger, id, ex.Message);
-        }
-    }
-
-    private async Task DropUnusedSlotAsync(PostgresBackupEngine engine, string slot)
-    {
-        try
-        {
-            // A chain whose full backup was not stored must not hold WAL on the server.
-            await engine.Capture(slot).DropSlotAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (BackupDatabaseException ex)
-        {
-            // The backup's own error is the one to report; the slot is named so it can be dropped by hand.
-            Log.SlotNotDropped(_logger, slot, ex.Message);
         }
     }
 

@@ -136,12 +136,7 @@ public sealed partial class BackupApiTests : IAsyncLifetime, IDisposable
     public async Task BackupWhileAnotherHoldsTheDatabase_OperationFailsWithA409Problem()
     {
         var client = Client(AdminKey);
-        await using var other = new Npgsql.NpgsqlConnection(TestServer.ConnectionString(_database));
-        await other.OpenAsync();
-        await using (var hold = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(hashtext('Backup.Core full backup:' || current_database()))", other))
-        {
-            await hold.ExecuteNonQueryAsync();
-        }
+        await using var other = await TestServer.HoldBackupLockAsync(_database);
 
         var accepted = await client.PostAsync("/api/v1/backup/full", null);
         var operation = await WaitForEndAsync(client, accepted.Headers.Location!.ToString());

@@ -47,6 +47,18 @@ public static class TestServer
 
     public static Task DropDatabaseAsync(string database) => ExecuteAsync("postgres", $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
 
+    /// <summary>
+    /// Takes the backup lock of <paramref name="database"/> on a connection of its own, as a backup in
+    /// another replica would; closing the connection releases it.
+    /// </summary>
+    public static async Task<NpgsqlConnection> HoldBackupLockAsync(string database)
+    {
+        var connection = new NpgsqlConnection(ConnectionString(database));
+        await connection.OpenAsync();
+        await Backup.Core.Postgres.DatabaseBackupLock.AcquireAsync(connection, database, wait: true, CancellationToken.None);
+        return connection;
+    }
+
     /// <summary>Drops a source database with its replication slots (which would hold WAL), and the databases recovered from it.</summary>
     public static async Task DropWithSlotsAsync(string database, IEnumerable<string> recovered)
     {

@@ -44,6 +44,9 @@ public sealed record EngineBackupRequest
 
     /// <summary>When another backup of the same database is running: wait for it (true) or fail at once with <see cref="BackupInProgressException"/> (false, the default).</summary>
     public bool WaitIfBusy { get; init; }
+
+    /// <summary>The caller holds the database's backup lock already (a chain's full backup takes it before creating the slot).</summary>
+    internal bool DatabaseLockHeld { get; init; }
 }
 
 /// <summary>What an engine reports about a backup it wrote.</summary>

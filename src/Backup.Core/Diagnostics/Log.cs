@@ -97,4 +97,13 @@ internal static partial class Log
 
     [LoggerMessage(1220, LogLevel.Warning, "Recovery could not refresh the materialized view {View} ({Reason}): it stays as pg_restore computed it from the full backup")]
     public static partial void MaterializedViewNotRefreshed(ILogger logger, string view, string reason);
+
+    [LoggerMessage(1360, LogLevel.Warning, "Dropping the replication slot {Slot}: it is named for this store but no backup of the store uses it (left by a backup that did not finish); it held {RetainedBytes} bytes of WAL")]
+    public static partial void OrphanSlotDropped(ILogger logger, string slot, long retainedBytes);
+
+    [LoggerMessage(1361, LogLevel.Information, "Removed {Count} staging file(s) left by interrupted uploads under {Root}")]
+    public static partial void StagingFilesRemoved(ILogger logger, int count, string root);
+
+    [LoggerMessage(1362, LogLevel.Information, "Schedule {ScheduleId} was {Change} by another replica: this one follows the stored definition")]
+    public static partial void ScheduleChangedElsewhere(ILogger logger, string scheduleId, string change);
 }

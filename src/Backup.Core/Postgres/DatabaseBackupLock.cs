@@ -9,30 +9,39 @@ namespace Backup.Core.Postgres;
 /// </summary>
 internal static class DatabaseBackupLock
 {
-    // One lock key per database, shared by every replica of the host.
-    public const string KeySql = "hashtext('Backup.Core full backup:' || current_database())";
+    /// <summary>The lock's key for <paramref name="database"/>, shared by every replica of the host.</summary>
+    public static AdvisoryLockKey KeyFor(string database) => AdvisoryLockKey.For(AdvisoryLockKey.DatabaseBackupClass, database);
 
     /// <summary>Takes the lock on <paramref name="connection"/>: waits for it, or fails at once with <see cref="BackupInProgressException"/>.</summary>
     public static async Task AcquireAsync(NpgsqlConnection connection, string database, bool wait, CancellationToken cancellationToken)
     {
+        var key = KeyFor(database);
         if (wait)
         {
             // Blocks until the other backup ends; the cancellation token cancels the wait.
-            var blocking = new NpgsqlCommand($"SELECT pg_advisory_lock({KeySql})", connection) { CommandTimeout = 0 };
-            await using (blocking.ConfigureAwait(false))
-            {
-                await blocking.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            await key.CallAsync(connection, "pg_advisory_lock", cancellationToken).ConfigureAwait(false);
             return;
         }
-        var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({KeySql})", connection);
-        await using (command.ConfigureAwait(false))
+        if (await key.CallAsync(connection, "pg_try_advisory_lock", cancellationToken).ConfigureAwait(false) is not true)
         {
-            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
-            {
-                throw new BackupInProgressException(
-                    $"Another backup of the database '{database}' is in progress (in this or another process); this one was not started. Try again when it ends, or ask to wait for it (WaitIfBusy).");
-            }
+            throw new BackupInProgressException(
+                $"Another backup of the database '{database}' is in progress (in this or another process); this one was not started. Try again when it ends, or ask to wait for it (WaitIfBusy).");
+        }
+    }
+
+    /// <summary>Takes the lock on a connection of its own, held until the result is disposed.</summary>
+    public static async Task<IAsyncDisposable> HoldAsync(PostgresConnectionInfo info, bool wait, CancellationToken cancellationToken)
+    {
+        var connection = await info.OpenAsync(cancellationToken, "Backup.Core backup lock", pooled: false).ConfigureAwait(false);
+        try
+        {
+            await AcquireAsync(connection, info.Database, wait, cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 }

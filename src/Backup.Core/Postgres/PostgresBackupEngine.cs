@@ -47,7 +47,7 @@ public sealed class PostgresBackupEngine : IBackupEngine
             throw new NotSupportedException($"BackupAsync makes full backups only; {request.Type} backups are captured from a replication slot, not dumped.");
         }
 
-        var session = await SnapshotSession.OpenAsync(_connection, request.WaitIfBusy, request.SnapshotName, cancellationToken).ConfigureAwait(false);
+        var session = await SnapshotSession.OpenAsync(_connection, request.WaitIfBusy, request.SnapshotName, request.DatabaseLockHeld, cancellationToken).ConfigureAwait(false);
         await using var sessionScope = session.ConfigureAwait(false);
         var tools = await _tools.FindAsync(session.ServerMajor, cancellationToken).ConfigureAwait(false);
         Log.DumpStarting(_logger, _connection.ToString(), tools.Version, session.ServerVersion);
@@ -169,26 +169,63 @@ public sealed class PostgresBackupEngine : IBackupEngine
         ArgumentNullException.ThrowIfNull(request);
         var slotName = SlotFor(chainId, storeId);
         var capture = Capture(slotName);
+        if (!request.DatabaseLockHeld)
+        {
+            // The lock comes before the slot: a backup refused as busy must not leave a slot behind.
+            var held = await HoldBackupLockAsync(request.WaitIfBusy, cancellationToken).ConfigureAwait(false);
+            await using (held.ConfigureAwait(false))
+            {
+                return await BackupStartingChainAsync(request with { DatabaseLockHeld = true }, chainId, storeId, destination, cancellationToken).ConfigureAwait(false);
+            }
+        }
         await capture.EnsurePublicationAsync(cancellationToken).ConfigureAwait(false);
         var snapshot = await capture.CreateSlotAsync(cancellationToken).ConfigureAwait(false);
-        await using (snapshot.ConfigureAwait(false))
+        try
         {
-            var snapshotAt = await ServerClockAsync(cancellationToken).ConfigureAwait(false);
-            var shapes = await TableShapes.ReadAsync(_connection, snapshot.SnapshotName, cancellationToken).ConfigureAwait(false);
-            var result = await BackupAsync(request with { SnapshotName = snapshot.SnapshotName }, destination, cancellationToken).ConfigureAwait(false);
-            var properties = new Dictionary<string, string>(result.Properties, StringComparer.Ordinal)
+            await using (snapshot.ConfigureAwait(false))
             {
-                [SlotProperty] = slotName,
-                ["startLsn"] = snapshot.ConsistentPoint.ToString(),
-                [SnapshotAtProperty] = Timestamp(snapshotAt),
-            };
-            foreach (var (table, shape) in shapes)
-            {
-                properties[TableShapes.PropertyPrefix + table] = shape;
+                var snapshotAt = await ServerClockAsync(cancellationToken).ConfigureAwait(false);
+                var shapes = await TableShapes.ReadAsync(_connection, snapshot.SnapshotName, cancellationToken).ConfigureAwait(false);
+                var result = await BackupAsync(request with { SnapshotName = snapshot.SnapshotName }, destination, cancellationToken).ConfigureAwait(false);
+                var properties = new Dictionary<string, string>(result.Properties, StringComparer.Ordinal)
+                {
+                    [SlotProperty] = slotName,
+                    ["startLsn"] = snapshot.ConsistentPoint.ToString(),
+                    [SnapshotAtProperty] = Timestamp(snapshotAt),
+                };
+                foreach (var (table, shape) in shapes)
+                {
+                    properties[TableShapes.PropertyPrefix + table] = shape;
+                }
+                return result with { Properties = properties };
             }
-            return result with { Properties = properties };
+        }
+        catch
+        {
+            // No backup starts on this slot: it would only hold WAL back.
+            await DropSlotQuietlyAsync(slotName).ConfigureAwait(false);
+            throw;
         }
     }
+
+    /// <summary>Drops a slot no stored backup uses; a failure is logged, not thrown, so that it never hides the error that made the slot unused.</summary>
+    internal async Task DropSlotQuietlyAsync(string slotName)
+    {
+        try
+        {
+            await Capture(slotName).DropSlotAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is BackupDatabaseException or NpgsqlException)
+        {
+            // Named in the log so it can be dropped by hand.
+            Log.SlotNotDropped(_logger, slotName, ex.Message);
+        }
+    }
+
+    /// <summary>Takes the database's backup lock (<see cref="DatabaseBackupLock"/>) on a connection of its own, until disposed.</summary>
+    /// <exception cref="BackupInProgressException">Another backup holds it and <paramref name="wait"/> is false.</exception>
+    internal Task<IAsyncDisposable> HoldBackupLockAsync(bool wait, CancellationToken cancellationToken) =>
+        DatabaseBackupLock.HoldAsync(_connection, wait, cancellationToken);
 
     /// <summary>
     /// Drops every inactive chain slot that <paramref name="isOwn"/> claims except <paramref name="keepSlot"/>

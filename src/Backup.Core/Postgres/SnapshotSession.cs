@@ -45,13 +45,17 @@ internal sealed class SnapshotSession : IAsyncDisposable
     /// <param name="info">The database.</param>
     /// <param name="waitIfBusy">Wait for another backup's lock instead of failing.</param>
     /// <param name="importSnapshot">An exported snapshot to adopt (a replication slot's) instead of exporting one.</param>
+    /// <param name="lockHeld">The caller holds the database's backup lock on a connection of its own.</param>
     /// <param name="cancellationToken">Cancels opening.</param>
-    public static async Task<SnapshotSession> OpenAsync(PostgresConnectionInfo info, bool waitIfBusy, string? importSnapshot, CancellationToken cancellationToken)
+    public static async Task<SnapshotSession> OpenAsync(PostgresConnectionInfo info, bool waitIfBusy, string? importSnapshot, bool lockHeld, CancellationToken cancellationToken)
     {
         var connection = await info.OpenAsync(cancellationToken, "Backup.Core backup", pooled: false).ConfigureAwait(false);
         try
         {
-            await DatabaseBackupLock.AcquireAsync(connection, info.Database, waitIfBusy, cancellationToken).ConfigureAwait(false);
+            if (!lockHeld)
+            {
+                await DatabaseBackupLock.AcquireAsync(connection, info.Database, waitIfBusy, cancellationToken).ConfigureAwait(false);
+            }
             var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
             if (importSnapshot is not null)
             {

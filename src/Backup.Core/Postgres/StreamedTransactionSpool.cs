@@ -7,6 +7,9 @@ namespace Backup.Core.Postgres;
 /// (pgoutput protocol v2 streaming), kept in a temporary file until its commit or abort arrives.
 /// Changes are grouped in runs by (sub)transaction id, so that a rolled-back savepoint's changes
 /// are dropped at commit. The file uses the change-segment format and is deleted when disposed.
+/// It holds row data in plain text (the backup's encryption applies to the segment, not here), so
+/// it lives in a folder of this process only the host's account can enter (0700, made with a
+/// random name, so another user cannot create it first) and is itself 0600.
 /// </summary>
 internal sealed class StreamedTransactionSpool : IAsyncDisposable
 {
@@ -15,12 +18,18 @@ internal sealed class StreamedTransactionSpool : IAsyncDisposable
     private readonly HashSet<uint> _aborted = [];
     private uint? _run;
 
+    // Directory.CreateTempSubdirectory makes the folder with mkdtemp: mode 0700, a name no one can guess.
+    private static readonly Lazy<string> PrivateFolder = new(() => Directory.CreateTempSubdirectory("backup-core-spool-").FullName);
+
     public StreamedTransactionSpool()
     {
-        var path = Path.Combine(Path.GetTempPath(), "backup-core-stream-" + Guid.NewGuid().ToString("N"));
-        _file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        var path = System.IO.Path.Combine(PrivateFolder.Value, Guid.NewGuid().ToString("N"));
+        _file = new FileStream(path, Storage.PrivateFiles.CreateNew(FileAccess.ReadWrite, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous));
         _writer = new ChangeSegmentWriter(_file);
     }
+
+    /// <summary>Where the spool is (deleted when disposed).</summary>
+    public string Path => _file.Name;
 
     /// <summary>Changes spooled so far.</summary>
     public long Count => _writer.Changes;

@@ -7,7 +7,9 @@ namespace Backup.Core.Postgres;
 /// <summary>
 /// A running pg_dump or pg_restore. The password reaches it through its environment, never its
 /// arguments (which any user can read in the process list). Its stderr is kept, last lines
-/// only, with the password removed, for the error message when it fails.
+/// only, with the password removed, for the error message when it fails. It inherits only the
+/// environment a PostgreSQL client needs: the host's other variables (the encryption key,
+/// DATABASE_URL, API keys) are none of its business, and /proc/PID/environ would show them.
 /// </summary>
 internal sealed class ToolProcess : IAsyncDisposable
 {
@@ -41,7 +43,7 @@ internal sealed class ToolProcess : IAsyncDisposable
         {
             info.ArgumentList.Add(argument);
         }
-        info.Environment.Remove("PGPASSWORD");
+        KeepOnlyToolEnvironment(info.Environment);
         if (connection?.Password is { } password)
         {
             info.Environment["PGPASSWORD"] = password;
@@ -133,6 +135,23 @@ internal sealed class ToolProcess : IAsyncDisposable
             if (_stderr.Length > StderrLimit)
             {
                 _stderr.Remove(0, _stderr.Length - StderrLimit);
+            }
+        }
+    }
+
+    // What the tools may see of the host's environment: where programs and the home folder are,
+    // locale and time zone, and libpq's TLS and connection settings (files, not secrets). The
+    // password, SSL mode and application name are set from the connection, never inherited.
+    private static void KeepOnlyToolEnvironment(IDictionary<string, string?> environment)
+    {
+        foreach (var name in environment.Keys.ToList())
+        {
+            var kept = name is "PATH" or "HOME" or "LANG" or "LANGUAGE" or "TZ" or "TMPDIR" or "PGCONNECT_TIMEOUT" or "PGPASSFILE"
+                || name.StartsWith("LC_", StringComparison.Ordinal)
+                || (name.StartsWith("PGSSL", StringComparison.Ordinal) && name != "PGSSLMODE");
+            if (!kept)
+            {
+                environment.Remove(name);
             }
         }
     }

@@ -299,6 +299,12 @@ public sealed class BackupScheduler : BackgroundService, IScheduler
                     Log.ScheduleAlreadyRun(_logger, id, occurrence);
                     return null;
                 }
+                // Another replica may have disabled, changed or deleted the schedule since this one loaded it.
+                if (await CurrentDefinitionAsync(entry, forced).ConfigureAwait(false) is not { } current)
+                {
+                    return null;
+                }
+                entry = current;
                 var started = _time.GetUtcNow();
                 Log.ScheduleRunStarting(_logger, id, occurrence);
                 string? backupId = null;
@@ -344,6 +350,38 @@ public sealed class BackupScheduler : BackgroundService, IScheduler
             return null;
         }
     }
+
+    // The schedule as stored now, read under its run lock; null when it must not run (deleted, or
+    // disabled and not forced), and then this replica's copy follows the store.
+    private async Task<Entry?> CurrentDefinitionAsync(Entry entry, bool forced)
+    {
+        var id = entry.Schedule.Id;
+        var (stored, schedule) = await _store.LoadOneAsync(id, _runs.Token).ConfigureAwait(false);
+        if (!stored || (schedule is not null && SameDefinition(schedule, entry.Schedule)))
+        {
+            return schedule is null || schedule.Enabled || forced ? entry : null;
+        }
+        Log.ScheduleChangedElsewhere(_logger, id, schedule is null ? "deleted" : schedule.Enabled ? "changed" : "disabled");
+        if (schedule is null)
+        {
+            lock (_entries)
+            {
+                if (_entries.TryGetValue(id, out var mine) && ReferenceEquals(mine, entry))
+                {
+                    _entries.Remove(id);
+                }
+            }
+            Changed();
+            return null;
+        }
+        var current = Put(schedule, ScheduleValidator.Validate(schedule), entry.State);
+        return schedule.Enabled || forced ? current : null;
+    }
+
+    // Records with lists compare lists by reference: compare what is stored instead.
+    private static bool SameDefinition(BackupSchedule a, BackupSchedule b) =>
+        System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(a, Catalog.ManifestJson.Options).AsSpan()
+            .SequenceEqual(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(b, Catalog.ManifestJson.Options));
 
     private string? ProblemOf(Entry entry, DateTimeOffset now)
     {
@@ -417,14 +455,16 @@ public sealed class BackupScheduler : BackgroundService, IScheduler
         Changed();
     }
 
-    private void Put(BackupSchedule schedule, CronSchedule cron, ScheduleRunState state)
+    private Entry Put(BackupSchedule schedule, CronSchedule cron, ScheduleRunState state)
     {
+        Entry entry;
         lock (_entries)
         {
             var running = _entries.TryGetValue(schedule.Id, out var old) ? old.Running : null;
-            _entries[schedule.Id] = new Entry(schedule, cron, state, old?.Since ?? _time.GetUtcNow()) { Running = running };
+            entry = _entries[schedule.Id] = new Entry(schedule, cron, state, old?.Since ?? _time.GetUtcNow()) { Running = running };
         }
         Changed();
+        return entry;
     }
 
     // Wakes the loop to recompute the next occurrence.

@@ -1,5 +1,4 @@
 using Backup.Core.Postgres;
-using Npgsql;
 
 namespace Backup.Core.Scheduling;
 
@@ -10,18 +9,17 @@ namespace Backup.Core.Scheduling;
 /// </summary>
 internal sealed class PostgresScheduleRunLock(PostgresConnectionInfo connection) : IScheduleRunLock
 {
+    /// <summary>The lock's key for a schedule, shared by every replica of the host.</summary>
+    public static AdvisoryLockKey KeyFor(string scheduleId) => AdvisoryLockKey.For(AdvisoryLockKey.ScheduleRunClass, scheduleId);
+
     public async Task<IAsyncDisposable?> TryAcquireAsync(string scheduleId, CancellationToken cancellationToken)
     {
         var open = await connection.OpenAsync(cancellationToken, "Backup.Core scheduler", pooled: false).ConfigureAwait(false);
         try
         {
-            var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtext('Backup.Core schedule:' || $1))", open) { Parameters = { new() { Value = scheduleId } } };
-            await using (command.ConfigureAwait(false))
+            if (await KeyFor(scheduleId).CallAsync(open, "pg_try_advisory_lock", cancellationToken).ConfigureAwait(false) is true)
             {
-                if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
-                {
-                    return open;
-                }
+                return open;
             }
         }
         catch

@@ -31,6 +31,12 @@ internal sealed class ScheduleStore(IStorageProvider storage)
         return stored;
     }
 
+    /// <summary>The stored definition of one schedule: not stored (configuration's stands), deleted (Schedule null), or the schedule.</summary>
+    public async Task<(bool Stored, BackupSchedule? Schedule)> LoadOneAsync(string id, CancellationToken cancellationToken) =>
+        await ReadAsync<StoredSchedule>(SchedulesPrefix + id + ".json", cancellationToken).ConfigureAwait(false) is { } entry
+            ? (true, entry.Deleted ? null : entry.Schedule)
+            : (false, null);
+
     public Task SaveAsync(BackupSchedule schedule, CancellationToken cancellationToken) =>
         WriteAsync(SchedulesPrefix + schedule.Id + ".json", new StoredSchedule(schedule.Id, false, schedule), cancellationToken);
 

@@ -42,6 +42,6 @@ internal static partial class ScheduleValidator
         return cron;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9_-]{1,64}\z")]
     private static partial Regex IdPattern();
 }

@@ -8,7 +8,8 @@ namespace Backup.Core.Storage;
 /// <summary>
 /// Stores objects as files under a root directory. A put writes to a staging file, flushes it
 /// to disk and renames it into place, so a crash or a cancellation never leaves a partial
-/// object under its final key.
+/// object under its final key. Backups are private to the account the host runs as: files are
+/// created 0600 and folders 0700 whatever the umask (a backup holds the whole database).
 /// </summary>
 public sealed class LocalStorageProvider : IStorageProvider
 {
@@ -57,8 +58,8 @@ public sealed class LocalStorageProvider : IStorageProvider
         {
             var file = FileSystem(key, () =>
             {
-                Directory.CreateDirectory(_staging);
-                return new FileStream(stagingPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+                PrivateFiles.CreateDirectory(_staging);
+                return new FileStream(stagingPath, PrivateFiles.CreateNew(FileAccess.Write, bufferSize: 0));
             });
             await using (file.ConfigureAwait(false))
             {
@@ -77,7 +78,7 @@ public sealed class LocalStorageProvider : IStorageProvider
             return FileSystem(key, () =>
             {
                 var directory = Path.GetDirectoryName(finalPath)!;
-                Directory.CreateDirectory(directory);
+                PrivateFiles.CreateDirectory(directory);
                 File.Move(stagingPath, finalPath, overwrite: true);
                 if (_flushToDisk)
                 {
@@ -157,6 +158,29 @@ public sealed class LocalStorageProvider : IStorageProvider
     /// <inheritdoc />
     public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken = default) =>
         Task.FromResult(File.Exists(PathOf(key)));
+
+    /// <summary>
+    /// Deletes staging files older than <paramref name="grace"/> (by their last write): what a put
+    /// interrupted by a crash leaves. A put in progress writes all the time, so it is never that old.
+    /// </summary>
+    /// <returns>How many were deleted.</returns>
+    internal int RemoveStaleStagingFiles(TimeSpan grace, DateTimeOffset now)
+    {
+        if (!Directory.Exists(_staging))
+        {
+            return 0;
+        }
+        var removed = 0;
+        foreach (var file in new DirectoryInfo(_staging).EnumerateFiles())
+        {
+            if (now - file.LastWriteTimeUtc > grace)
+            {
+                file.Delete();
+                removed++;
+            }
+        }
+        return removed;
+    }
 
     private T FileSystem<T>(string key, Func<T> action)
     {

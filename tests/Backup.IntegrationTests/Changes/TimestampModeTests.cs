@@ -122,12 +122,7 @@ public sealed class TimestampModeTests : IAsyncLifetime, IDisposable
         using var provider = Build(changeCapture: false);
         var service = provider.Service();
         await service.CreateFullBackupAsync();
-        await using var other = new Npgsql.NpgsqlConnection(TestServer.ConnectionString(_database));
-        await other.OpenAsync();
-        await using (var hold = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(hashtext('Backup.Core full backup:' || current_database()))", other))
-        {
-            await hold.ExecuteNonQueryAsync();
-        }
+        await using var other = await TestServer.HoldBackupLockAsync(_database);
 
         await Assert.ThrowsAsync<BackupInProgressException>(() => service.CreateIncrementalBackupAsync());
         var waiting = service.CreateIncrementalBackupAsync(new IncrementalBackupOptions { WaitIfBusy = true });

@@ -223,12 +223,7 @@ public sealed class FailurePathTests(SmallDatabaseFixture source) : IClassFixtur
         using var provider = Services.Build(TestServer.ConnectionString(source.Database), _store.Path, _key);
         var service = provider.Service();
         // Hold the engine's advisory lock from another session, as a backup in another replica would.
-        await using var other = new Npgsql.NpgsqlConnection(TestServer.ConnectionString(source.Database));
-        await other.OpenAsync();
-        await using (var command = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(hashtext('Backup.Core full backup:' || current_database()))", other))
-        {
-            await command.ExecuteNonQueryAsync();
-        }
+        await using var other = await TestServer.HoldBackupLockAsync(source.Database);
 
         var error = await Assert.ThrowsAsync<BackupInProgressException>(() => service.CreateFullBackupAsync());
         var waiting = service.CreateFullBackupAsync(new FullBackupOptions { WaitIfBusy = true });
