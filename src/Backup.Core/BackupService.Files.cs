@@ -95,7 +95,10 @@ public sealed partial class BackupService
     /// Restores a file backup into a directory. Entries that would land outside it are refused
     /// with <see cref="UnsafeArchiveEntryException"/> (or skipped, with
     /// <see cref="FileRestoreOptions.SkipUnsafeEntries"/>); nothing is ever written outside it.
-    /// Every hash and tag is checked as the archive streams in.
+    /// Contents are staged in a hidden directory inside the target and moved into place only after
+    /// every hash and tag has been checked, so a damaged archive (<see cref="BackupIntegrityException"/>)
+    /// leaves the target as it was. Setuid and setgid bits are cleared unless
+    /// <see cref="FileRestoreOptions.PreserveOwnership"/> restores the owner.
     /// </summary>
     public async Task<FileRestoreResult> RestoreFilesAsync(string id, FileRestoreOptions options, CancellationToken cancellationToken = default)
     {
@@ -105,10 +108,7 @@ public sealed partial class BackupService
         var archive = await _pipeline.OpenReadAsync(manifest.Content!, cancellationToken).ConfigureAwait(false);
         await using (archive.ConfigureAwait(false))
         {
-            var result = await new FileTreeRestorer(options.TargetDirectory, options).RestoreAsync(manifest.Id, archive, cancellationToken).ConfigureAwait(false);
-            // Read to the end, where the pipeline checks the last tag and the hashes.
-            await archive.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
-            return result;
+            return await new FileTreeRestorer(options.TargetDirectory, options).RestoreAsync(manifest.Id, archive, cancellationToken).ConfigureAwait(false);
         }
     }
 

