@@ -101,6 +101,7 @@ public sealed class BackupCatalog
     /// <summary>The manifest of <paramref name="id"/>, or null when there is none.</summary>
     /// <exception cref="InvalidBackupIdException">The id is malformed.</exception>
     /// <exception cref="BackupIntegrityException">The manifest is damaged, or is not authenticated while authentication is required.</exception>
+    /// <exception cref="EncryptionKeyException">The manifest's tag names a key that is not configured, or does not check under the configured key of that id.</exception>
     public async Task<BackupManifest?> FindAsync(string id, CancellationToken cancellationToken = default)
     {
         if (await ReadAsync(id, cancellationToken).ConfigureAwait(false) is not { } read)
@@ -109,7 +110,11 @@ public sealed class BackupCatalog
         }
         if (read.WhyNotAuthenticated is { } whyNot && _requireAuthentication)
         {
-            throw NotAuthenticated(ManifestKey(id), whyNot);
+            // A tag under a key id that does not check: a missing or different key is the likelier
+            // story on the day of a restore (an HMAC cannot tell it from tampering), and the fix is the key.
+            throw read.Manifest.Mac is { Algorithm: ManifestAuthenticator.AlgorithmName } mac
+                ? new EncryptionKeyException(NotAuthenticated(ManifestKey(id), whyNot).Message + $" Check first that the key configured as '{mac.KeyId}' is the one the backup was written with.", mac.KeyId)
+                : NotAuthenticated(ManifestKey(id), whyNot);
         }
         return read.Manifest;
     }
