@@ -315,17 +315,29 @@ public sealed partial class S3StorageProvider : IStorageProvider, IDisposable
         }
     }
 
+    private const int ReadAfterWriteAttempts = 4;
+
     // The server checked each body against its Content-MD5; this checks what it says it kept, and returns when it stored it.
     private async Task<DateTimeOffset> CheckStoredAsync(string key, long length, string? etag, string expectedEtag, CancellationToken cancellationToken)
     {
         GetObjectMetadataResponse stored;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            stored = await _client.GetObjectMetadataAsync(_bucket, _prefix + key, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (S3Errors.IsStoreError(ex))
-        {
-            throw S3Errors.Wrap(ex, $"checking '{key}' after its upload to S3 bucket '{_bucket}'");
+            try
+            {
+                stored = await _client.GetObjectMetadataAsync(_bucket, _prefix + key, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            // AWS reads its own writes, but some S3-compatible stores (s3rver under load, seen in CI)
+            // answer 404 for an instant after a successful PUT: look again before calling it lost.
+            catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound && attempt < ReadAfterWriteAttempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt * attempt), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (S3Errors.IsStoreError(ex))
+            {
+                throw S3Errors.Wrap(ex, $"checking '{key}' after its upload to S3 bucket '{_bucket}'");
+            }
         }
         // With SSE-KMS the ETag is not an MD5. Some S3-compatible stores (s3rver) give a multipart
         // object a plain ETag instead of AWS's md5-of-parts form: there, each part's Content-MD5 and the size are the checks.

@@ -110,10 +110,10 @@ public sealed class BackupCatalog
         }
         if (read.WhyNotAuthenticated is { } whyNot && _requireAuthentication)
         {
-            // A tag under a key id that does not check: a missing or different key is the likelier
-            // story on the day of a restore (an HMAC cannot tell it from tampering), and the fix is the key.
-            throw read.Manifest.Mac is { Algorithm: ManifestAuthenticator.AlgorithmName } mac
-                ? new EncryptionKeyException(NotAuthenticated(ManifestKey(id), whyNot).Message + $" Check first that the key configured as '{mac.KeyId}' is the one the backup was written with.", mac.KeyId)
+            // A key not configured, or another key under the tag's key id (its key check differs), is a
+            // configuration problem with its own fix; anything else means the manifest is not what was written.
+            throw read.KeyProblem && read.Manifest.Mac is { } mac
+                ? new EncryptionKeyException($"The manifest '{ManifestKey(id)}' cannot be authenticated: {whyNot}. Configure the key it was written with (Backup:Encryption:Key, or Backup:Encryption:DecryptionKeys after a rotation).", mac.KeyId)
                 : NotAuthenticated(ManifestKey(id), whyNot);
         }
         return read.Manifest;
@@ -121,7 +121,7 @@ public sealed class BackupCatalog
 
     // A manifest as read, and why it is not authenticated when it is not; nothing in it is used
     // before that is known. Its details are opened only when the tag checks, or when no tag is required.
-    private async Task<(BackupManifest Manifest, string? WhyNotAuthenticated)?> ReadAsync(string id, CancellationToken cancellationToken)
+    private async Task<(BackupManifest Manifest, string? WhyNotAuthenticated, bool KeyProblem)?> ReadAsync(string id, CancellationToken cancellationToken)
     {
         var key = ManifestKey(id);
         Stream stream;
@@ -149,13 +149,14 @@ public sealed class BackupCatalog
                 throw new BackupIntegrityException($"The manifest '{key}' does not describe the backup '{id}' (it names '{manifest?.Id}').");
             }
             string? whyNot = "no encryption key is configured to check its authentication tag";
-            var authenticated = _authenticator?.Verify(manifest, out whyNot) == true;
+            var keyProblem = false;
+            var authenticated = _authenticator?.Verify(manifest, out whyNot, out keyProblem) == true;
             manifest = manifest with { Authenticated = authenticated, CanonicalAsRead = ManifestAuthenticator.CanonicalBytes(manifest) };
             if (!authenticated && _requireAuthentication)
             {
-                return (manifest, whyNot);
+                return (manifest, whyNot, keyProblem);
             }
-            return (Opened(manifest, key), authenticated ? null : whyNot);
+            return (Opened(manifest, key), authenticated ? null : whyNot, keyProblem);
         }
     }
 
@@ -259,7 +260,7 @@ public sealed class BackupCatalog
             {
                 continue;
             }
-            if (await ReadAsync(id, cancellationToken).ConfigureAwait(false) is not var (manifest, whyNot))
+            if (await ReadAsync(id, cancellationToken).ConfigureAwait(false) is not var (manifest, whyNot, _))
             {
                 continue; // deleted while listing
             }

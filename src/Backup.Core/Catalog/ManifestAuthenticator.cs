@@ -33,13 +33,22 @@ internal sealed class ManifestAuthenticator(MasterKeyRing keys)
                 Salt = salt,
                 Iterations = iterations,
                 Value = HMACSHA256.HashData(_subkeys.KeyFor(master, salt, iterations), CanonicalBytes(stored)),
+                KeyCheck = KeyCheckOf(_subkeys.KeyFor(master, salt, iterations)),
             },
         };
     }
 
     /// <summary>Whether <paramref name="stored"/> carries a valid tag under a configured key; the reason when not.</summary>
-    public bool Verify(BackupManifest stored, out string? whyNot)
+    public bool Verify(BackupManifest stored, out string? whyNot) => Verify(stored, out whyNot, out _);
+
+    /// <summary>
+    /// Whether <paramref name="stored"/> carries a valid tag under a configured key; the reason when
+    /// not, and whether the reason is the key (not configured, or another key under its id) rather
+    /// than the manifest.
+    /// </summary>
+    public bool Verify(BackupManifest stored, out string? whyNot, out bool keyProblem)
     {
+        keyProblem = false;
         if (stored.Mac is not { } mac)
         {
             whyNot = "it carries no authentication tag (written before Backup.Core authenticated manifests, by a host without the key, or planted in the store)";
@@ -53,9 +62,17 @@ internal sealed class ManifestAuthenticator(MasterKeyRing keys)
         if (!_subkeys.TryResolve(mac.KeyId, mac.Salt, mac.Iterations, out var master, out var unresolved))
         {
             whyNot = $"its authentication tag cannot be checked: {unresolved}";
+            keyProblem = !_subkeys.HasKey(mac.KeyId);
             return false;
         }
-        var expected = HMACSHA256.HashData(_subkeys.KeyFor(master, mac.Salt, mac.Iterations), CanonicalBytes(stored));
+        var subkey = _subkeys.KeyFor(master, mac.Salt, mac.Iterations);
+        if (mac.KeyCheck is { } check && !CryptographicOperations.FixedTimeEquals(check, KeyCheckOf(subkey)))
+        {
+            whyNot = $"it was written under another key than the one configured as '{mac.KeyId}'";
+            keyProblem = true;
+            return false;
+        }
+        var expected = HMACSHA256.HashData(subkey, CanonicalBytes(stored));
         if (!CryptographicOperations.FixedTimeEquals(expected, mac.Value))
         {
             whyNot = $"its authentication tag does not match under the key '{mac.KeyId}' (the manifest was altered after it was written, or written under another key with that id)";
@@ -64,6 +81,8 @@ internal sealed class ManifestAuthenticator(MasterKeyRing keys)
         whyNot = null;
         return true;
     }
+
+    private static byte[] KeyCheckOf(byte[] subkey) => HMACSHA256.HashData(subkey, "Backup.Core key check"u8)[..8];
 
     /// <summary>What the tag covers: the stored manifest without its tag, compact JSON, after a label.</summary>
     public static byte[] CanonicalBytes(BackupManifest stored) =>

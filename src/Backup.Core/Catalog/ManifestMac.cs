@@ -20,4 +20,12 @@ internal sealed record ManifestMac
 
     /// <summary>The 256-bit tag.</summary>
     public required byte[] Value { get; init; }
+
+    /// <summary>
+    /// 8 bytes that depend on the key alone (an HMAC of a fixed label under the subkey), so a reader
+    /// can tell "another key under this id" (a configuration mistake, the common case on the day of a
+    /// restore) from "this manifest was altered" — which the tag alone cannot. It reveals nothing
+    /// usable: 64 bits of an HMAC output.
+    /// </summary>
+    public byte[]? KeyCheck { get; init; }
 }

@@ -36,6 +36,9 @@ internal sealed class ManifestSubkeys(MasterKeyRing keys, byte[] label)
         });
     }
 
+    /// <summary>Whether a key with this id is configured.</summary>
+    public bool HasKey(string keyId) => keys.TryGet(keyId, out _);
+
     /// <summary>
     /// The configured key a manifest names, with the reason when there is none or the parameters
     /// it gives (read from the store, so untrusted) are not ones this library writes.
