@@ -110,7 +110,8 @@ public sealed partial class BackupService
                     var more = await replayer.ApplyAsync(new ChangeSegmentReader(stream), until, cancellationToken).ConfigureAwait(false);
                     if (!more)
                     {
-                        // The rest of this segment is after the target; it is still read to its end, where its hashes are checked.
+                        // The replayer read the rest of the segment (for its sequence values); what
+                        // follows the last item is read here so the end-of-stream hash checks run.
                         await stream.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
                         break;
                     }

@@ -65,8 +65,19 @@ internal sealed class ChangeReplayer
         await PrepareAsync(cancellationToken).ConfigureAwait(false);
         var pending = new List<RowChange>();
         BeginItem? begin = null;
+        var reached = false;
         await foreach (var item in segment.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (reached)
+            {
+                // Past the target only the segment's closing sequence values matter: captured after
+                // every transaction in it, they are at least the target's (the previous segment's may be lower).
+                if (item is SequenceItem late)
+                {
+                    _sequences.Add(late);
+                }
+                continue;
+            }
             switch (item)
             {
                 case PartitionItem partition:
@@ -85,7 +96,8 @@ internal sealed class ChangeReplayer
                     if (until is { } limit && b.CommitTime > limit)
                     {
                         await FlushAsync(cancellationToken).ConfigureAwait(false);
-                        return false;
+                        reached = true;
+                        break;
                     }
                     begin = b;
                     pending = [];
@@ -101,6 +113,10 @@ internal sealed class ChangeReplayer
                     _sequences.Add(sequence);
                     break;
             }
+        }
+        if (reached)
+        {
+            return false;
         }
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         // The segment was captured after these partitions existed: past its end, so does the recovered database.

@@ -237,6 +237,27 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime, IDisposable
         Services.Build(TestServer.ConnectionString(_database), _store.Path, key,
             b => b.UsePostgres(TestServer.ConnectionString(_database), o => { o.ToolsDirectory = TestServer.ToolsDirectory; o.ChangeCapture = true; }));
 
+    [Fact]
+    public async Task RecoveryInsideAnIncremental_SequencesAreAtLeastTheirValueAtTheTarget()
+    {
+        using var provider = Build(Services.NewKey());
+        var service = provider.Service();
+        await service.CreateFullBackupAsync();
+        await TransfersAsync(40);
+        var moment = await ServerClockAsync();
+        var atMoment = await TestServer.ScalarAsync<long>(_database, "SELECT last_value FROM history_hid_seq");
+        await Task.Delay(20);
+        await TransfersAsync(40);
+        await service.CreateIncrementalBackupAsync();
+
+        var recovered = await service.PointInTimeRecoveryAsync(moment);
+        _recovered.Add(recovered.TargetDatabase);
+
+        // A recovered database must never hand out a number the source had already used at the target.
+        var value = await TestServer.ScalarAsync<long>(recovered.TargetDatabase, "SELECT last_value FROM history_hid_seq");
+        Assert.True(value >= atMoment, $"history_hid_seq recovered at {value}, below its {atMoment} at the target");
+    }
+
     private async Task TransfersAsync(int count)
     {
         for (var i = 0; i < count; i++)
