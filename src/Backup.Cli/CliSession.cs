@@ -79,13 +79,18 @@ internal sealed class CliSession : IAsyncDisposable
         }
         if (parse.GetValue(options.KeyFile) is { } keyFile)
         {
-            builder.AddInMemoryCollection([new("Backup:Encryption:Key", ReadKey(keyFile))]);
+            builder.AddInMemoryCollection([new("Backup:Encryption:Key", ReadKey(keyFile, parse.InvocationConfiguration.Error))]);
         }
         return builder.Build();
     }
 
-    private static string ReadKey(FileInfo file)
+    private static string ReadKey(FileInfo file, TextWriter error)
     {
+        if (!OperatingSystem.IsWindows() && file.Exists && (file.UnixFileMode & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) != 0)
+        {
+            // Not refused (a mounted secret may be 0644 by design), but worth a line: anyone on the host can read it.
+            error.WriteLine($"warning: the key file {file.FullName} is readable by other users; chmod 600 it.");
+        }
         string key;
         try
         {

@@ -92,6 +92,20 @@ public sealed class CliConfigurationErrorTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task KeyFileReadableByOthers_IsUsedWithAWarningThatSaysChmod600()
+    {
+        var file = Path.Combine(_folder.Path, "open.key");
+        await File.WriteAllTextAsync(file, Services.NewKey());
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        var (code, _, error) = await InProcessCli.RunAsync("list", "--store", Store, "--key-file", file);
+
+        Assert.Equal(0, code);
+        Assert.Contains("is readable by other users; chmod 600 it", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MissingConfigFile_ExitsWith2()
     {
         var (code, _, error) = await InProcessCli.RunAsync("list", "--store", Store, "--config", Path.Combine(_folder.Path, "appsettings.json"));

@@ -56,6 +56,10 @@ public sealed class CliWorld : IAsyncLifetime, IDisposable
     public async Task InitializeAsync()
     {
         await File.WriteAllTextAsync(KeyFile, Services.NewKey() + "\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(KeyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite); // as an operator keeps it
+        }
         await TestServer.CreateDatabaseAsync(Source);
         await TestServer.ExecuteAsync(Source, """
             CREATE SCHEMA sales;
