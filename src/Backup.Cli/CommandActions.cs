@@ -17,17 +17,18 @@ internal static class CommandActions
             catch (Exception exception)
             {
                 var code = ExceptionExitCodes.For(exception, cancellationToken);
-                if (code == ExitCodes.Cancelled)
+                var message = code == ExitCodes.Cancelled
+                    ? "Cancelled. Nothing half-done is left: a cancelled backup is recorded as failed (never listed as restorable), and a database or folder a cancelled restore created is removed."
+                    : ExceptionExitCodes.MessageFor(exception);
+                console.Fail(message);
+                if (code != ExitCodes.Cancelled && parse.GetValue(options.Verbose))
                 {
-                    console.Fail("Cancelled. Nothing half-done is left: a cancelled backup is recorded as failed (never listed as restorable), and a database or folder a cancelled restore created is removed.");
+                    console.Error.WriteLine(exception.ToString());
                 }
-                else
+                if (console.Json)
                 {
-                    console.Fail(ExceptionExitCodes.MessageFor(exception));
-                    if (parse.GetValue(options.Verbose))
-                    {
-                        console.Error.WriteLine(exception.ToString());
-                    }
+                    // A machine reading stdout still gets its one document.
+                    console.WriteJson(new { Error = message, ExitCode = code });
                 }
                 return code;
             }

@@ -55,6 +55,17 @@ public sealed class CliConfigurationErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task Failure_WithJson_PrintsOneJsonDocumentWithTheErrorAndTheExitCode()
+    {
+        var (code, output, _) = await InProcessCli.RunAsync("show", "20261130T021500123Z-1a2b3c4d", "--json", "--store", Store);
+
+        var document = System.Text.Json.JsonDocument.Parse(output).RootElement;
+        Assert.Equal(ExitCodes.NotFound, code);
+        Assert.Equal(ExitCodes.NotFound, document.GetProperty("exitCode").GetInt32());
+        Assert.Contains("No backup with the id", document.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MissingKeyFile_ExitsWith2AndNamesTheFile()
     {
         var missing = Path.Combine(_folder.Path, "no-such.key");

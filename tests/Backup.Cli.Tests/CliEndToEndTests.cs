@@ -68,6 +68,26 @@ public sealed class CliEndToEndTests(CliWorld world) : IClassFixture<CliWorld>
         Assert.False(File.Exists(Path.Combine(target, "uploads", "scratch.tmp")));
     }
 
+    [Fact]
+    public async Task AzureStore_WithTheConnectionStringInTheEnvironment_BacksUpListsAndVerifies()
+    {
+        // Azurite's published development account; the connection string comes from the environment, never an argument.
+        var endpoint = System.Environment.GetEnvironmentVariable("BACKUP_TEST_AZURE_BLOB_ENDPOINT") ?? throw new InvalidOperationException("BACKUP_TEST_AZURE_BLOB_ENDPOINT is not set: start Azurite (scripts/test.sh does).");
+        var connection = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint={endpoint};";
+        var container = world.Bucket;
+        await new Azure.Storage.Blobs.BlobContainerClient(connection, container).CreateIfNotExistsAsync();
+        var environment = world.OperatorEnvironment();
+        environment["AZURE_STORAGE_CONNECTION_STRING"] = connection;
+        string[] store = ["--key-file", world.KeyFile, "--store", $"azure://devstoreaccount1/{container}/prod"];
+
+        var id = JsonDocument.Parse(await RunAsync(world.NewFolder(), environment, ["backup", "full", "--json", .. store])).RootElement.GetProperty("id").GetString()!;
+        var listed = JsonDocument.Parse(await RunAsync(world.NewFolder(), environment, ["list", "--json", .. store])).RootElement;
+        var verify = JsonDocument.Parse(await RunAsync(world.NewFolder(), environment, ["verify", id, "--json", .. store])).RootElement;
+
+        Assert.Equal(id, Assert.Single(listed.EnumerateArray()).GetProperty("id").GetString());
+        Assert.True(Assert.Single(verify.EnumerateArray()).GetProperty("isValid").GetBoolean());
+    }
+
     private async Task<string> RunAsync(string folder, Dictionary<string, string> environment, string[] arguments, bool withS3Credentials = false)
     {
         if (withS3Credentials)
