@@ -112,6 +112,26 @@ public sealed class CliFailureTests(CliWorld world) : IClassFixture<CliWorld>
     }
 
     [Fact]
+    public async Task Sigterm_WhileTheRestoreRuns_ExitsWith130AndDropsTheHalfRestoredDatabase()
+    {
+        // A database big enough that its restore lasts a few seconds, so the signal lands inside it.
+        var big = world.NewDatabaseName("big");
+        await TestServer.CreateDatabaseAsync(big);
+        await TestServer.ExecuteAsync(big, "CREATE TABLE rows AS SELECT g AS id, md5(g::text) AS a, md5((g * 7)::text) AS b FROM generate_series(1, 1500000) g; ALTER TABLE rows ADD PRIMARY KEY (id);");
+        var store = world.StoreArguments("sigterm-restore");
+        await BackupCoreProcess.RunOkAsync(world.NewFolder(), world.OperatorEnvironment(big), ["backup", "full", "--key-file", world.KeyFile, .. store]);
+        var target = world.NewDatabaseName("half");
+
+        using var restore = BackupCoreProcess.Start(world.NewFolder(), world.OperatorEnvironment(big), ["restore", "--latest", "--target-database", target, "--key-file", world.KeyFile, .. store]);
+        await restore.WaitForAsync(() => TestServer.DatabaseExistsAsync(target), BackupCoreProcess.Limit);
+        restore.Signal("TERM");
+        var code = await restore.ExitCodeAsync(BackupCoreProcess.Limit);
+
+        Assert.True(code == ExitCodes.Cancelled, $"exit code {code}; {restore.Output}");
+        Assert.False(await TestServer.DatabaseExistsAsync(target));
+    }
+
+    [Fact]
     public async Task TamperedBackup_VerifyExitsWith3AndVerifyAllReportsItAmongTheOthers()
     {
         var store = Path.Combine(world.NewFolder(), "store");
