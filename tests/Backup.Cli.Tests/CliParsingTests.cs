@@ -88,6 +88,20 @@ public sealed class CliParsingTests
     }
 
     [Fact]
+    public async Task Completions_OfListOptions_OfferTheStoreAndNeverAKeyOption()
+    {
+        const string line = "backup-core list --";
+
+        var (code, output, _) = await InProcessCli.RunAsync($"[suggest:{line.Length}]", line);
+
+        var suggestions = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(0, code);
+        Assert.Contains("--store", suggestions);
+        Assert.Contains("--key-file", suggestions);
+        Assert.DoesNotContain("--key", suggestions);
+    }
+
+    [Fact]
     public async Task KeyGivenAsAnArgument_NeverAppearsInTheOutput()
     {
         var (code, output, error) = await InProcessCli.RunAsync("list", "--key", "c2VjcmV0LWtleS12YWx1ZQ==");
