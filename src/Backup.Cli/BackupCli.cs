@@ -13,6 +13,12 @@ public static class BackupCli
     /// </summary>
     public static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The same for <c>run</c>: a running scheduled backup is given the scheduler's ShutdownTimeout
+    /// (10 minutes by default) to finish before it is cancelled, so the process waits a little longer.
+    /// </summary>
+    public static readonly TimeSpan RunShutdownTimeout = TimeSpan.FromMinutes(11);
+
     /// <summary>The root command with every subcommand; <c>Parse(args).Errors</c> is empty for a valid command line.</summary>
     public static RootCommand CreateRootCommand()
     {
@@ -55,7 +61,8 @@ public static class BackupCli
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         var parse = CreateRootCommand().Parse(args);
-        var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = CleanupTimeout };
+        var isRun = parse.CommandResult.Command.Name == "run" && parse.CommandResult.Parent is System.CommandLine.Parsing.CommandResult { Command: RootCommand };
+        var configuration = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = isRun ? RunShutdownTimeout : CleanupTimeout };
         if (parse.Action is ParseErrorAction)
         {
             // System.CommandLine answers 1 to a bad command line; ours is 2, and the fix is --help.

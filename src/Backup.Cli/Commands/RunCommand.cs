@@ -11,7 +11,8 @@ internal static class RunCommand
     {
         var command = new Command("run", """
             Stay up and run the schedules (BACKUP_SCHEDULES or Backup:Schedules) and the change-capture slot monitor until SIGTERM or Ctrl+C.
-            A running backup is given Backup:Scheduler:ShutdownTimeout to finish, then cancelled (it leaves nothing behind). Exit code 0 on a clean stop.
+            A running backup is given Backup:Scheduler:ShutdownTimeout (10 min) to finish, then cancelled (it leaves nothing behind);
+            the process ends at the latest 11 minutes after the signal. Give a container a grace period to match. Exit code 0 on a clean stop.
             Example: BACKUP_SCHEDULES='[{"id":"nightly","name":"Nightly","type":"Full","cronExpression":"0 2 * * *"}]' backup-core run --store s3://acme-backups/prod --key-file /run/secrets/backup-key
             """);
         command.SetAction(options, async context =>
