@@ -1,0 +1,112 @@
+using Backup.Core.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Backup.Cli;
+
+/// <summary>
+/// A <c>--store</c> URI mapped to the store packages' builder extensions. Credentials never come
+/// from the URI: they come from each SDK's usual environment (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY,
+/// AZURE_STORAGE_CONNECTION_STRING or DefaultAzureCredential, GOOGLE_APPLICATION_CREDENTIALS).
+/// </summary>
+internal sealed record StoreLocation(string Scheme, string Root, string? Prefix)
+{
+    public const string AcceptedForms = """
+        file:///path/to/dir            a local directory
+        s3://bucket[/prefix]           Amazon S3 (with --s3-endpoint URL: an S3-compatible store, path-style)
+        azure://account/container[/prefix]   Azure Blob Storage (AZURE_STORAGE_CONNECTION_STRING, if set, chooses the account)
+        gs://bucket[/prefix]           Google Cloud Storage
+        """;
+
+    public const string AzureConnectionStringVariable = "AZURE_STORAGE_CONNECTION_STRING";
+
+    public static StoreLocation Parse(string text)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Scheme))
+        {
+            throw Malformed(text, "it is not a URI");
+        }
+        var path = Uri.UnescapeDataString(uri.AbsolutePath).Trim('/');
+        var prefix = path.Length == 0 ? null : path;
+        switch (uri.Scheme)
+        {
+            case "file":
+                if (!string.IsNullOrEmpty(uri.Host) || uri.LocalPath.Length <= 1)
+                {
+                    throw Malformed(text, "a local store is file:///absolute/path (three slashes)");
+                }
+                return new("file", uri.LocalPath, null);
+            case "s3" or "gs":
+                if (string.IsNullOrEmpty(uri.Host))
+                {
+                    throw Malformed(text, "the bucket is missing");
+                }
+                return new(uri.Scheme, uri.Host, prefix);
+            case "azure":
+                var parts = path.Split('/', 2);
+                if (string.IsNullOrEmpty(uri.Host) || parts[0].Length == 0)
+                {
+                    throw Malformed(text, "an Azure store is azure://account/container[/prefix]");
+                }
+                return new("azure", uri.Host, parts.Length > 1 && parts[1].Length > 0 ? parts[1] : null) { Container = parts[0] };
+            default:
+                throw Malformed(text, $"the scheme '{uri.Scheme}' is not one of file, s3, azure, gs");
+        }
+    }
+
+    /// <summary>The Azure container (only for <c>azure://</c>).</summary>
+    public string? Container { get; private init; }
+
+    public void Apply(BackupSystemBuilder builder, string? s3Endpoint)
+    {
+        if (s3Endpoint is not null && Scheme != "s3")
+        {
+            throw new CliUsageException("--s3-endpoint applies only to an s3:// store.");
+        }
+        switch (Scheme)
+        {
+            case "file":
+                builder.UseLocalStorage(Root);
+                break;
+            case "s3":
+                builder.UseS3Storage(o =>
+                {
+                    o.BucketName = Root;
+                    o.Prefix = Prefix;
+                    o.Region ??= Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION");
+                    if (s3Endpoint is not null)
+                    {
+                        // S3-compatible servers (MinIO, s3rver, Ceph) want path-style addressing.
+                        o.ServiceUrl = s3Endpoint;
+                        o.ForcePathStyle = true;
+                    }
+                });
+                break;
+            case "azure":
+                var connectionString = Environment.GetEnvironmentVariable(AzureConnectionStringVariable);
+                builder.UseAzureBlobStorage(o =>
+                {
+                    o.ContainerName = Container;
+                    o.Prefix = Prefix;
+                    if (connectionString is { Length: > 0 })
+                    {
+                        o.ConnectionString = connectionString;
+                    }
+                    else
+                    {
+                        o.ServiceUri = $"https://{Root}.blob.core.windows.net";
+                    }
+                });
+                break;
+            case "gs":
+                builder.UseGcsStorage(o =>
+                {
+                    o.BucketName = Root;
+                    o.Prefix = Prefix;
+                });
+                break;
+        }
+    }
+
+    private static CliUsageException Malformed(string text, string why) =>
+        new($"--store '{text}' is not a store URI: {why}. Accepted forms:{Environment.NewLine}{AcceptedForms}");
+}
