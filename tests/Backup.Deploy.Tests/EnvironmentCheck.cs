@@ -1,4 +1,5 @@
 using System.Reflection;
+using Backup.Cli;
 using Backup.Core.Configuration;
 
 namespace Backup.Deploy.Tests;
@@ -10,12 +11,28 @@ namespace Backup.Deploy.Tests;
 /// </summary>
 internal static class EnvironmentCheck
 {
-    /// <summary>The variables Backup.Core reads: the constants of <see cref="BackupEnvironmentVariables"/>.</summary>
-    public static IReadOnlySet<string> KnownVariables { get; } = typeof(BackupEnvironmentVariables)
-        .GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Where(f => f.IsLiteral && f.FieldType == typeof(string))
-        .Select(f => (string)f.GetRawConstantValue()!)
-        .ToHashSet(StringComparer.Ordinal);
+    // Before KnownVariables: static fields are initialised in the order they are written.
+    private static readonly string[] CloudSdkVariables =
+    [
+        "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE",
+        "AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET", "AZURE_FEDERATED_TOKEN_FILE",
+        "GOOGLE_APPLICATION_CREDENTIALS",
+    ];
+
+    /// <summary>
+    /// The variables backup-core reads: the library's (<see cref="BackupEnvironmentVariables"/>), the CLI's
+    /// own (its <c>...Variable</c> constants, such as BACKUP_STORE), and the cloud SDKs' credentials and regions.
+    /// </summary>
+    public static IReadOnlySet<string> KnownVariables { get; } =
+        StringConstants([typeof(BackupEnvironmentVariables)], _ => true)
+            .Concat(StringConstants(typeof(BackupCli).Assembly.GetTypes(), name => name.EndsWith("Variable", StringComparison.Ordinal)))
+            .Concat(CloudSdkVariables)
+            .ToHashSet(StringComparer.Ordinal);
+
+    private static IEnumerable<string> StringConstants(IEnumerable<Type> types, Func<string, bool> nameMatches) =>
+        types.SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static))
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string) && nameMatches(f.Name))
+            .Select(f => (string)f.GetRawConstantValue()!);
 
     public static List<string> Problems(KubernetesManifests manifests)
     {

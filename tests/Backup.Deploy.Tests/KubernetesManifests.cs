@@ -17,6 +17,9 @@ internal sealed class KubernetesManifests
     /// <summary>Every object as <c>Kind/name</c>.</summary>
     public IReadOnlyList<string> Objects => objects;
 
+    /// <summary>The manifests this repository ships (deploy/kubernetes).</summary>
+    public static KubernetesManifests Shipped { get; } = Load(RepositoryPaths.KubernetesManifests);
+
     /// <summary>Every <c>*.yaml</c> below <paramref name="directory"/>.</summary>
     public static KubernetesManifests Load(string directory) =>
         Parse(Directory.EnumerateFiles(directory, "*.yaml", SearchOption.AllDirectories)
