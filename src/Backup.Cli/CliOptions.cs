@@ -44,7 +44,7 @@ internal sealed class CliOptions
 
     public Option<bool> Verbose { get; } = new("--verbose", "-v")
     {
-        Description = "Show the library's informational logs on stderr.",
+        Description = "Show the library's logs on stderr (debug and up) and the full error of a failure.",
         Recursive = true,
     };
 

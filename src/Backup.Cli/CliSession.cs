@@ -43,9 +43,11 @@ internal sealed class CliSession : IAsyncDisposable
     }
 
     /// <summary>Adds configuration, logging and the backup system, as this command line asks, to <paramref name="services"/>.</summary>
-    public static void Compose(IServiceCollection services, ParseResult parse, CliOptions options, IConfiguration? hostConfiguration = null)
+    // defaultLogLevel: what the library logs without --verbose: nothing below Critical for a one-shot
+    // command (its errors are the command's message), Information for the long-running host.
+    public static void Compose(IServiceCollection services, ParseResult parse, CliOptions options, LogLevel defaultLogLevel = LogLevel.Critical)
     {
-        var configuration = BuildConfiguration(parse, options, hostConfiguration);
+        var configuration = BuildConfiguration(parse, options);
         services.AddSingleton(configuration);
         var verbose = parse.GetValue(options.Verbose);
         services.AddLogging(logging => logging
@@ -53,7 +55,7 @@ internal sealed class CliSession : IAsyncDisposable
             // stdout is for results (and --json); every log line goes to stderr.
             .AddSimpleConsole(o => o.SingleLine = true)
             .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
-        services.Configure<LoggerFilterOptions>(o => o.MinLevel = verbose ? LogLevel.Information : LogLevel.Warning);
+        services.Configure<LoggerFilterOptions>(o => o.MinLevel = verbose ? LogLevel.Debug : defaultLogLevel);
 
         var store = parse.GetValue(options.Store) is { } uri ? StoreLocation.Parse(uri) : null;
         var s3Endpoint = parse.GetValue(options.S3Endpoint);
@@ -64,13 +66,9 @@ internal sealed class CliSession : IAsyncDisposable
         services.AddBackupSystem(b => store?.Apply(b, s3Endpoint));
     }
 
-    private static IConfiguration BuildConfiguration(ParseResult parse, CliOptions options, IConfiguration? hostConfiguration)
+    private static IConfiguration BuildConfiguration(ParseResult parse, CliOptions options)
     {
         var builder = new ConfigurationBuilder();
-        if (hostConfiguration is not null)
-        {
-            builder.AddConfiguration(hostConfiguration);
-        }
         if (parse.GetValue(options.Config) is { } file)
         {
             if (!file.Exists)

@@ -26,13 +26,15 @@ internal static class ExceptionExitCodes
         OptionsValidationException options => "Invalid configuration: " + string.Join(" ", options.Failures),
         MissingRolesException missing => WithCliNames(missing.Message) + " Pass --create-missing-roles to create them, or --no-owner to restore without owners and privileges.",
         BackupStorageException storage => WithCliNames(storage.Message) + (storage.IsTransient ? " The store may be unreachable: check --store, the network and the credentials, then try again." : ""),
-        BackupDatabaseException { IsTransient: true } database => WithCliNames(database.Message) + " Check DATABASE_URL (host, port, user, password, database) and that the server is up.",
         Npgsql.NpgsqlException or System.Net.Sockets.SocketException => $"Cannot reach the database: {exception.Message}. Check DATABASE_URL (host, port, user, password, database) and that the server is up.",
         _ => WithCliNames(exception.Message),
     };
 
-    private static string WithCliNames(string message) => message
+    /// <summary>The library's option names in a message or plan step, as this tool's flags.</summary>
+    public static string WithCliNames(string message) => message
         .Replace("set DropExisting", "pass --drop-existing", StringComparison.Ordinal)
         .Replace("CreateMissingRoles = true", "--create-missing-roles", StringComparison.Ordinal)
-        .Replace("NoOwner = true", "--no-owner", StringComparison.Ordinal);
+        .Replace("NoOwner = true", "--no-owner", StringComparison.Ordinal)
+        .Replace("CreateMissingRoles or NoOwner", "--create-missing-roles or --no-owner", StringComparison.Ordinal)
+        .Replace("(see ListBackupsAsync)", "(see backup-core list)", StringComparison.Ordinal);
 }

@@ -21,9 +21,10 @@ internal sealed record StoreLocation(string Scheme, string Root, string? Prefix)
 
     public static StoreLocation Parse(string text)
     {
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Scheme))
+        // A bare path would parse as a file URI here; asking for the scheme keeps every form explicit.
+        if (!text.Contains("://", StringComparison.Ordinal) || !Uri.TryCreate(text, UriKind.Absolute, out var uri))
         {
-            throw Malformed(text, "it is not a URI");
+            throw Malformed(text, "it is not a URI (a local folder is file:///path/to/dir)");
         }
         var path = Uri.UnescapeDataString(uri.AbsolutePath).Trim('/');
         var prefix = path.Length == 0 ? null : path;

@@ -8,8 +8,9 @@ namespace Backup.Cli.Commands;
 internal static class RestoreCommands
 {
     private const string ServerNote = """
-        The restore goes to the server of DATABASE_URL (its host, port and user); to restore onto another server,
-        point DATABASE_URL at it. There is no --target URL: a URL in an argument would show its password in ps.
+        DATABASE_URL names the database whose backups are restored and the server to restore onto (host, port, user;
+        that database need not exist there). To restore onto another server, point DATABASE_URL at it: there is no
+        --target URL, since a URL in an argument would show its password in ps.
         """;
 
     public static Command Restore(CliOptions options)
@@ -92,7 +93,7 @@ internal static class RestoreCommands
                     ("tables", $"{restored.RestoredRowCounts.Count} ({restored.RestoredRowCounts.Values.Sum():N0} rows, every count checked against the manifest)"),
                     ("bytes", ManifestOutput.Size(restored.Bytes)),
                     ("duration", ManifestOutput.Duration(restored.Duration)),
-                    .. restored.Plan.Select(step => ("plan", step)),
+                    .. restored.Plan.Select(step => ("plan", ExceptionExitCodes.WithCliNames(step))),
                     .. restored.CreatedRoles.Select(role => ("created role", role)),
                 ]);
             }
@@ -152,7 +153,7 @@ internal static class RestoreCommands
             ("backups", string.Join(", ", result.BackupIds)),
             ("replayed", $"{result.Transactions:N0} transactions, {result.Changes:N0} changes"),
             ("duration", ManifestOutput.Duration(result.Duration)),
-            .. result.Plan.Select(step => ("plan", step)),
+            .. result.Plan.Select(step => ("plan", ExceptionExitCodes.WithCliNames(step))),
             .. result.Caveats.Select(caveat => ("caveat", caveat)),
             .. result.CreatedRoles.Select(role => ("created role", role)),
         ]);

@@ -17,7 +17,7 @@ internal static class RunCommand
         command.SetAction(options, async context =>
         {
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-            CliSession.Compose(builder.Services, context.Parse, options);
+            CliSession.Compose(builder.Services, context.Parse, options, Microsoft.Extensions.Logging.LogLevel.Information);
             // System.CommandLine owns SIGINT and SIGTERM and cancels the token; the host stops on it.
             builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
             using var host = builder.Build();

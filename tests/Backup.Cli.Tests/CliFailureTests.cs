@@ -1,0 +1,117 @@
+using System.Text.Json;
+
+namespace Backup.Cli.Tests;
+
+/// <summary>What goes wrong on a real day, each answered with its exit code and a message that names the problem and the fix.</summary>
+public sealed class CliFailureTests(CliWorld world) : IClassFixture<CliWorld>
+{
+    private readonly string[] _store = world.StoreArguments("failures");
+
+    [Fact]
+    public async Task WrongKey_ExitsWith2AndNamesTheKeyTheBackupNeeds()
+    {
+        var id = await BackupAsync();
+        var wrongKey = Path.Combine(world.NewFolder(), "wrong.key");
+        await File.WriteAllTextAsync(wrongKey, Services.NewKey());
+
+        var (code, output, error) = await BackupCoreProcess.RunAsync(world.NewFolder(), world.OperatorEnvironment(), ["verify", id, "--key-file", wrongKey, .. _store]);
+
+        Assert.True(code == ExitCodes.Usage, $"exit code {code}: {error}");
+        Assert.Contains("key", error, StringComparison.Ordinal);
+        Assert.DoesNotContain(await File.ReadAllTextAsync(wrongKey), output + error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingKey_ExitsWith2AndSaysHowToGiveIt()
+    {
+        var id = await BackupAsync();
+
+        var (code, _, error) = await BackupCoreProcess.RunAsync(world.NewFolder(), world.OperatorEnvironment(), ["restore", id, "--dry-run", .. _store]);
+
+        Assert.True(code == ExitCodes.Usage, $"exit code {code}: {error}");
+        Assert.Contains("not configured", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RestoreTargetThatExists_WithoutDropExisting_IsRefusedNamingTheFlag()
+    {
+        var id = await BackupAsync();
+        var target = world.NewDatabaseName("existing");
+        await TestServer.CreateDatabaseAsync(target);
+
+        var (code, _, error) = await BackupCoreProcess.RunAsync(world.NewFolder(), world.OperatorEnvironment(), ["restore", id, "--target-database", target, "--key-file", world.KeyFile, .. _store]);
+
+        Assert.True(code == ExitCodes.Failed, $"exit code {code}: {error}");
+        Assert.Contains($"'{target}' already exists", error, StringComparison.Ordinal);
+        Assert.Contains("--drop-existing", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnreachableDatabase_ExitsWith1AndNamesTheServer()
+    {
+        var environment = world.OperatorEnvironment();
+        environment["DATABASE_URL"] = "postgresql://postgres:x@127.0.0.1:1/nothing";
+
+        var (code, _, error) = await BackupCoreProcess.RunAsync(world.NewFolder(), environment, ["backup", "full", "--key-file", world.KeyFile, .. _store]);
+
+        Assert.True(code == ExitCodes.Failed, $"exit code {code}: {error}");
+        Assert.Contains("Cannot reach PostgreSQL at 127.0.0.1:1", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnreachableStore_ExitsWith1AndSaysToCheckTheStore()
+    {
+        var (code, _, error) = await BackupCoreProcess.RunAsync(world.NewFolder(), world.OperatorEnvironment(),
+            ["list", "--key-file", world.KeyFile, "--store", $"s3://{world.Bucket}/x", "--s3-endpoint", "http://127.0.0.1:1"]);
+
+        Assert.True(code == ExitCodes.Failed, $"exit code {code}: {error}");
+        Assert.Contains("check --store", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BadCronInBackupSchedules_ExitsWith2AndNamesTheSchedule()
+    {
+        var environment = world.OperatorEnvironment();
+        environment["BACKUP_SCHEDULES"] = """[{"id":"nightly","name":"Nightly","type":"Full","cronExpression":"every night"}]""";
+
+        var (code, _, error) = await BackupCoreProcess.RunAsync(world.NewFolder(), environment, ["schedules", "list", "--key-file", world.KeyFile, .. _store]);
+
+        Assert.True(code == ExitCodes.Usage, $"exit code {code}: {error}");
+        Assert.Contains("cronExpression 'every night' is not a valid cron expression", error, StringComparison.Ordinal);
+        Assert.Contains("BACKUP_SCHEDULES", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sigint_WhileTheBackupRuns_ExitsWith130AndNothingIsListedAsComplete()
+    {
+        var store = world.StoreArguments("sigint");
+        // A lock pg_dump must wait for holds the backup at a known point.
+        await using var blocker = new Npgsql.NpgsqlConnection(TestServer.ConnectionString(world.Source));
+        await blocker.OpenAsync();
+        await using (var lockTable = new Npgsql.NpgsqlCommand("BEGIN; LOCK TABLE sales.orders IN ACCESS EXCLUSIVE MODE", blocker))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+        using var backup = BackupCoreProcess.Start(world.NewFolder(), world.OperatorEnvironment(), ["backup", "full", "--key-file", world.KeyFile, .. store]);
+        await backup.WaitForAsync(async () => await TestServer.ScalarAsync<long>("postgres",
+            $"SELECT count(*) FROM pg_stat_activity WHERE datname = '{world.Source}' AND wait_event_type = 'Lock'") > 0, BackupCoreProcess.Limit);
+
+        backup.Signal("INT");
+        var code = await backup.ExitCodeAsync(BackupCoreProcess.Limit);
+        await using (var release = new Npgsql.NpgsqlCommand("ROLLBACK", blocker))
+        {
+            await release.ExecuteNonQueryAsync();
+        }
+
+        Assert.True(code == ExitCodes.Cancelled, $"exit code {code}; {backup.Output}");
+        Assert.Contains("Cancelled", backup.StandardError, StringComparison.Ordinal);
+        var (_, listing, _) = await BackupCoreProcess.RunAsync(world.NewFolder(), world.OperatorEnvironment(), ["list", "--json", "--key-file", world.KeyFile, .. store]);
+        var listed = JsonDocument.Parse(listing).RootElement.EnumerateArray().ToList();
+        Assert.DoesNotContain(listed, b => b.GetProperty("status").GetString() == "completed");
+        Assert.Contains(listed, b => b.GetProperty("status").GetString() == "failed");
+    }
+
+    private async Task<string> BackupAsync() =>
+        JsonDocument.Parse(await BackupCoreProcess.RunOkAsync(world.NewFolder(), world.OperatorEnvironment(), ["backup", "full", "--json", "--key-file", world.KeyFile, .. _store]))
+            .RootElement.GetProperty("id").GetString()!;
+}
