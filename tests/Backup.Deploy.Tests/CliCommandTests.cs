@@ -13,15 +13,16 @@ public class CliCommandTests
     }
 
     [Fact]
-    public void ShippedWorkloads_AreTheDailyFullBackupAndTheScheduler()
+    public void ShippedWorkloads_AreTheDailyFullBackupWithRetention_AndTheScheduler()
     {
-        var commands = Shipped.Containers.ToDictionary(c => c.Location, c => string.Join(' ', CliCommandCheck.ArgumentsOf(c) ?? []));
+        var commands = Shipped.Containers.Select(c => $"{c.Location}, {c.Name}: {string.Join(' ', CliCommandCheck.ArgumentsOf(c) ?? [])}");
 
-        Assert.Equal(new Dictionary<string, string>
-        {
-            ["cronjob.yaml: CronJob/backup-core-full"] = "backup full",
-            ["deployment.yaml: Deployment/backup-core"] = "run",
-        }, commands);
+        Assert.Equal(
+        [
+            "cronjob.yaml: CronJob/backup-core-full, backup: backup full",
+            "cronjob.yaml: CronJob/backup-core-full, cleanup: cleanup",
+            "deployment.yaml: Deployment/backup-core, backup-core: run",
+        ], commands);
     }
 
     [Fact]
