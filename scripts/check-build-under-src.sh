@@ -12,10 +12,15 @@ copy="$scratch/src/backup-core"
 mkdir -p "$copy"
 
 # The files the main build sees: tracked and new ones, without ignored output (bin/, obj/, .cache/).
-# On CI's clean clone this is exactly HEAD; locally it also covers uncommitted work.
-git ls-files -z --cached --others --exclude-standard \
-  | tar --null --files-from=- --ignore-failed-read --warning=no-failed-read -cf - \
-  | tar -xf - -C "$copy"
+# On CI's clean clone this is exactly HEAD; locally it also covers uncommitted work. Outside a git
+# checkout (a source archive), everything but build output.
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  git ls-files -z --cached --others --exclude-standard \
+    | tar --null --files-from=- --ignore-failed-read --warning=no-failed-read -cf - \
+    | tar -xf - -C "$copy"
+else
+  tar --exclude=bin --exclude=obj --exclude=.cache --exclude=node_modules -cf - . | tar -xf - -C "$copy"
+fi
 
 if ! (cd "$copy" && dotnet build Backup.Core.sln -c Release -nologo -clp:ErrorsOnly >"$scratch/build.log" 2>&1); then
   echo "build under a src folder: FAILED in $copy (project paths there contain '/src/'):" >&2
