@@ -36,5 +36,6 @@ internal static class ExceptionExitCodes
         .Replace("CreateMissingRoles = true", "--create-missing-roles", StringComparison.Ordinal)
         .Replace("NoOwner = true", "--no-owner", StringComparison.Ordinal)
         .Replace("CreateMissingRoles or NoOwner", "--create-missing-roles or --no-owner", StringComparison.Ordinal)
+        .Replace("(WaitIfBusy)", "(--wait-if-busy)", StringComparison.Ordinal)
         .Replace("(see ListBackupsAsync)", "(see backup-core list)", StringComparison.Ordinal);
 }

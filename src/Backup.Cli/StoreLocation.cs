@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Backup.Core.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -63,50 +64,66 @@ internal sealed record StoreLocation(string Scheme, string Root, string? Prefix)
         {
             throw new CliUsageException("--s3-endpoint applies only to an s3:// store.");
         }
+        // One method per store: the JIT then loads only the chosen store's SDK (Azure.Core, AWSSDK,
+        // Google.Apis are large), which is start-up time of every command.
         switch (Scheme)
         {
             case "file":
                 builder.UseLocalStorage(Root);
                 break;
             case "s3":
-                builder.UseS3Storage(o =>
-                {
-                    o.BucketName = Root;
-                    o.Prefix = Prefix;
-                    o.Region ??= Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION");
-                    if (s3Endpoint is not null)
-                    {
-                        // S3-compatible servers (MinIO, s3rver, Ceph) want path-style addressing.
-                        o.ServiceUrl = s3Endpoint;
-                        o.ForcePathStyle = true;
-                    }
-                });
+                UseS3(builder, s3Endpoint);
                 break;
             case "azure":
-                var connectionString = Environment.GetEnvironmentVariable(AzureConnectionStringVariable);
-                builder.UseAzureBlobStorage(o =>
-                {
-                    o.ContainerName = Container;
-                    o.Prefix = Prefix;
-                    if (connectionString is { Length: > 0 })
-                    {
-                        o.ConnectionString = connectionString;
-                    }
-                    else
-                    {
-                        o.ServiceUri = $"https://{Root}.blob.core.windows.net";
-                    }
-                });
+                UseAzure(builder);
                 break;
             case "gs":
-                builder.UseGcsStorage(o =>
-                {
-                    o.BucketName = Root;
-                    o.Prefix = Prefix;
-                });
+                UseGcs(builder);
                 break;
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void UseS3(BackupSystemBuilder builder, string? s3Endpoint) =>
+        builder.UseS3Storage(o =>
+        {
+            o.BucketName = Root;
+            o.Prefix = Prefix;
+            o.Region ??= Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION");
+            if (s3Endpoint is not null)
+            {
+                // S3-compatible servers (MinIO, s3rver, Ceph) want path-style addressing.
+                o.ServiceUrl = s3Endpoint;
+                o.ForcePathStyle = true;
+            }
+        });
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void UseAzure(BackupSystemBuilder builder)
+    {
+        var connectionString = Environment.GetEnvironmentVariable(AzureConnectionStringVariable);
+        builder.UseAzureBlobStorage(o =>
+        {
+            o.ContainerName = Container;
+            o.Prefix = Prefix;
+            if (connectionString is { Length: > 0 })
+            {
+                o.ConnectionString = connectionString;
+            }
+            else
+            {
+                o.ServiceUri = $"https://{Root}.blob.core.windows.net";
+            }
+        });
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void UseGcs(BackupSystemBuilder builder) =>
+        builder.UseGcsStorage(o =>
+        {
+            o.BucketName = Root;
+            o.Prefix = Prefix;
+        });
 
     private static CliUsageException Malformed(string text, string why) =>
         new($"--store '{text}' is not a store URI: {why}. Accepted forms:{Environment.NewLine}{AcceptedForms}");

@@ -111,6 +111,43 @@ public sealed class CliFailureTests(CliWorld world) : IClassFixture<CliWorld>
         Assert.Contains(listed, b => b.GetProperty("status").GetString() == "failed");
     }
 
+    [Fact]
+    public async Task TamperedBackup_VerifyExitsWith3AndVerifyAllReportsItAmongTheOthers()
+    {
+        var store = Path.Combine(world.NewFolder(), "store");
+        string[] local = ["--key-file", world.KeyFile, "--store", "file://" + store];
+        var good = JsonDocument.Parse(await BackupCoreProcess.RunOkAsync(world.NewFolder(), world.OperatorEnvironment(), ["backup", "full", "--json", .. local])).RootElement.GetProperty("id").GetString()!;
+        var bad = JsonDocument.Parse(await BackupCoreProcess.RunOkAsync(world.NewFolder(), world.OperatorEnvironment(), ["backup", "full", "--json", .. local])).RootElement.GetProperty("id").GetString()!;
+        var data = Directory.GetFiles(Path.Combine(store, "database"), bad + ".dump*").Single();
+        await using (var file = File.Open(data, FileMode.Open))
+        {
+            file.Position = file.Length / 2;
+            var b = file.ReadByte();
+            file.Position--;
+            file.WriteByte((byte)(b ^ 0x40));
+        }
+
+        var (one, _, oneError) = await BackupCoreProcess.RunAsync(world.NewFolder(), world.OperatorEnvironment(), ["verify", bad, .. local]);
+        var (all, allOutput, allError) = await BackupCoreProcess.RunAsync(world.NewFolder(), world.OperatorEnvironment(), ["verify", "--all", "--json", .. local]);
+
+        Assert.True(one == ExitCodes.Integrity, $"exit code {one}: {oneError}");
+        Assert.True(all == ExitCodes.Integrity, $"exit code {all}: {allError}");
+        var results = JsonDocument.Parse(allOutput).RootElement.EnumerateArray().ToDictionary(r => r.GetProperty("backupId").GetString()!, r => r.GetProperty("isValid").GetBoolean());
+        Assert.True(results[good]);
+        Assert.False(results[bad]);
+    }
+
+    [Fact]
+    public async Task BackupWhileAnotherRuns_ExitsWith5()
+    {
+        await using var running = await TestServer.HoldBackupLockAsync(world.Source);
+
+        var (code, _, error) = await BackupCoreProcess.RunAsync(world.NewFolder(), world.OperatorEnvironment(), ["backup", "full", "--key-file", world.KeyFile, .. _store]);
+
+        Assert.True(code == ExitCodes.Busy, $"exit code {code}: {error}");
+        Assert.Contains("--wait-if-busy", error, StringComparison.Ordinal);
+    }
+
     private async Task<string> BackupAsync() =>
         JsonDocument.Parse(await BackupCoreProcess.RunOkAsync(world.NewFolder(), world.OperatorEnvironment(), ["backup", "full", "--json", "--key-file", world.KeyFile, .. _store]))
             .RootElement.GetProperty("id").GetString()!;

@@ -33,7 +33,7 @@ internal static class VerifyCommand
             var results = new List<VerifyResult>();
             foreach (var backupId in ids)
             {
-                var result = await context.Backups.VerifyBackupAsync(backupId, context.Get(deep), context.CancellationToken);
+                var result = await VerifyOneAsync(context, backupId, context.Get(deep), keepGoing: ids.Count > 1 || context.Get(all));
                 results.Add(result);
                 if (!context.Console.Json)
                 {
@@ -51,5 +51,18 @@ internal static class VerifyCommand
             return results.All(r => r.IsValid) ? ExitCodes.Ok : ExitCodes.Integrity;
         });
         return command;
+    }
+
+    // With --all, one damaged backup is a failed result among the others, not the end of the run.
+    private static async Task<VerifyResult> VerifyOneAsync(CommandContext context, string id, bool deep, bool keepGoing)
+    {
+        try
+        {
+            return await context.Backups.VerifyBackupAsync(id, deep, context.CancellationToken);
+        }
+        catch (Exception e) when (keepGoing && ExceptionExitCodes.For(e, context.CancellationToken) == ExitCodes.Integrity)
+        {
+            return new VerifyResult { BackupId = id, Deep = deep, Checks = [new VerifyCheck("integrity", false, ExceptionExitCodes.MessageFor(e))] };
+        }
     }
 }
