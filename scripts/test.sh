@@ -19,6 +19,8 @@ start_storage_servers
 
 status=0
 dotnet build Backup.Core.sln -c Release -nologo -clp:ErrorsOnly || exit 1
+# The same tree built from a path with a folder named src in it (~/src/backup-core): about a minute more.
+bash scripts/check-build-under-src.sh || status=1
 dotnet test Backup.Core.sln -c Release --no-build -nologo \
   --logger "console;verbosity=minimal" --results-directory "$results" 2>&1 | tee "$results/console.log" || status=$?
 

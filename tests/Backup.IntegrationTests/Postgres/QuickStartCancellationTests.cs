@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Backup.Core.Catalog;
 using Backup.IntegrationTests.Support;
 
@@ -66,104 +65,26 @@ public sealed class QuickStartCancellationTests(RichDatabaseFixture source) : IC
         await TestServer.ScalarAsync<long>("postgres", $"SELECT count(*) FROM pg_database WHERE starts_with(datname, '{prefix}')");
 
     /// <summary>samples/QuickStart as a child process, configured only by the environment, as scripts/quickstart.sh runs it.</summary>
-    private sealed class QuickStart : IDisposable
+    private sealed class QuickStart(ChildProcess process) : IDisposable
     {
-        private readonly Process _process;
-        private readonly System.Text.StringBuilder _output = new();
+        public string Output => process.Output;
 
-        private QuickStart(Process process) => _process = process;
-
-        public string Output
-        {
-            get
+        public static QuickStart Start(string database, string store, string key) =>
+            new(ChildProcess.Start("dotnet", [BuiltProgram.Path("samples/QuickStart", "QuickStart.dll")], Environment.CurrentDirectory, new Dictionary<string, string>
             {
-                lock (_output)
-                {
-                    return _output.ToString();
-                }
-            }
-        }
-
-        public static QuickStart Start(string database, string store, string key)
-        {
-            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            info.ArgumentList.Add(SampleAssembly());
-            foreach (var name in info.Environment.Keys.Where(k => k.StartsWith("BACKUP_", StringComparison.Ordinal) || k == "DATABASE_URL").ToList())
-            {
-                info.Environment.Remove(name);
-            }
-            info.Environment["DATABASE_URL"] = TestServer.Url(database);
-            info.Environment["BACKUP_DIR"] = store;
-            info.Environment["BACKUP_ENCRYPTION_KEY"] = key;
-            info.Environment["Logging__LogLevel__Default"] = "Warning";
-            var quickStart = new QuickStart(new Process { StartInfo = info });
-            quickStart._process.OutputDataReceived += (_, e) => quickStart.Keep(e.Data);
-            quickStart._process.ErrorDataReceived += (_, e) => quickStart.Keep(e.Data);
-            quickStart._process.Start();
-            quickStart._process.BeginOutputReadLine();
-            quickStart._process.BeginErrorReadLine();
-            return quickStart;
-        }
+                ["DATABASE_URL"] = TestServer.Url(database),
+                ["BACKUP_DIR"] = store,
+                ["BACKUP_ENCRYPTION_KEY"] = key,
+                ["Logging__LogLevel__Default"] = "Warning",
+            }));
 
         /// <summary>Polls until <paramref name="condition"/> holds; fails if the process ends or a minute passes first.</summary>
-        public async Task WaitForAsync(Func<Task<bool>> condition)
-        {
-            var deadline = Stopwatch.StartNew();
-            while (!await condition())
-            {
-                Assert.False(_process.HasExited, $"the quick start ended (exit code {(_process.HasExited ? _process.ExitCode : 0)}) before the point to cancel at; output:\n{Output}");
-                Assert.True(deadline.Elapsed < TimeSpan.FromMinutes(1), $"the point to cancel at was not reached in a minute; output:\n{Output}");
-                await Task.Delay(20);
-            }
-        }
+        public Task WaitForAsync(Func<Task<bool>> condition) => process.WaitForAsync(condition, TimeSpan.FromMinutes(1));
 
-        public void Signal(string signal)
-        {
-            using var kill = Process.Start("kill", ["-" + signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            kill.WaitForExit();
-            Assert.Equal(0, kill.ExitCode);
-        }
+        public void Signal(string signal) => process.Signal(signal);
 
-        public async Task<int> ExitCodeAsync()
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-            await _process.WaitForExitAsync(timeout.Token);
-            return _process.ExitCode;
-        }
+        public Task<int> ExitCodeAsync() => process.ExitCodeAsync(TimeSpan.FromMinutes(1));
 
-        public void Dispose()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-            _process.Dispose();
-        }
-
-        private void Keep(string? line)
-        {
-            if (line is not null)
-            {
-                lock (_output)
-                {
-                    _output.AppendLine(line);
-                }
-            }
-        }
-
-        // Built with the solution, into samples/QuickStart/bin/<configuration>/<framework>/ like this project's output.
-        private static string SampleAssembly()
-        {
-            var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-            var repository = output;
-            while (repository is not null && !File.Exists(Path.Combine(repository.FullName, "Backup.Core.sln")))
-            {
-                repository = repository.Parent;
-            }
-            Assert.NotNull(repository);
-            var path = Path.Combine(repository.FullName, "samples", "QuickStart", "bin", output.Parent!.Name, output.Name, "QuickStart.dll");
-            Assert.True(File.Exists(path), $"{path} is missing: build the solution first (scripts/test.sh does).");
-            return path;
-        }
+        public void Dispose() => process.Dispose();
     }
 }

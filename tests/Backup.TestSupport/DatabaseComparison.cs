@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Npgsql;
 
-namespace Backup.IntegrationTests.Support;
+namespace Backup.TestSupport;
 
-/// <summary>Proves two databases hold the same schema and the same data.</summary>
+/// <summary>Proves two databases hold the same schema and the same data (shared by the integration and CLI tests).</summary>
 public static class DatabaseComparison
 {
     /// <summary>pg_dump --schema-only, without comments, blank lines and the per-run \restrict keys.</summary>
@@ -23,7 +23,10 @@ public static class DatabaseComparison
         using var process = Process.Start(info)!;
         var output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
-        Assert.Equal(0, process.ExitCode);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"pg_dump --schema-only {database} exited with {process.ExitCode}: {await process.StandardError.ReadToEndAsync()}");
+        }
         return string.Join('\n', output.Split('\n')
             .Where(l => l.Length > 0 && !l.StartsWith("--", StringComparison.Ordinal) && !l.StartsWith("\\restrict", StringComparison.Ordinal) && !l.StartsWith("\\unrestrict", StringComparison.Ordinal)));
     }

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Backup.Cli.Commands;
+
+/// <summary><c>run</c>: a long-running host with the library's hosted services (scheduler, slot lag monitor), for a container that stays up.</summary>
+internal static class RunCommand
+{
+    public static Command Create(CliOptions options)
+    {
+        var command = new Command("run", """
+            Stay up and run the schedules (BACKUP_SCHEDULES or Backup:Schedules) and the change-capture slot monitor until SIGTERM or Ctrl+C.
+            A running backup is given Backup:Scheduler:ShutdownTimeout (10 min) to finish, then cancelled (it leaves nothing behind);
+            the process ends at the latest 11 minutes after the signal. Give a container a grace period to match. Exit code 0 on a clean stop.
+            Example: BACKUP_SCHEDULES='[{"id":"nightly","name":"Nightly","type":"Full","cronExpression":"0 2 * * *"}]' backup-core run --store s3://acme-backups/prod --key-file /run/secrets/backup-key
+            """);
+        command.SetAction(options, async context =>
+        {
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            CliSession.Compose(builder.Services, context.Parse, options, Microsoft.Extensions.Logging.LogLevel.Information);
+            // System.CommandLine owns SIGINT and SIGTERM and cancels the token; the host stops on it.
+            builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
+            using var host = builder.Build();
+            await host.StartAsync(context.CancellationToken);
+            context.Console.Line($"backup-core is running: {host.Services.GetRequiredService<Backup.Core.Scheduling.BackupScheduler>().GetSchedulerStats()}");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.CancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // The signal to stop: a normal end for a service.
+            }
+            await host.StopAsync(CancellationToken.None);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private sealed class NoSignalLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
