@@ -17,7 +17,10 @@ for project in src/*/*.csproj; do
   if [ ! -f "$package" ]; then
     echo "package check: $name was not packed as version $expected (found: $(ls "$out" | grep "^$name\." || echo none))" >&2; status=1; continue
   fi
-  if ! unzip -Z1 "$package" | grep -qx 'README.md' || ! unzip -p "$package" "$name.nuspec" | grep -q '<readme>README.md</readme>'; then
+  # Read whole before matching: with pipefail, `unzip | grep -q` fails at random when grep stops reading early (SIGPIPE).
+  entries=$(unzip -Z1 "$package")
+  nuspec=$(unzip -p "$package" "$name.nuspec")
+  if ! grep -qx 'README.md' <<<"$entries" || ! grep -q '<readme>README.md</readme>' <<<"$nuspec"; then
     echo "package check: $name has no README (PackageReadmeFile)" >&2; status=1
   fi
 done

@@ -13,7 +13,8 @@ require_dotnet() {
 free_port() {
   local port
   for port in $(seq "$1" "$2"); do
-    if ! ss -tanH "sport = :$port" | grep -q .; then echo "$port"; return 0; fi
+    # Captured, not piped into grep -q: under pipefail an early-exiting grep can fail the pipe (SIGPIPE) and a busy port look free.
+    if [ -z "$(ss -tanH "sport = :$port")" ]; then echo "$port"; return 0; fi
   done
   echo "no free port in $1-$2" >&2; return 1
 }
