@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Backup.Core.Operations;
 using Spectre.Console;
 
@@ -80,7 +79,9 @@ internal static class ProgressDisplay
     private sealed class PlainProgress(TextWriter error) : IProgress<BackupProgress>
     {
         private readonly Lock _lock = new();
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        // One clock for the elapsed times and the line stamps (the project reads time through TimeProvider).
+        private readonly TimeProvider _time = TimeProvider.System;
+        private readonly long _started = TimeProvider.System.GetTimestamp();
         private string? _phase;
         private TimeSpan _lastLine;
         private TimeSpan _phaseStart;
@@ -89,7 +90,7 @@ internal static class ProgressDisplay
         {
             lock (_lock)
             {
-                var now = _clock.Elapsed;
+                var now = _time.GetElapsedTime(_started);
                 if (value.Phase == _phase && now - _lastLine < PlainInterval)
                 {
                     return;
@@ -101,7 +102,7 @@ internal static class ProgressDisplay
                 }
                 _lastLine = now;
                 var seconds = Math.Max((now - _phaseStart).TotalSeconds, 0.001);
-                error.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss} {value.Phase}: {value.Bytes / 1048576.0:0.0} MB ({value.Bytes / 1048576.0 / seconds:0} MB/s)");
+                error.WriteLine($"{_time.GetUtcNow():HH:mm:ss} {value.Phase}: {value.Bytes / 1048576.0:0.0} MB ({value.Bytes / 1048576.0 / seconds:0} MB/s)");
             }
         }
     }

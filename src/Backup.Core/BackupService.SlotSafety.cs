@@ -24,7 +24,8 @@ public sealed partial class BackupService
         {
             return [];
         }
-        return await EnforceSlotLagLimitAsync(engine, await OwnSlotsAsync(engine, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var fulls = await FullBackupsAsync(cancellationToken).ConfigureAwait(false);
+        return await EnforceSlotLagLimitAsync(engine, await OwnSlotsAsync(engine, fulls, cancellationToken).ConfigureAwait(false), fulls, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The identity of this service's store (<see cref="StoreIdentity"/>), read or made once.</summary>
@@ -32,32 +33,33 @@ public sealed partial class BackupService
         _storeId ??= await StoreIdentity.GetOrCreateAsync(_pipeline.Storage, cancellationToken).ConfigureAwait(false);
 
     // Another store's chains (a second store, a second host) are not this store's to drop or report.
-    private async Task<IReadOnlyList<Operations.SlotStatus>> OwnSlotsAsync(PostgresBackupEngine engine, CancellationToken cancellationToken)
+    // The manifests are the caller's (read once per operation): only full backups among them count.
+    private async Task<IReadOnlyList<Operations.SlotStatus>> OwnSlotsAsync(PostgresBackupEngine engine, IReadOnlyList<BackupManifest> manifests, CancellationToken cancellationToken)
     {
         var slots = await engine.SlotsAsync(cancellationToken).ConfigureAwait(false);
         if (slots.Count == 0)
         {
             return slots;
         }
-        var isOwn = await OwnSlotFilterAsync(engine, cancellationToken).ConfigureAwait(false);
+        var isOwn = await OwnSlotFilterAsync(engine, manifests, cancellationToken).ConfigureAwait(false);
         return [.. slots.Where(s => isOwn(s.Name))];
     }
 
     // A slot is this store's when its name carries the store's identity, or when one of the store's
     // full backups names it (chains started before slots were named for their store).
-    private async Task<Func<string, bool>> OwnSlotFilterAsync(PostgresBackupEngine engine, CancellationToken cancellationToken)
+    private async Task<Func<string, bool>> OwnSlotFilterAsync(PostgresBackupEngine engine, IReadOnlyList<BackupManifest> manifests, CancellationToken cancellationToken)
     {
         var storeId = await StoreIdAsync(cancellationToken).ConfigureAwait(false);
-        var claimed = await ClaimedSlotsAsync(cancellationToken).ConfigureAwait(false);
+        var claimed = ClaimedSlots(manifests);
         return name => engine.IsStoreSlot(name, storeId) || claimed.Contains(name);
     }
 
     // The slots the store's full backups name.
-    private async Task<HashSet<string>> ClaimedSlotsAsync(CancellationToken cancellationToken)
-    {
-        var fulls = await ListBackupsAsync(new BackupQuery { Type = BackupType.Full }, cancellationToken).ConfigureAwait(false);
-        return fulls.Select(f => f.Properties.GetValueOrDefault(PostgresBackupEngine.SlotProperty)).OfType<string>().ToHashSet(StringComparer.Ordinal);
-    }
+    private static HashSet<string> ClaimedSlots(IEnumerable<BackupManifest> manifests) =>
+        manifests.Where(m => m.Type == BackupType.Full).Select(f => f.Properties.GetValueOrDefault(PostgresBackupEngine.SlotProperty)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+
+    private Task<IReadOnlyList<BackupManifest>> FullBackupsAsync(CancellationToken cancellationToken) =>
+        ListBackupsAsync(new BackupQuery { Type = BackupType.Full }, cancellationToken);
 
     // Slots named for this store that no manifest of it claims: left by a full backup whose process
     // died before it stored its manifest, or by a version that did not drop them. Called under the
@@ -70,7 +72,7 @@ public sealed partial class BackupService
         {
             return;
         }
-        var claimed = await ClaimedSlotsAsync(cancellationToken).ConfigureAwait(false);
+        var claimed = ClaimedSlots(await FullBackupsAsync(cancellationToken).ConfigureAwait(false));
         foreach (var orphan in candidates.Where(s => !claimed.Contains(s.Name)))
         {
             Log.OrphanSlotDropped(_logger, orphan.Name, orphan.RetainedWalBytes);
@@ -78,8 +80,8 @@ public sealed partial class BackupService
         }
     }
 
-    // On slots already read (status reads them once for both purposes).
-    private async Task<IReadOnlyList<string>> EnforceSlotLagLimitAsync(PostgresBackupEngine engine, IReadOnlyList<Operations.SlotStatus> slots, CancellationToken cancellationToken)
+    // On slots and manifests already read (status reads them once for every purpose).
+    private async Task<IReadOnlyList<string>> EnforceSlotLagLimitAsync(PostgresBackupEngine engine, IReadOnlyList<Operations.SlotStatus> slots, IReadOnlyList<BackupManifest> manifests, CancellationToken cancellationToken)
     {
         if (engine.MaxSlotLagBytes is not { } limit)
         {
@@ -90,7 +92,7 @@ public sealed partial class BackupService
         {
             return [];
         }
-        var fulls = await ListBackupsAsync(new BackupQuery { Type = BackupType.Full, Status = BackupStatus.Completed }, cancellationToken).ConfigureAwait(false);
+        var fulls = manifests.Where(m => m.Type == BackupType.Full && m.Status == BackupStatus.Completed).ToList();
         foreach (var slot in over)
         {
             var reason = $"its replication slot {slot.Name} held {slot.RetainedWalBytes / (1024 * 1024)} MB of WAL, over the limit of {limit / (1024 * 1024)} MB (Backup:Postgres:MaxSlotLagMegabytes), and was dropped at {_time.GetUtcNow().ToString("u", CultureInfo.InvariantCulture)}";

@@ -146,7 +146,8 @@ public sealed partial class BackupService
             if (slot is not null)
             {
                 // The new chain is stored: this store's older chains' slots would only hold WAL back now.
-                await engine.DropOtherChainSlotsAsync(slot, await OwnSlotFilterAsync(engine, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                var isOwn = await OwnSlotFilterAsync(engine, await FullBackupsAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                await engine.DropOtherChainSlotsAsync(slot, isOwn, cancellationToken).ConfigureAwait(false);
             }
             Log.BackupCompleted(_logger, id, content.RawBytes, content.StoredBytes, manifest.Duration?.TotalSeconds ?? 0);
             return await FinishedAsync(manifest, cancellationToken).ConfigureAwait(false);
@@ -348,13 +349,18 @@ public sealed partial class BackupService
     public async Task<BackupSystemStatus> GetBackupStatusAsync(CancellationToken cancellationToken = default)
     {
         IReadOnlyList<SlotStatus> slots = [];
+        var all = await ListBackupsAsync(null, cancellationToken).ConfigureAwait(false);
         if (_engine is { ChangeCaptureEnabled: true } engine)
         {
-            slots = await OwnSlotsAsync(engine, cancellationToken).ConfigureAwait(false);
-            var dropped = await EnforceSlotLagLimitAsync(engine, slots, cancellationToken).ConfigureAwait(false);
-            slots = [.. slots.Where(s => !dropped.Contains(s.Name))];
+            slots = await OwnSlotsAsync(engine, all, cancellationToken).ConfigureAwait(false);
+            var dropped = await EnforceSlotLagLimitAsync(engine, slots, all, cancellationToken).ConfigureAwait(false);
+            if (dropped.Count > 0)
+            {
+                slots = [.. slots.Where(s => !dropped.Contains(s.Name))];
+                // The broken chains' full backups were just rewritten: report them as they are now.
+                all = await ListBackupsAsync(null, cancellationToken).ConfigureAwait(false);
+            }
         }
-        var all = await ListBackupsAsync(null, cancellationToken).ConfigureAwait(false);
         _metrics?.Update(all, slots);
         return new BackupSystemStatus
         {

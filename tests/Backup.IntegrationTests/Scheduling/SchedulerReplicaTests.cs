@@ -49,14 +49,18 @@ public sealed class SchedulerReplicaTests : IAsyncLifetime, IDisposable
             await scheduler.ListSchedulesAsync().ToListAsync();
         }
 
-        for (var step = 0; step < 3; step++)
+        for (var step = 1; step <= 3; step++)
         {
             // Both clocks reach the occurrence together; both schedulers fire it.
+            var occurrence = start.AddMinutes(10 * step);
             foreach (var (time, _) in replicas)
             {
                 time.Advance(TimeSpan.FromMinutes(10));
             }
-            await Task.Delay(1500);
+            // Wait for both to have fired and finished (not a fixed sleep: on a busy machine a run can
+            // outlast it, and the next occurrence would then be skipped as an overlap, not run twice).
+            await WaitUntilAsync(() => replicas.All(r => r.Scheduler.GetDetailedStatus().Schedules.Single() is { Running: false } s && s.NextRun > occurrence));
+            Assert.Equal(step, runs.Count);
         }
         foreach (var (_, scheduler) in replicas)
         {
@@ -83,6 +87,16 @@ public sealed class SchedulerReplicaTests : IAsyncLifetime, IDisposable
         Assert.Equal((true, id), (status.State.LastSucceeded!.Value, status.State.LastResult!));
         var plan = await provider.Service().CleanupOldBackupsAsync(dryRun: true, new Dictionary<string, int> { ["nightly"] = 3 });
         Assert.Contains(plan.Kept, k => k.Backup.Id == id);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the schedulers did not fire and finish the occurrence within 60 s");
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Takes a moment, so that the other replica tries while it runs.</summary>
