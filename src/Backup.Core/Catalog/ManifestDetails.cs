@@ -1,5 +1,3 @@
-using Backup.Core.Postgres;
-
 namespace Backup.Core.Catalog;
 
 /// <summary>
@@ -46,20 +44,20 @@ internal sealed record ManifestDetails
     /// property added later — is sealed: an unknown property is a detail until proved harmless.
     /// </summary>
     public static bool StaysClear(string property) =>
-        ClearProperties.Contains(property) || property.StartsWith(BackupService.CopyPropertyPrefix, StringComparison.Ordinal);
+        ClearProperties.Contains(property) || property.StartsWith(ManifestProperties.CopyFailedPrefix, StringComparison.Ordinal);
 
     private static readonly HashSet<string> ClearProperties = new(StringComparer.Ordinal)
     {
-        PostgresBackupEngine.SlotProperty,
-        PostgresBackupEngine.SnapshotAtProperty,
-        PostgresBackupEngine.ChangesSinceProperty,
-        "startLsn",
-        "walPosition",
-        "snapshot",
-        "since",
-        "deletes",
-        BackupService.IncrementalModeProperty,
-        BackupService.ChainBrokenProperty,
+        ManifestProperties.Slot,
+        ManifestProperties.SnapshotAt,
+        ManifestProperties.ChangesSince,
+        ManifestProperties.StartLsn,
+        ManifestProperties.WalPosition,
+        ManifestProperties.Snapshot,
+        ManifestProperties.Since,
+        ManifestProperties.Deletes,
+        ManifestProperties.IncrementalMode,
+        ManifestProperties.ChainBroken,
     };
 
     /// <summary>The details of <paramref name="manifest"/>.</summary>

@@ -86,18 +86,18 @@ public static class BackupServiceCollectionExtensions
                     ?? throw new BackupConfigurationException("Backup:CopyTo", $"Backups are to be copied to the store '{name}', but no store has that name: register it with AddS3Storage/AddAzureBlobStorage/AddGcsStorage(\"{name}\", ...) or AddStorage."))
                 : null;
             var pipeline = sp.GetRequiredService<BackupPipeline>();
-            return new BackupService(
+            return BackupFeatures.Create(
                 pipeline,
+                EncryptorFactory.CreateCatalog(pipeline.Storage, sp.GetRequiredService<IOptions<BackupEncryptionOptions>>().Value),
                 database is null ? null : sp.GetRequiredService<PostgresBackupEngine>(),
-                general.MaxBackupSizeMb * 1024 * 1024,
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<BackupService>>(),
-                copyTo,
-                general.RetentionDays,
+                general,
                 sp.GetRequiredService<IOptions<Backup.Core.Retention.RetentionRules>>().Value,
                 sp.GetRequiredService<Backup.Core.Monitoring.BackupMetrics>(),
-                EncryptorFactory.CreateCatalog(pipeline.Storage, sp.GetRequiredService<IOptions<BackupEncryptionOptions>>().Value));
+                copyTo,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<BackupService>>());
         });
+        services.TryAddSingleton(sp => new BackupService(sp.GetRequiredService<BackupFeatures>()));
 
         // Idle unless change capture and a slot lag limit are configured; runs only in a host.
         services.AddHostedService<Backup.Core.Hosting.SlotLagMonitor>();

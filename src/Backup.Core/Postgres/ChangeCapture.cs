@@ -1,5 +1,6 @@
 using Backup.Core.Abstractions;
 using Backup.Core.Changes;
+using Backup.Core.Engine;
 using Npgsql;
 using Npgsql.Replication;
 using Npgsql.Replication.PgOutput;
@@ -38,7 +39,7 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
                     return;
                 }
             }
-            var create = new NpgsqlCommand($"CREATE PUBLICATION {PostgresBackupEngine.Quote(publicationName)} FOR ALL TABLES", open);
+            var create = new NpgsqlCommand($"CREATE PUBLICATION {SqlIdentifier.Quote(publicationName)} FOR ALL TABLES", open);
             await using (create.ConfigureAwait(false))
             {
                 await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

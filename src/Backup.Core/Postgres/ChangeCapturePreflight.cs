@@ -22,7 +22,7 @@ internal static class ChangeCapturePreflight
         {
             var user = await ScalarAsync<string>(connection, "SELECT current_user", cancellationToken).ConfigureAwait(false);
             throw new BackupConfigurationException("Backup:Postgres:ChangeCapture",
-                $"Change capture needs the REPLICATION privilege: ALTER ROLE {PostgresBackupEngine.Quote(user)} REPLICATION (Amazon RDS: GRANT rds_replication TO {PostgresBackupEngine.Quote(user)}).");
+                $"Change capture needs the REPLICATION privilege: ALTER ROLE {SqlIdentifier.Quote(user)} REPLICATION (Amazon RDS: GRANT rds_replication TO {SqlIdentifier.Quote(user)}).");
         }
         var freeSlots = await ScalarAsync<int>(connection, "SELECT current_setting('max_replication_slots')::int - (SELECT count(*)::int FROM pg_replication_slots)", cancellationToken).ConfigureAwait(false);
         if (freeSlots <= 0)

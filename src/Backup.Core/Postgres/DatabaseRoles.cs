@@ -161,7 +161,7 @@ internal static partial class DatabaseRoles
             {
                 foreach (var group in role.MemberOf)
                 {
-                    await ExecuteAsync(connection, $"GRANT {PostgresBackupEngine.Quote(group)} TO {PostgresBackupEngine.Quote(role.Name)}", cancellationToken).ConfigureAwait(false);
+                    await ExecuteAsync(connection, $"GRANT {SqlIdentifier.Quote(group)} TO {SqlIdentifier.Quote(role.Name)}", cancellationToken).ConfigureAwait(false);
                 }
             }
             return created;
@@ -178,7 +178,7 @@ internal static partial class DatabaseRoles
     {
         foreach (var name in created.Reverse())
         {
-            await ExecuteAsync(connection, $"DROP ROLE IF EXISTS {PostgresBackupEngine.Quote(name)}", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, $"DROP ROLE IF EXISTS {SqlIdentifier.Quote(name)}", cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -188,7 +188,7 @@ internal static partial class DatabaseRoles
 
     internal static string CreateStatement(DatabaseRole role)
     {
-        var statement = $"CREATE ROLE {PostgresBackupEngine.Quote(role.Name)} {(role.Login ? "LOGIN" : "NOLOGIN")} {(role.Inherit ? "INHERIT" : "NOINHERIT")}"
+        var statement = $"CREATE ROLE {SqlIdentifier.Quote(role.Name)} {(role.Login ? "LOGIN" : "NOLOGIN")} {(role.Inherit ? "INHERIT" : "NOINHERIT")}"
             + $" {(role.CreateDatabase ? "CREATEDB" : "NOCREATEDB")} {(role.CreateRole ? "CREATEROLE" : "NOCREATEROLE")}"
             + $" CONNECTION LIMIT {role.ConnectionLimit.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
         return role.ValidUntil is { } until

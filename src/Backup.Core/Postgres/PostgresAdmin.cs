@@ -1,3 +1,4 @@
+using Backup.Core.Catalog;
 using Backup.Core.Abstractions;
 using Npgsql;
 
@@ -35,10 +36,10 @@ internal sealed class PostgresAdmin(PostgresConnectionInfo maintenance)
             await DropAsync(connection, target, request.TerminateConnections, cancellationToken).ConfigureAwait(false);
         }
         var properties = request.BackupProperties;
-        var options = properties.TryGetValue("encoding", out var encoding) && properties.TryGetValue("collate", out var collate) && properties.TryGetValue("ctype", out var ctype)
+        var options = properties.TryGetValue(ManifestProperties.Encoding, out var encoding) && properties.TryGetValue(ManifestProperties.Collate, out var collate) && properties.TryGetValue(ManifestProperties.Ctype, out var ctype)
             ? $" ENCODING {Literal(encoding)} LC_COLLATE {Literal(collate)} LC_CTYPE {Literal(ctype)}"
             : "";
-        var create = new NpgsqlCommand($"CREATE DATABASE {PostgresBackupEngine.Quote(target)} TEMPLATE template0{options}", connection);
+        var create = new NpgsqlCommand($"CREATE DATABASE {SqlIdentifier.Quote(target)} TEMPLATE template0{options}", connection);
         await using var createScope = create.ConfigureAwait(false);
         await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -55,7 +56,7 @@ internal sealed class PostgresAdmin(PostgresConnectionInfo maintenance)
 
     private static async Task DropAsync(NpgsqlConnection connection, string database, bool terminate, CancellationToken cancellationToken)
     {
-        var drop = new NpgsqlCommand($"DROP DATABASE {PostgresBackupEngine.Quote(database)}{(terminate ? " WITH (FORCE)" : "")}", connection);
+        var drop = new NpgsqlCommand($"DROP DATABASE {SqlIdentifier.Quote(database)}{(terminate ? " WITH (FORCE)" : "")}", connection);
         await using var dropScope = drop.ConfigureAwait(false);
         try
         {

@@ -1,4 +1,7 @@
 using Backup.Core.Abstractions;
+using Backup.Core.Catalog;
+using Backup.Core.Engine;
+using Backup.Core.Operations;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -9,7 +12,7 @@ namespace Backup.Core.Postgres;
 /// restores with <c>pg_restore</c> fed on its stdin. The snapshot's transaction also counts every
 /// table's rows, so the counts in the manifest describe exactly the dumped data.
 /// </summary>
-public sealed class PostgresBackupEngine : IBackupEngine
+public sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEngine
 {
     /// <summary>The engine name written in manifests.</summary>
     public const string EngineName = "postgresql";
@@ -19,6 +22,7 @@ public sealed class PostgresBackupEngine : IBackupEngine
     private readonly PostgresOptions _options;
     private readonly PostgresToolLocator _tools;
     private readonly ILogger _logger;
+    private readonly ChainSlots _slots;
 
     /// <summary>Creates the engine for one database.</summary>
     public PostgresBackupEngine(PostgresConnectionInfo connection, PostgresOptions options, ILogger<PostgresBackupEngine> logger)
@@ -29,6 +33,7 @@ public sealed class PostgresBackupEngine : IBackupEngine
         _options = options;
         _tools = new PostgresToolLocator(options.ToolsDirectory);
         _logger = logger;
+        _slots = new ChainSlots(connection, options, logger);
     }
 
     /// <inheritdoc />
@@ -38,7 +43,10 @@ public sealed class PostgresBackupEngine : IBackupEngine
     public PostgresConnectionInfo Connection => _connection;
 
     /// <inheritdoc />
-    public async Task<EngineBackupResult> BackupAsync(EngineBackupRequest request, Stream destination, CancellationToken cancellationToken = default)
+    public async Task<EngineBackupResult> BackupAsync(EngineBackupRequest request, Stream destination, CancellationToken cancellationToken = default) =>
+        (await DumpAsync(request, destination, cancellationToken).ConfigureAwait(false)).Result;
+
+    private async Task<DatabaseDump> DumpAsync(EngineBackupRequest request, Stream destination, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(destination);
@@ -53,8 +61,8 @@ public sealed class PostgresBackupEngine : IBackupEngine
         Log.DumpStarting(_logger, _connection.ToString(), tools.Version, session.ServerVersion);
 
         var arguments = new List<string> { "--format=custom", "--compress=0", "--snapshot=" + session.SnapshotName };
-        arguments.AddRange(request.Schemas.Select(s => "--schema=" + Quote(s)));
-        arguments.AddRange(request.Tables.Select(t => "--table=" + QuoteQualified(t)));
+        arguments.AddRange(request.Schemas.Select(s => "--schema=" + SqlIdentifier.Quote(s)));
+        arguments.AddRange(request.Tables.Select(t => "--table=" + SqlIdentifier.QuoteQualified(t)));
 
         var dump = ToolProcess.Start(tools.PgDump, _connection, arguments);
         await using var dumpScope = dump.ConfigureAwait(false);
@@ -78,7 +86,7 @@ public sealed class PostgresBackupEngine : IBackupEngine
         // Read on the dump's snapshot, so the roles are exactly those the dumped objects name.
         var roles = await DatabaseRoles.ReadAsync(_connection, session.SnapshotName, cancellationToken).ConfigureAwait(false);
 
-        return new EngineBackupResult
+        var result = new EngineBackupResult
         {
             Database = _connection.Database,
             ServerVersion = session.ServerVersion,
@@ -87,24 +95,14 @@ public sealed class PostgresBackupEngine : IBackupEngine
             Roles = roles,
             Properties = new Dictionary<string, string>(session.DatabaseProperties, StringComparer.Ordinal)
             {
-                ["snapshot"] = session.SnapshotName,
-                ["walPosition"] = session.WalPosition,
-                [SnapshotAtProperty] = Timestamp(session.SnapshotAt),
-                [ChangesSinceProperty] = Timestamp(session.ChangesSince),
+                [ManifestProperties.Snapshot] = session.SnapshotName,
+                [ManifestProperties.WalPosition] = session.WalPosition,
+                [ManifestProperties.SnapshotAt] = ManifestProperties.Timestamp(session.SnapshotAt),
+                [ManifestProperties.ChangesSince] = ManifestProperties.Timestamp(session.ChangesSince),
             },
         };
+        return new DatabaseDump(result, session.SnapshotAt.ToUniversalTime(), StartLsn: null, ChainSlot: null);
     }
-
-    /// <summary>Manifest property of a full backup that starts a change-capture chain: its replication slot.</summary>
-    internal const string SlotProperty = "slot";
-
-    /// <summary>Manifest property: the server time of the backup's snapshot.</summary>
-    internal const string SnapshotAtProperty = "snapshotAt";
-
-    /// <summary>Manifest property: where the next timestamp-mode incremental starts looking (<see cref="SnapshotSession.ChangesSince"/>).</summary>
-    internal const string ChangesSinceProperty = "changesSince";
-
-    internal static string Timestamp(DateTimeOffset at) => at.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Whether full backups start change-capture chains (<see cref="PostgresOptions.ChangeCapture"/>).</summary>
     public bool ChangeCaptureEnabled => _options.ChangeCapture;
@@ -125,57 +123,30 @@ public sealed class PostgresBackupEngine : IBackupEngine
     public TimeSpan TimestampOverlap => _options.TimestampOverlap;
 
     /// <summary>
-    /// The replication slot of the chain started by the full backup <paramref name="chainId"/> of
-    /// the store <paramref name="storeId"/> (<see cref="Catalog.StoreIdentity"/>):
-    /// <c>SlotName_store_chain</c>, so that a store can tell its own slots from another store's.
-    /// Without a store, the name earlier versions gave (<c>SlotName_chain</c>).
-    /// </summary>
-    /// <exception cref="BackupConfigurationException">The name would not be a valid slot name (lower-case letters, digits, underscores; at most 63 bytes).</exception>
-    internal string SlotFor(string chainId, string? storeId = null)
-    {
-        var name = $"{_options.SlotName}_{(storeId is null ? "" : storeId + "_")}{chainId.ToLowerInvariant().Replace('-', '_')}";
-        if (name.Length > MaxSlotNameLength || !name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_'))
-        {
-            throw new BackupConfigurationException("Backup:Postgres:SlotName",
-                $"The slot name '{name}' made from Backup:Postgres:SlotName '{_options.SlotName}' is not a valid replication slot name: it may hold lower-case letters, digits and underscores only, and at most {MaxSlotNameLength} of them (the store and chain ids take {name.Length - _options.SlotName.Length}).");
-        }
-        return name;
-    }
-
-    /// <summary>Whether <paramref name="slotName"/> is a chain slot named for the store <paramref name="storeId"/> by <see cref="SlotFor"/>.</summary>
-    internal bool IsStoreSlot(string slotName, string storeId) => slotName.StartsWith($"{_options.SlotName}_{storeId}_", StringComparison.Ordinal);
-
-    // NAMEDATALEN - 1: PostgreSQL's limit on a slot's name.
-    private const int MaxSlotNameLength = 63;
-
-    // LIKE pattern of every chain slot of this engine: the configured name, an underscore, anything.
-    private string ChainSlotPattern => _options.SlotName.Replace("_", "\\_", StringComparison.Ordinal) + "\\_%";
-
-    /// <summary>Change capture on one chain's slot.</summary>
-    internal ChangeCapture Capture(string slotName) => new(_connection, slotName, _options.PublicationName);
-
-    /// <summary>
     /// A full backup that starts a change-capture chain: the publication is ensured, a slot named
     /// for the chain is created with an exported snapshot, and pg_dump runs on that snapshot, so
     /// the dump and the slot's change stream meet at exactly one WAL position (recorded as <c>startLsn</c>).
     /// </summary>
-    /// <remarks>The slot is named for the chain only; <see cref="BackupService"/> also names it for its store (the overload with a store id).</remarks>
+    /// <remarks>The slot is named for the chain only; the backup features also name it for their store (the overload with a store id).</remarks>
     public Task<EngineBackupResult> BackupStartingChainAsync(EngineBackupRequest request, string chainId, Stream destination, CancellationToken cancellationToken = default) =>
         BackupStartingChainAsync(request, chainId, null, destination, cancellationToken);
 
     /// <summary>As <see cref="BackupStartingChainAsync(EngineBackupRequest, string, Stream, CancellationToken)"/>, the slot named for the store <paramref name="storeId"/> as well (<see cref="Catalog.StoreIdentity"/>).</summary>
-    public async Task<EngineBackupResult> BackupStartingChainAsync(EngineBackupRequest request, string chainId, string? storeId, Stream destination, CancellationToken cancellationToken = default)
+    public async Task<EngineBackupResult> BackupStartingChainAsync(EngineBackupRequest request, string chainId, string? storeId, Stream destination, CancellationToken cancellationToken = default) =>
+        (await DumpStartingChainAsync(request, chainId, storeId, destination, cancellationToken).ConfigureAwait(false)).Result;
+
+    private async Task<DatabaseDump> DumpStartingChainAsync(EngineBackupRequest request, string chainId, string? storeId, Stream destination, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var slotName = SlotFor(chainId, storeId);
-        var capture = Capture(slotName);
+        var slotName = _slots.SlotFor(chainId, storeId);
+        var capture = _slots.Capture(slotName);
         if (!request.DatabaseLockHeld)
         {
             // The lock comes before the slot: a backup refused as busy must not leave a slot behind.
             var held = await HoldBackupLockAsync(request.WaitIfBusy, cancellationToken).ConfigureAwait(false);
             await using (held.ConfigureAwait(false))
             {
-                return await BackupStartingChainAsync(request with { DatabaseLockHeld = true }, chainId, storeId, destination, cancellationToken).ConfigureAwait(false);
+                return await DumpStartingChainAsync(request with { DatabaseLockHeld = true }, chainId, storeId, destination, cancellationToken).ConfigureAwait(false);
             }
         }
         await capture.EnsurePublicationAsync(cancellationToken).ConfigureAwait(false);
@@ -186,100 +157,39 @@ public sealed class PostgresBackupEngine : IBackupEngine
             {
                 var snapshotAt = await ServerClockAsync(cancellationToken).ConfigureAwait(false);
                 var shapes = await TableShapes.ReadAsync(_connection, snapshot.SnapshotName, cancellationToken).ConfigureAwait(false);
-                var result = await BackupAsync(request with { SnapshotName = snapshot.SnapshotName }, destination, cancellationToken).ConfigureAwait(false);
-                var properties = new Dictionary<string, string>(result.Properties, StringComparer.Ordinal)
+                var dump = await DumpAsync(request with { SnapshotName = snapshot.SnapshotName }, destination, cancellationToken).ConfigureAwait(false);
+                var startLsn = snapshot.ConsistentPoint.ToString();
+                var properties = new Dictionary<string, string>(dump.Result.Properties, StringComparer.Ordinal)
                 {
-                    [SlotProperty] = slotName,
-                    ["startLsn"] = snapshot.ConsistentPoint.ToString(),
-                    [SnapshotAtProperty] = Timestamp(snapshotAt),
+                    [ManifestProperties.Slot] = slotName,
+                    [ManifestProperties.StartLsn] = startLsn,
+                    [ManifestProperties.SnapshotAt] = ManifestProperties.Timestamp(snapshotAt),
                 };
                 foreach (var (table, shape) in shapes)
                 {
-                    properties[TableShapes.PropertyPrefix + table] = shape;
+                    properties[ManifestProperties.TableShapePrefix + table] = shape;
                 }
-                return result with { Properties = properties };
+                return new DatabaseDump(dump.Result with { Properties = properties }, snapshotAt.ToUniversalTime(), startLsn, slotName);
             }
         }
         catch
         {
             // No backup starts on this slot: it would only hold WAL back.
-            await DropSlotQuietlyAsync(slotName).ConfigureAwait(false);
+            await _slots.DropQuietlyAsync(slotName).ConfigureAwait(false);
             throw;
-        }
-    }
-
-    /// <summary>Drops a slot no stored backup uses; a failure is logged, not thrown, so that it never hides the error that made the slot unused.</summary>
-    internal async Task DropSlotQuietlyAsync(string slotName)
-    {
-        try
-        {
-            await Capture(slotName).DropSlotAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is BackupDatabaseException or NpgsqlException)
-        {
-            // Named in the log so it can be dropped by hand.
-            Log.SlotNotDropped(_logger, slotName, ex.Message);
         }
     }
 
     /// <summary>Takes the database's backup lock (<see cref="DatabaseBackupLock"/>) on a connection of its own, until disposed.</summary>
     /// <exception cref="BackupInProgressException">Another backup holds it and <paramref name="wait"/> is false.</exception>
-    internal Task<IAsyncDisposable> HoldBackupLockAsync(bool wait, CancellationToken cancellationToken) =>
+    private Task<IAsyncDisposable> HoldBackupLockAsync(bool wait, CancellationToken cancellationToken) =>
         DatabaseBackupLock.HoldAsync(_connection, wait, cancellationToken);
 
-    /// <summary>
-    /// Drops every inactive chain slot that <paramref name="isOwn"/> claims except <paramref name="keepSlot"/>
-    /// (a newer full backup superseded them). Slots of other stores' chains are left alone.
-    /// </summary>
-    internal async Task DropOtherChainSlotsAsync(string keepSlot, Func<string, bool> isOwn, CancellationToken cancellationToken)
-    {
-        foreach (var slot in await SlotsAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (slot.Name == keepSlot || slot.Active || !isOwn(slot.Name))
-            {
-                continue;
-            }
-            try
-            {
-                await Capture(slot.Name).DropSlotAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ObjectInUse)
-            {
-                // Became active since it was listed: an incremental of that chain is running; the next full backup drops it.
-            }
-        }
-    }
-
     /// <summary>The change-capture slots in this engine's database named like its chains' (of any store) and the WAL each retains.</summary>
-    public async Task<IReadOnlyList<Operations.SlotStatus>> SlotsAsync(CancellationToken cancellationToken = default)
-    {
-        var connection = await _connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var query = new NpgsqlCommand(
-                "SELECT slot_name::text, coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn), 0)::bigint, active FROM pg_replication_slots WHERE database = current_database() AND slot_name LIKE $1 ORDER BY 1",
-                connection)
-            {
-                Parameters = { new() { Value = ChainSlotPattern } },
-            };
-            await using (query.ConfigureAwait(false))
-            {
-                var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await using (reader.ConfigureAwait(false))
-                {
-                    var slots = new List<Operations.SlotStatus>();
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                    {
-                        slots.Add(new Operations.SlotStatus(reader.GetString(0), reader.GetInt64(1), reader.GetBoolean(2)));
-                    }
-                    return slots;
-                }
-            }
-        }
-    }
+    public Task<IReadOnlyList<SlotStatus>> SlotsAsync(CancellationToken cancellationToken = default) => _slots.ListAsync(cancellationToken);
 
     /// <summary>Opens a connection for replaying changes into <paramref name="database"/> on this server.</summary>
-    internal async Task<NpgsqlConnection> OpenForReplayAsync(string database, CancellationToken cancellationToken)
+    private async Task<NpgsqlConnection> OpenForReplayAsync(string database, CancellationToken cancellationToken)
     {
         var connection = await _connection.WithDatabase(database).OpenAsync(cancellationToken, "Backup.Core replay", pooled: false).ConfigureAwait(false);
         // A database being recovered is redone from scratch if the server crashes: waiting for each commit to be flushed buys nothing.
@@ -550,53 +460,4 @@ public sealed class PostgresBackupEngine : IBackupEngine
         }
         await tool.WaitForSuccessAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    internal static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-
-    /// <summary>Quotes <c>schema.table</c> (or a bare table, taken as <c>public</c>) as a literal pg_dump pattern.</summary>
-    internal static string QuoteQualified(string table)
-    {
-        var (schema, name) = SplitQualified(table);
-        return Quote(schema) + "." + Quote(name);
-    }
-
-    /// <summary>
-    /// <c>schema.table</c> as written (no case folding), split at the first dot; a bare name is
-    /// taken as <c>public</c>. A part in double quotes may hold dots (<c>"my.schema".table</c>),
-    /// with <c>""</c> for a quote inside.
-    /// </summary>
-    internal static (string Schema, string Table) SplitQualified(string table)
-    {
-        if (table.StartsWith('"'))
-        {
-            var close = ClosingQuote(table, 0);
-            if (close > 0)
-            {
-                var first = Unquoted(table[..(close + 1)]);
-                return close + 1 < table.Length && table[close + 1] == '.' ? (first, Unquoted(table[(close + 2)..])) : ("public", first);
-            }
-        }
-        var dot = table.IndexOf('.', StringComparison.Ordinal);
-        return dot < 0 ? ("public", table) : (table[..dot], Unquoted(table[(dot + 1)..]));
-    }
-
-    private static int ClosingQuote(string text, int open)
-    {
-        for (var i = open + 1; i < text.Length; i++)
-        {
-            if (text[i] == '"')
-            {
-                if (i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    i++;
-                    continue;
-                }
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static string Unquoted(string part) =>
-        part.Length >= 2 && part[0] == '"' && ClosingQuote(part, 0) == part.Length - 1 ? part[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : part;
 }

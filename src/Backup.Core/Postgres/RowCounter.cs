@@ -34,7 +34,7 @@ internal static class RowCounter
                 }
             }
         }
-        var wanted = tables.Select(PostgresBackupEngine.SplitQualified).ToHashSet();
+        var wanted = tables.Select(SqlIdentifier.SplitQualified).ToHashSet();
         var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
         foreach (var (schema, table) in names)
         {
@@ -43,7 +43,7 @@ internal static class RowCounter
                 continue;
             }
             var count = new NpgsqlCommand(
-                $"SELECT count(*) FROM {PostgresBackupEngine.Quote(schema)}.{PostgresBackupEngine.Quote(table)}", connection, transaction);
+                $"SELECT count(*) FROM {SqlIdentifier.Quote(schema)}.{SqlIdentifier.Quote(table)}", connection, transaction);
             await using var countScope = count.ConfigureAwait(false);
             counts[$"{schema}.{table}"] = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }

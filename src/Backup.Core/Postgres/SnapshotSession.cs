@@ -1,3 +1,4 @@
+using Backup.Core.Catalog;
 using Backup.Core.Abstractions;
 using Npgsql;
 
@@ -90,9 +91,9 @@ internal sealed class SnapshotSession : IAsyncDisposable
                 WalPosition = reader.IsDBNull(3) ? "" : reader.GetString(3),
                 DatabaseProperties = new Dictionary<string, string>(StringComparer.Ordinal)
                 {
-                    ["encoding"] = reader.GetString(4),
-                    ["collate"] = reader.GetString(5),
-                    ["ctype"] = reader.GetString(6),
+                    [ManifestProperties.Encoding] = reader.GetString(4),
+                    [ManifestProperties.Collate] = reader.GetString(5),
+                    [ManifestProperties.Ctype] = reader.GetString(6),
                 },
                 SnapshotAt = reader.GetFieldValue<DateTimeOffset>(7),
                 ChangesSince = reader.GetFieldValue<DateTimeOffset>(8),

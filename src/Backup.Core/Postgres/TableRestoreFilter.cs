@@ -61,7 +61,7 @@ internal static partial class TableRestoreFilter
         string Body(Entry e) => bodies.TryGetValue((e.Type, e.Schema, e.Name), out var body) ? body : "";
         var parsed = entries.Where(e => e.Entry is not null).Select(e => e.Entry!.Value).ToList();
 
-        var chosen = tables.Select(PostgresBackupEngine.SplitQualified).ToHashSet();
+        var chosen = tables.Select(SqlIdentifier.SplitQualified).ToHashSet();
         var archiveTables = parsed.Where(e => e.Type == "TABLE").Select(e => (e.Schema, e.Name)).ToHashSet();
         var unknown = chosen.Where(t => !archiveTables.Contains(t)).ToList();
         if (unknown.Count > 0)

@@ -1,3 +1,4 @@
+using Backup.Core.Catalog;
 using Backup.Core.Abstractions;
 using Npgsql;
 
@@ -13,7 +14,7 @@ namespace Backup.Core.Postgres;
 internal static class TableShapes
 {
     /// <summary>The prefix of the manifest properties that hold shapes: <c>shape:schema.table</c> -> <c>col:oid,...</c>.</summary>
-    public const string PropertyPrefix = "shape:";
+    public const string PropertyPrefix = ManifestProperties.TableShapePrefix;
 
     /// <summary>Reads the shapes as of the exported snapshot <paramref name="snapshotName"/>.</summary>
     public static async Task<Dictionary<string, string>> ReadAsync(PostgresConnectionInfo info, string snapshotName, CancellationToken cancellationToken)

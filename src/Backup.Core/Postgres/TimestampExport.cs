@@ -1,12 +1,9 @@
 using Backup.Core.Abstractions;
 using Backup.Core.Changes;
+using Backup.Core.Engine;
 using Npgsql;
 
 namespace Backup.Core.Postgres;
-
-/// <summary>What a timestamp-mode export found.</summary>
-internal sealed record TimestampExportResult(
-    DateTimeOffset SnapshotAt, DateTimeOffset NextSince, long Rows, IReadOnlyList<string> Tables, IReadOnlyList<string> NotCovered);
 
 /// <summary>
 /// Timestamp-mode incrementals, for servers without logical replication: every row of the chosen
@@ -102,7 +99,7 @@ internal sealed class TimestampExport(PostgresConnectionInfo connection, string 
         var chosen = new List<LeafTable>();
         foreach (var name in requested)
         {
-            var (schema, table) = PostgresBackupEngine.SplitQualified(name);
+            var (schema, table) = SqlIdentifier.SplitQualified(name);
             // A partitioned table stands for its partitions, where its rows are.
             var found = all.Where(t => (t.Schema == schema && t.Name == table) || t.Root == $"{schema}.{table}").ToList();
             if (found.Count == 0)
@@ -166,10 +163,10 @@ internal sealed class TimestampExport(PostgresConnectionInfo connection, string 
     // Values leave as the server's text output, the form replay hands back to the server's input functions.
     private async Task ExportRowsAsync(NpgsqlConnection open, NpgsqlTransaction transaction, SegmentRelation relation, DateTimeOffset since, ChangeSegmentWriter writer, CancellationToken cancellationToken)
     {
-        var values = string.Join(", ", relation.Columns.Select(c => PostgresBackupEngine.Quote(c.Name) + "::text"));
-        var table = $"{PostgresBackupEngine.Quote(relation.Schema)}.{PostgresBackupEngine.Quote(relation.Name)}";
+        var values = string.Join(", ", relation.Columns.Select(c => SqlIdentifier.Quote(c.Name) + "::text"));
+        var table = $"{SqlIdentifier.Quote(relation.Schema)}.{SqlIdentifier.Quote(relation.Name)}";
         // ONLY: a table with inheritance children would return their rows too, which are exported from the children themselves.
-        var command = new NpgsqlCommand($"SELECT {values} FROM ONLY {table} WHERE {PostgresBackupEngine.Quote(column)} >= $1", open, transaction)
+        var command = new NpgsqlCommand($"SELECT {values} FROM ONLY {table} WHERE {SqlIdentifier.Quote(column)} >= $1", open, transaction)
         {
             Parameters = { new() { Value = since } },
         };

@@ -181,7 +181,7 @@ internal sealed class ChangeReplayer
         }
         var partitionBy = partition.PartitionBy.Length == 0 ? "" : " PARTITION BY " + partition.PartitionBy;
         await ExecuteAsync(
-            $"CREATE TABLE {PostgresBackupEngine.Quote(partition.Schema)}.{PostgresBackupEngine.Quote(partition.Name)} PARTITION OF {PostgresBackupEngine.Quote(partition.ParentSchema)}.{PostgresBackupEngine.Quote(partition.ParentName)} {partition.Bound}{partitionBy}",
+            $"CREATE TABLE {SqlIdentifier.Quote(partition.Schema)}.{SqlIdentifier.Quote(partition.Name)} PARTITION OF {SqlIdentifier.Quote(partition.ParentSchema)}.{SqlIdentifier.Quote(partition.ParentName)} {partition.Bound}{partitionBy}",
             cancellationToken).ConfigureAwait(false);
         _partitions.Remove((partition.Schema, partition.Name));
     }
@@ -203,7 +203,7 @@ internal sealed class ChangeReplayer
                 {
                     Parameters =
                     {
-                        new() { Value = $"{PostgresBackupEngine.Quote(sequence.Schema)}.{PostgresBackupEngine.Quote(sequence.Name)}" },
+                        new() { Value = $"{SqlIdentifier.Quote(sequence.Schema)}.{SqlIdentifier.Quote(sequence.Name)}" },
                         new() { Value = sequence.LastValue },
                         new() { Value = sequence.IsCalled },
                     },

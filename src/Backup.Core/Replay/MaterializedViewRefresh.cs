@@ -30,8 +30,8 @@ internal static class MaterializedViewRefresh
 
     private static async Task<bool> TryRefreshAsync(NpgsqlConnection target, string name, ILogger logger, CancellationToken cancellationToken)
     {
-        var (schema, view) = PostgresBackupEngine.SplitQualified(name);
-        var command = new NpgsqlCommand($"REFRESH MATERIALIZED VIEW {PostgresBackupEngine.Quote(schema)}.{PostgresBackupEngine.Quote(view)}", target) { CommandTimeout = 0 };
+        var (schema, view) = SqlIdentifier.SplitQualified(name);
+        var command = new NpgsqlCommand($"REFRESH MATERIALIZED VIEW {SqlIdentifier.Quote(schema)}.{SqlIdentifier.Quote(view)}", target) { CommandTimeout = 0 };
         await using (command.ConfigureAwait(false))
         {
             try

@@ -108,8 +108,8 @@ internal sealed class SetApplier(NpgsqlConnection target, StatementApplier copie
     {
         var relation = table.Relation;
         var columns = ReplaySql.ColumnList(relation);
-        var keys = table.Key.Columns.Select(i => PostgresBackupEngine.Quote(relation.Columns[i].Name));
-        var others = relation.Columns.Where((_, i) => !table.Key.Columns.Contains(i)).Select(c => PostgresBackupEngine.Quote(c.Name)).ToList();
+        var keys = table.Key.Columns.Select(i => SqlIdentifier.Quote(relation.Columns[i].Name));
+        var others = relation.Columns.Where((_, i) => !table.Key.Columns.Contains(i)).Select(c => SqlIdentifier.Quote(c.Name)).ToList();
         var onConflict = others.Count == 0 ? "DO NOTHING" : "DO UPDATE SET " + string.Join(", ", others.Select(c => $"{c} = EXCLUDED.{c}"));
         return $"INSERT INTO {ReplaySql.Table(relation)} ({columns}) SELECT {columns} FROM {_stagingTables[relation]} WHERE {OpColumn} = 'U' ON CONFLICT ({string.Join(", ", keys)}) {onConflict}";
     }
@@ -120,12 +120,12 @@ internal sealed class SetApplier(NpgsqlConnection target, StatementApplier copie
         var sets = new StringBuilder();
         for (var i = 0; i < relation.Columns.Count; i++)
         {
-            var name = PostgresBackupEngine.Quote(relation.Columns[i].Name);
+            var name = SqlIdentifier.Quote(relation.Columns[i].Name);
             sets.Append(i > 0 ? ", " : "").Append(CultureInfo.InvariantCulture, $"{name} = CASE WHEN substr(s.{KeepColumn}, {i + 1}, 1) = '1' THEN t.{name} ELSE s.{name} END");
         }
         return $"UPDATE {ReplaySql.Table(relation)} t SET {sets} FROM {_stagingTables[relation]} s WHERE s.{OpColumn} = 'K' AND {KeyMatch(table)}";
     }
 
     private static string KeyMatch(NetTableChanges table) =>
-        string.Join(" AND ", table.Key.Columns.Select(i => PostgresBackupEngine.Quote(table.Relation.Columns[i].Name)).Select(c => $"t.{c} = s.{c}"));
+        string.Join(" AND ", table.Key.Columns.Select(i => SqlIdentifier.Quote(table.Relation.Columns[i].Name)).Select(c => $"t.{c} = s.{c}"));
 }

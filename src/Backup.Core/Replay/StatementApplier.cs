@@ -127,7 +127,7 @@ internal sealed class StatementApplier(NpgsqlConnection target, bool upsertInser
                     {
                         continue;
                     }
-                    sql.Append(first ? "" : ", ").Append(PostgresBackupEngine.Quote(relation.Columns[i].Name)).Append(" = ").Append(Parameter(command, update.NewRow[i]));
+                    sql.Append(first ? "" : ", ").Append(SqlIdentifier.Quote(relation.Columns[i].Name)).Append(" = ").Append(Parameter(command, update.NewRow[i]));
                     first = false;
                 }
                 AppendWhere(sql, command, relation, update.OldKey ?? update.NewRow, whole: update.OldKey is not null && relation.ReplicaIdentity == 'f');
@@ -147,8 +147,8 @@ internal sealed class StatementApplier(NpgsqlConnection target, bool upsertInser
 
     private static void AppendOnConflict(StringBuilder sql, SegmentRelation relation)
     {
-        var keys = relation.Columns.Where(c => c.IsKey).Select(c => PostgresBackupEngine.Quote(c.Name)).ToList();
-        var others = relation.Columns.Where(c => !c.IsKey).Select(c => PostgresBackupEngine.Quote(c.Name)).ToList();
+        var keys = relation.Columns.Where(c => c.IsKey).Select(c => SqlIdentifier.Quote(c.Name)).ToList();
+        var others = relation.Columns.Where(c => !c.IsKey).Select(c => SqlIdentifier.Quote(c.Name)).ToList();
         sql.Append(" ON CONFLICT (").AppendJoin(", ", keys).Append(") ")
             .Append(others.Count == 0 ? "DO NOTHING" : "DO UPDATE SET " + string.Join(", ", others.Select(c => $"{c} = EXCLUDED.{c}")));
     }
@@ -165,7 +165,7 @@ internal sealed class StatementApplier(NpgsqlConnection target, bool upsertInser
             {
                 continue;
             }
-            var name = PostgresBackupEngine.Quote(column.Name);
+            var name = SqlIdentifier.Quote(column.Name);
             conditions.Add(whole
                 ? $"{name}::text IS NOT DISTINCT FROM {Parameter(command, key[i])}::text"
                 : $"{name} = {Parameter(command, key[i])}");

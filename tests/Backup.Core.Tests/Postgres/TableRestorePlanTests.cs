@@ -196,7 +196,7 @@ public class TableRestorePlanTests
     [InlineData("\"a\"\"b\".t", "a\"b", "t")]
     [InlineData("\"only.table\"", "public", "only.table")]
     public void SplitQualified_QuotedPartsMayHoldDots(string text, string schema, string table) =>
-        Assert.Equal((schema, table), PostgresBackupEngine.SplitQualified(text));
+        Assert.Equal((schema, table), SqlIdentifier.SplitQualified(text));
 
     private static List<string> Kept(string list) =>
         list.Split('\n').Where(l => l.Length > 0 && char.IsAsciiDigit(l[0])).Select(l => string.Join(' ', l.Split(' ')[3..^1])).ToList();

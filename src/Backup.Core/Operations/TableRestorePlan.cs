@@ -1,6 +1,5 @@
-using Backup.Core.Operations;
 
-namespace Backup.Core.Postgres;
+namespace Backup.Core.Operations;
 
 /// <summary>What a restore of chosen tables restores and leaves out, read from the archive's table of contents.</summary>
 public sealed record TableRestorePlan

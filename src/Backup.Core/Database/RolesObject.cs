@@ -1,10 +1,9 @@
 using System.Text.Json;
 using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
-using Backup.Core.Operations;
 using Backup.Core.Pipeline;
 
-namespace Backup.Core;
+namespace Backup.Core.Database;
 
 /// <summary>
 /// The server roles a database needs travel with each full backup as a second object
@@ -12,25 +11,26 @@ namespace Backup.Core;
 /// create them. It goes through the same pipeline as the dump, hashed and encrypted like it,
 /// rather than into the manifest, which can be read without the key.
 /// </summary>
-public sealed partial class BackupService
+internal sealed class RolesObject(BackupPipeline pipeline)
 {
-    private async Task<StoredContent?> StoreRolesAsync(string id, IReadOnlyList<DatabaseRole>? roles, FullBackupOptions options, CancellationToken cancellationToken) =>
+    /// <summary>Stores the roles of the full backup <paramref name="id"/>; null when the engine read none.</summary>
+    public async Task<StoredContent?> StoreAsync(string id, IReadOnlyList<DatabaseRole>? roles, bool compress, bool? encrypt, CancellationToken cancellationToken) =>
         roles is null
             ? null
-            : await _pipeline.WriteAsync(
+            : await pipeline.WriteAsync(
                 BackupCatalog.RolesKey(id),
                 (stream, ct) => JsonSerializer.SerializeAsync(stream, roles, ManifestJson.Options, ct),
-                new PipelineWriteOptions { Compress = options.Compress, Encrypt = options.Encrypt },
+                new PipelineWriteOptions { Compress = compress, Encrypt = encrypt },
                 cancellationToken).ConfigureAwait(false);
 
-    // The roles are read only when the restore uses them: not with NoOwner, where no role is named.
-    private async Task<IReadOnlyList<DatabaseRole>?> ReadRolesAsync(BackupManifest full, bool noOwner, CancellationToken cancellationToken)
+    /// <summary>The roles recorded with <paramref name="full"/>, read only when the restore uses them: not with NoOwner, where no role is named.</summary>
+    public async Task<IReadOnlyList<DatabaseRole>?> ReadAsync(BackupManifest full, bool noOwner, CancellationToken cancellationToken)
     {
         if (noOwner || full.RolesContent is not { } content)
         {
             return null;
         }
-        var stream = await _pipeline.OpenReadAsync(content, cancellationToken).ConfigureAwait(false);
+        var stream = await pipeline.OpenReadAsync(content, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
             try
@@ -47,9 +47,12 @@ public sealed partial class BackupService
         }
     }
 
-    // A missing role is reported before the target is created only when the recorded roles cover
-    // the whole archive: a schema- or table-limited backup records the roles of the whole database.
-    private static EngineRestoreRequest WithRoles(EngineRestoreRequest request, BackupManifest full, IReadOnlyList<DatabaseRole>? roles, bool createMissingRoles, bool noOwner) =>
+    /// <summary>
+    /// <paramref name="request"/> with the roles. A missing role is reported before the target is
+    /// created only when the recorded roles cover the whole archive: a schema- or table-limited
+    /// backup records the roles of the whole database.
+    /// </summary>
+    public static EngineRestoreRequest WithRoles(EngineRestoreRequest request, BackupManifest full, IReadOnlyList<DatabaseRole>? roles, bool createMissingRoles, bool noOwner) =>
         request with
         {
             Roles = roles,
@@ -58,7 +61,8 @@ public sealed partial class BackupService
             NoOwner = noOwner,
         };
 
-    private static string RolesPlanStep(BackupManifest full, bool createMissingRoles, bool noOwner) =>
+    /// <summary>The step of a restore plan that says what happens to ownership.</summary>
+    public static string PlanStep(BackupManifest full, bool createMissingRoles, bool noOwner) =>
         noOwner ? "restore without ownership and privileges (NoOwner): the objects will belong to the restoring user"
         : full.RolesContent is null ? "the backup records no roles: every role its objects name must exist on this server"
         : createMissingRoles ? $"create the roles recorded in '{full.RolesContent.Key}' that this server lacks (no passwords), then keep ownership and privileges"

@@ -1,6 +1,6 @@
 using Backup.Core.Abstractions;
 
-namespace Backup.Core.Postgres;
+namespace Backup.Core.Engine;
 
 /// <summary>A chain's replication slot is gone: the changes since its last incremental cannot be captured any more.</summary>
 internal sealed class ReplicationSlotMissingException(string slotName, Exception? inner = null)

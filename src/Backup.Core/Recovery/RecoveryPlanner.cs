@@ -1,7 +1,8 @@
 using System.Globalization;
 using Backup.Core.Abstractions;
+using Backup.Core.Catalog;
 
-namespace Backup.Core.Catalog;
+namespace Backup.Core.Recovery;
 
 /// <summary>A full backup and the incremental backups that continue it, and the span of time they can recover.</summary>
 /// <param name="Full">The chain's full backup.</param>

@@ -1,0 +1,97 @@
+using Backup.Core.Abstractions;
+using Backup.Core.Backups;
+using Backup.Core.Catalog;
+using Backup.Core.Configuration;
+using Backup.Core.Copies;
+using Backup.Core.Database;
+using Backup.Core.Engine;
+using Backup.Core.Files;
+using Backup.Core.Incrementals;
+using Backup.Core.Monitoring;
+using Backup.Core.Pipeline;
+using Backup.Core.Recovery;
+using Backup.Core.Retention;
+using Backup.Core.Runs;
+using Backup.Core.Slots;
+using Backup.Core.Status;
+using Microsoft.Extensions.Logging;
+
+namespace Backup.Core;
+
+/// <summary>
+/// The feature services <see cref="BackupService"/> delegates to, composed once: each gets only
+/// what it uses. The one place that wires them, for the container and for the public constructor alike.
+/// </summary>
+internal sealed class BackupFeatures
+{
+    public required BackupInventory Inventory { get; init; }
+
+    public required FullBackups FullBackups { get; init; }
+
+    public required DatabaseRestores Restores { get; init; }
+
+    public required IncrementalBackups Incrementals { get; init; }
+
+    public required PointInTimeRecovery Recovery { get; init; }
+
+    public required FileBackups Files { get; init; }
+
+    public required Verification.BackupVerifier Verifier { get; init; }
+
+    public required RetentionService Retention { get; init; }
+
+    public required SlotGuard SlotGuard { get; init; }
+
+    public required BackupStatusReader Status { get; init; }
+
+    public required BackupCatalog Catalog { get; init; }
+
+    /// <summary>Composes the features over one store (the pipeline's) and, when configured, one database.</summary>
+    /// <param name="pipeline">Moves data between the engine and the store.</param>
+    /// <param name="catalog">The catalog of the pipeline's store.</param>
+    /// <param name="engine">The database, or null when none is configured (file backups only).</param>
+    /// <param name="options">MAX_BACKUP_SIZE_MB and BACKUP_RETENTION_DAYS.</param>
+    /// <param name="retention">Keep-last/daily/weekly/monthly rules.</param>
+    /// <param name="metrics">Where backups are counted; none when null.</param>
+    /// <param name="copyTo">A second store every stored backup is copied to, with its name; none when null.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">Where the features log.</param>
+    public static BackupFeatures Create(
+        BackupPipeline pipeline, BackupCatalog catalog, IDatabaseEngine? engine, BackupOptions options, RetentionRules retention,
+        BackupMetrics? metrics, (string Name, IStorageProvider Store)? copyTo, TimeProvider time, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        if (!ReferenceEquals(catalog.Storage, pipeline.Storage))
+        {
+            throw new ArgumentException("The catalog must be of the pipeline's store.", nameof(catalog));
+        }
+        var running = new RunningBackups();
+        var metricsHandler = metrics is null ? null : new MetricsHandler(metrics, catalog);
+        IBackupStoredHandler?[] stored =
+        [
+            metricsHandler,
+            copyTo is { } copy ? new OffsiteCopyHandler(copy.Name, copy.Store, catalog, time, logger) : null,
+        ];
+        IBackupFailedHandler?[] failed = [metricsHandler];
+        var recorder = new BackupRecorder(pipeline, catalog, running, options.MaxBackupSizeMb * 1024 * 1024, [.. stored.OfType<IBackupStoredHandler>()], [.. failed.OfType<IBackupFailedHandler>()], time, logger);
+        var slotGuard = new SlotGuard(engine, catalog, time, logger);
+        var roles = new RolesObject(pipeline);
+        var files = new FileBackups(recorder, pipeline, catalog);
+        var fullBackups = new FullBackups(recorder, engine, engine, slotGuard, roles, files, logger);
+        var inventory = new BackupInventory(catalog, pipeline, engine, metrics, time, logger);
+        return new BackupFeatures
+        {
+            Catalog = catalog,
+            Inventory = inventory,
+            FullBackups = fullBackups,
+            Restores = new DatabaseRestores(catalog, pipeline, engine, roles, files, time, logger),
+            Incrementals = new IncrementalBackups(recorder, catalog, engine, slotGuard, new TimestampSegments(logger), fullBackups, time, logger),
+            Recovery = new PointInTimeRecovery(catalog, pipeline, engine, engine, roles, files, time, logger),
+            Files = files,
+            Verifier = new Verification.BackupVerifier(catalog, pipeline, engine, roles, files),
+            Retention = new RetentionService(catalog, inventory, retention, options.RetentionDays, time, logger),
+            SlotGuard = slotGuard,
+            Status = new BackupStatusReader(catalog, running, slotGuard, metrics),
+        };
+    }
+}

@@ -1,0 +1,54 @@
+using Backup.Core.Abstractions;
+using Backup.Core.Catalog;
+using Backup.Core.Engine;
+using Backup.Core.Monitoring;
+using Backup.Core.Pipeline;
+using Microsoft.Extensions.Logging;
+
+namespace Backup.Core.Backups;
+
+/// <summary>The backups in the store: listing, reading one, opening its content, deleting it, and cleaning up what unfinished ones left.</summary>
+internal sealed class BackupInventory(BackupCatalog catalog, BackupPipeline pipeline, IReplicationSlots? slots, BackupMetrics? metrics, TimeProvider time, ILogger logger)
+{
+    /// <summary>Backups matching <paramref name="query"/>, newest first.</summary>
+    public Task<IReadOnlyList<BackupManifest>> ListAsync(BackupQuery? query, CancellationToken cancellationToken) => catalog.ListAllAsync(query, cancellationToken);
+
+    /// <summary>The manifest of one backup.</summary>
+    public Task<BackupManifest> GetAsync(string id, CancellationToken cancellationToken) => catalog.GetAsync(id, cancellationToken);
+
+    /// <summary>Deletes a backup (manifest, then data), and the slot of a chain whose full backup it was.</summary>
+    public async Task<BackupManifest> DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        var deleted = await catalog.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
+        if (deleted.Type == BackupType.Full && deleted.Properties.TryGetValue(ManifestProperties.Slot, out var slot) && slots is { } engine)
+        {
+            // Without its full backup a chain cannot be recovered: its slot would only hold WAL back.
+            await engine.DropAsync(slot, cancellationToken).ConfigureAwait(false);
+        }
+        metrics?.Forget(deleted.Id);
+        Log.BackupDeleted(logger, id);
+        return deleted;
+    }
+
+    /// <summary>Opens the plain content of a completed backup, every check on the way.</summary>
+    public async Task<Stream> OpenContentAsync(string id, CancellationToken cancellationToken)
+    {
+        var manifest = (await catalog.GetAsync(id, cancellationToken).ConfigureAwait(false)).RequireDetails();
+        if (manifest.Status != BackupStatus.Completed || manifest.Content is not { } content)
+        {
+            throw new BackupException($"The backup '{id}' did not complete ({manifest.Error ?? "no data"}); it has no content to read.");
+        }
+        return await pipeline.OpenReadAsync(content, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes data objects no completed manifest claims, and a local store's stale staging files, once older than <paramref name="grace"/>.</summary>
+    public Task<IReadOnlyList<string>> CleanupIncompleteAsync(TimeSpan? grace, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (pipeline.Storage is Storage.LocalStorageProvider local && local.RemoveStaleStagingFiles(grace ?? TimeSpan.FromHours(1), now) is > 0 and var staged)
+        {
+            Log.StagingFilesRemoved(logger, staged, local.RootPath);
+        }
+        return catalog.DeleteOrphansAsync(grace ?? TimeSpan.FromHours(1), now, cancellationToken);
+    }
+}

@@ -1,0 +1,32 @@
+using Backup.Core.Abstractions;
+using Backup.Core.Operations;
+
+namespace Backup.Core.Engine;
+
+/// <summary>What restores and verification need from the engine: targets, archives and row counts.</summary>
+internal interface IDatabaseRestorer : IDatabase
+{
+    /// <summary>Throws <see cref="ArgumentException"/> naming <paramref name="setting"/> when <paramref name="name"/> cannot be a restore target.</summary>
+    void ValidateTargetName(string name, string setting);
+
+    /// <summary>Whether <paramref name="database"/> exists on the server.</summary>
+    Task<bool> DatabaseExistsAsync(string database, CancellationToken cancellationToken);
+
+    /// <summary>What a restore of <paramref name="tables"/> restores and leaves out, from two short reads of the archive.</summary>
+    Task<TableRestorePlan> PlanTableRestoreAsync(IReadOnlyList<string> tables, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken);
+
+    /// <summary>Restores a whole archive that <paramref name="openSource"/> opens; returns the roles it created.</summary>
+    Task<IReadOnlyList<string>> RestoreAsync(EngineRestoreRequest request, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken);
+
+    /// <summary>Restores what <paramref name="plan"/> says; returns the roles it created.</summary>
+    Task<IReadOnlyList<string>> RestoreTablesAsync(EngineRestoreRequest request, TableRestorePlan plan, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken);
+
+    /// <summary>Proves the engine's restore tool accepts the archive and returns its table of contents; reads <paramref name="source"/> to its end.</summary>
+    Task<string> ListArchiveAsync(Stream source, CancellationToken cancellationToken);
+
+    /// <summary>Exact row counts of every user table of <paramref name="database"/>.</summary>
+    Task<IReadOnlyDictionary<string, long>> CountRowsAsync(string database, CancellationToken cancellationToken);
+
+    /// <summary>Drops <paramref name="database"/> if it exists, ending its sessions.</summary>
+    Task DropDatabaseAsync(string database, CancellationToken cancellationToken);
+}

@@ -1,0 +1,78 @@
+using Backup.Core.Abstractions;
+using Backup.Core.Changes;
+using Backup.Core.Engine;
+using Backup.Core.Operations;
+using Npgsql;
+
+namespace Backup.Core.Postgres;
+
+/// <summary>The engine seam the backup features depend on (<see cref="IDatabaseEngine"/>), on this engine.</summary>
+public sealed partial class PostgresBackupEngine
+{
+    string IDatabase.Database => _connection.Database;
+
+    DatabaseSettings IDatabase.Settings => new()
+    {
+        ChangeCapture = _options.ChangeCapture,
+        NewChainOnSchemaChange = _options.NewChainOnSchemaChange,
+        MaxSlotLagBytes = MaxSlotLagBytes,
+        TimestampColumn = _options.TimestampColumn,
+        TimestampOverlap = _options.TimestampOverlap,
+    };
+
+    Task<IAsyncDisposable> IDatabaseDumper.HoldBackupLockAsync(bool wait, CancellationToken cancellationToken) => HoldBackupLockAsync(wait, cancellationToken);
+
+    Task<DatabaseDump> IDatabaseDumper.DumpAsync(EngineBackupRequest request, Stream destination, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(destination);
+        return DumpAsync(request, destination, cancellationToken);
+    }
+
+    Task<DatabaseDump> IDatabaseDumper.DumpStartingChainAsync(EngineBackupRequest request, string chainId, string? storeId, Stream destination, CancellationToken cancellationToken) =>
+        DumpStartingChainAsync(request, chainId, storeId, destination, cancellationToken);
+
+    void IDatabaseRestorer.ValidateTargetName(string name, string setting) => DatabaseName.Validate(name, setting);
+
+    Task<bool> IDatabaseRestorer.DatabaseExistsAsync(string database, CancellationToken cancellationToken) => DatabaseExistsAsync(database, cancellationToken);
+
+    Task<TableRestorePlan> IDatabaseRestorer.PlanTableRestoreAsync(IReadOnlyList<string> tables, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken) =>
+        PlanTableRestoreAsync(tables, openSource, cancellationToken);
+
+    Task<IReadOnlyList<string>> IDatabaseRestorer.RestoreAsync(EngineRestoreRequest request, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken) =>
+        RestoreAsync(request, openSource, cancellationToken);
+
+    Task<IReadOnlyList<string>> IDatabaseRestorer.RestoreTablesAsync(EngineRestoreRequest request, TableRestorePlan plan, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken) =>
+        RestoreTablesAsync(request, plan, openSource, cancellationToken);
+
+    Task<string> IDatabaseRestorer.ListArchiveAsync(Stream source, CancellationToken cancellationToken) => ListArchiveAsync(source, cancellationToken);
+
+    Task<IReadOnlyDictionary<string, long>> IDatabaseRestorer.CountRowsAsync(string database, CancellationToken cancellationToken) => CountRowsAsync(database, cancellationToken);
+
+    Task IDatabaseRestorer.DropDatabaseAsync(string database, CancellationToken cancellationToken) => DropDatabaseAsync(database, cancellationToken);
+
+    async Task<CapturedChanges> IChangeSource.CaptureAsync(string slot, ChangeSegmentWriter writer, IReadOnlyDictionary<string, string> shapes, string chainId, CancellationToken cancellationToken)
+    {
+        var captured = await _slots.Capture(slot).DrainAsync(writer, shapes, chainId, cancellationToken).ConfigureAwait(false);
+        return new CapturedChanges(captured.EndLsn, captured.FirstCommit, captured.LastCommit, [.. captured.NewPartitions.Select(p => new TableShape(p.Table, p.Shape))]);
+    }
+
+    Task IChangeSource.AcknowledgeAsync(string slot, ulong endLsn, CancellationToken cancellationToken) => _slots.Capture(slot).AcknowledgeAsync(endLsn, cancellationToken);
+
+    Task<TimestampExportResult> IChangeSource.ExportSinceAsync(DateTimeOffset since, IReadOnlyList<string>? tables, bool waitIfBusy, ChangeSegmentWriter writer, CancellationToken cancellationToken) =>
+        new TimestampExport(_connection, _options.TimestampColumn).ExportAsync(since, tables, waitIfBusy, writer, cancellationToken);
+
+    string IReplicationSlots.SlotFor(string chainId, string? storeId) => _slots.SlotFor(chainId, storeId);
+
+    bool IReplicationSlots.IsStoreSlot(string slotName, string storeId) => _slots.IsStoreSlot(slotName, storeId);
+
+    Task<IReadOnlyList<SlotStatus>> IReplicationSlots.ListAsync(CancellationToken cancellationToken) => _slots.ListAsync(cancellationToken);
+
+    Task IReplicationSlots.DropAsync(string slotName, CancellationToken cancellationToken) => _slots.Capture(slotName).DropSlotAsync(cancellationToken);
+
+    Task IReplicationSlots.DropQuietlyAsync(string slotName) => _slots.DropQuietlyAsync(slotName);
+
+    Task IReplicationSlots.DropOthersAsync(string keepSlot, Func<string, bool> isOwn, CancellationToken cancellationToken) => _slots.DropOthersAsync(keepSlot, isOwn, cancellationToken);
+
+    Task<NpgsqlConnection> IReplayTarget.OpenForReplayAsync(string database, CancellationToken cancellationToken) => OpenForReplayAsync(database, cancellationToken);
+}

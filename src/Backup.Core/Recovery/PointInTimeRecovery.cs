@@ -1,0 +1,137 @@
+using Backup.Core.Abstractions;
+using Backup.Core.Catalog;
+using Backup.Core.Changes;
+using Backup.Core.Database;
+using Backup.Core.Engine;
+using Backup.Core.Files;
+using Backup.Core.Operations;
+using Backup.Core.Pipeline;
+using Backup.Core.Replay;
+using Microsoft.Extensions.Logging;
+
+namespace Backup.Core.Recovery;
+
+/// <summary>Point-in-time recovery: a chain's full backup restored into a new database, then its incrementals replayed up to the target.</summary>
+internal sealed class PointInTimeRecovery(
+    BackupCatalog catalog, BackupPipeline pipeline, IDatabaseRestorer? database, IReplayTarget? replayTarget, RolesObject roles, FileBackups files, TimeProvider time, ILogger logger)
+{
+    /// <summary>Recovers to <paramref name="target"/> (the latest moment the backups hold when null).</summary>
+    public async Task<PointInTimeResult> RecoverAsync(DateTimeOffset? target, PointInTimeOptions? options, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
+    {
+        options ??= new PointInTimeOptions();
+        var engine = DatabaseRequired.Require(database);
+        var started = time.GetUtcNow();
+        var chain = RecoveryPlanner.Plan(await catalog.ListAllAsync(new BackupQuery { Status = BackupStatus.Completed }, cancellationToken).ConfigureAwait(false), engine.Database, target);
+        // Planning runs on envelopes; replaying needs the full backup's restore facts and table shapes.
+        foreach (var backup in chain.Incrementals.Prepend(chain.Full))
+        {
+            backup.RequireDetails();
+        }
+        var until = target ?? chain.WindowEnd;
+        var recovered = options.TargetDatabase ?? $"{chain.Full.Database}_pitr_{started.UtcDateTime:yyyyMMdd_HHmmss_fff}";
+        engine.ValidateTargetName(recovered, nameof(PointInTimeOptions.TargetDatabase));
+        var ids = new[] { chain.Full.Id }.Concat(chain.Incrementals.Select(i => i.Id)).ToList();
+        var plan = new List<string>
+        {
+            $"restore the full backup {chain.Full.Id} (snapshot {chain.WindowStart:u}) into a new database '{recovered}'",
+            chain.Incrementals.Count == 0
+                ? "no incremental backups to replay"
+                : $"replay {chain.Incrementals.Count} incremental backup(s) {chain.Incrementals[0].Id} .. {chain.Incrementals[^1].Id}, every transaction committed at or before {until:u}",
+            $"recoverable window of this chain: {chain.WindowStart:u} to {chain.WindowEnd:u}",
+            RolesObject.PlanStep(chain.Full, options.CreateMissingRoles, options.NoOwner),
+        };
+        var fileBackup = options.Files is null ? null
+            : await files.NewestAsync(target, cancellationToken).ConfigureAwait(false)
+              ?? throw new BackupException(target is null ? "Files were asked for, but there is no completed file backup." : $"Files were asked for, but no file backup completed at or before {target.Value:u}.");
+        if (fileBackup is not null)
+        {
+            fileBackup.RequireDetails();
+            plan.Add($"restore the file backup {fileBackup.Id} ({fileBackup.Files!.Name}) into '{options.Files!.TargetDirectory}'");
+        }
+        if (options.DryRun)
+        {
+            var notCovered = RecoveryCaveats.TablesNotCovered(chain, until);
+            return new PointInTimeResult { TargetDatabase = recovered, Target = until, DryRun = true, BackupIds = ids, Plan = plan, TablesNotCovered = notCovered, Caveats = RecoveryCaveats.Of(chain, until, notCovered, []) };
+        }
+        var replay = DatabaseRequired.Require(replayTarget);
+        if (options.Verify)
+        {
+            foreach (var backup in chain.Incrementals.Prepend(chain.Full))
+            {
+                progress?.Report(new BackupProgress("verifying " + backup.Id, 0));
+                await pipeline.VerifyAsync(backup.Content!, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        progress?.Report(new BackupProgress("restoring " + chain.Full.Id, 0));
+        var recorded = await roles.ReadAsync(chain.Full, options.NoOwner, cancellationToken).ConfigureAwait(false);
+        var createdRoles = await engine.RestoreAsync(
+            RolesObject.WithRoles(new EngineRestoreRequest { TargetDatabase = recovered, BackupProperties = chain.Full.Properties }, chain.Full, recorded, options.CreateMissingRoles, options.NoOwner),
+            ct => pipeline.OpenReadAsync(chain.Full.Content!, ct),
+            cancellationToken).ConfigureAwait(false);
+        PointInTimeResult result;
+        try
+        {
+            result = await ReplayChainAsync(replay, chain, recovered, until, ids, plan, started, options.RefreshMaterializedViews, progress, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // A half-recovered database would look like a good one: remove it.
+            Log.RestoreFailedDroppingTarget(logger, recovered, ex.Message);
+            await engine.DropDatabaseAsync(recovered, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        // The database is whole by now: a file restore that fails leaves it in place and says why.
+        result = result with { CreatedRoles = createdRoles };
+        return fileBackup is null ? result : result with { Files = await files.RestoreAsync(fileBackup.Id, options.Files!, cancellationToken).ConfigureAwait(false) };
+    }
+
+    private async Task<PointInTimeResult> ReplayChainAsync(
+        IReplayTarget replay, RecoveryChain chain, string database, DateTimeOffset until, List<string> ids, List<string> plan, DateTimeOffset started, bool refreshViews, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
+    {
+        var replayStarted = time.GetUtcNow();
+        var connection = await replay.OpenForReplayAsync(database, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            // Timestamp-mode rows may already exist in the full backup: they replace what is there.
+            var upsert = chain.Incrementals.Any(RecoveryCaveats.IsTimestampMode);
+            var replayer = new ChangeReplayer(connection, logger, upsert);
+            foreach (var incremental in chain.Incrementals)
+            {
+                progress?.Report(new BackupProgress("replaying " + incremental.Id, 0));
+                var stream = await pipeline.OpenReadAsync(incremental.Content!, cancellationToken).ConfigureAwait(false);
+                await using (stream.ConfigureAwait(false))
+                {
+                    var more = await replayer.ApplyAsync(new ChangeSegmentReader(stream), until, cancellationToken).ConfigureAwait(false);
+                    if (!more)
+                    {
+                        // The replayer read the rest of the segment (for its sequence values); what
+                        // follows the last item is read here so the end-of-stream hash checks run.
+                        await stream.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+                        break;
+                    }
+                }
+            }
+            // Captured values are at least the target's: a recovered database never reissues a number.
+            await replayer.SetSequencesAsync(cancellationToken).ConfigureAwait(false);
+            // With nothing replayed, the views pg_restore computed already agree with the tables.
+            progress?.Report(new BackupProgress("materialized views", 0));
+            var views = await MaterializedViewRefresh.RunAsync(connection, refreshViews && replayer.Changes > 0, logger, cancellationToken).ConfigureAwait(false);
+            var notCovered = RecoveryCaveats.TablesNotCovered(chain, until);
+            return new PointInTimeResult
+            {
+                TargetDatabase = database,
+                Target = until,
+                Reached = replayer.ReachedCommitTime ?? chain.WindowStart,
+                BackupIds = ids,
+                Plan = plan,
+                Transactions = replayer.Transactions,
+                Changes = replayer.Changes,
+                Duration = time.GetUtcNow() - started,
+                ReplayDuration = time.GetUtcNow() - replayStarted,
+                TablesNotCovered = notCovered,
+                MaterializedViews = views,
+                Caveats = RecoveryCaveats.Of(chain, until, notCovered, views),
+            };
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using Backup.Core.Abstractions;
+using Backup.Core.Catalog;
+using Backup.Core.Pipeline;
+using Microsoft.Extensions.Logging;
+
+namespace Backup.Core.Runs;
+
+/// <summary>
+/// The one skeleton of every backup — full, incremental, files: an id, the running set, the
+/// log, the manifest stored last (the commit point), then the after-stored handlers; on failure
+/// or cancellation a failure record instead, so nothing restorable is left.
+/// </summary>
+internal sealed class BackupRecorder(
+    BackupPipeline pipeline, BackupCatalog catalog, RunningBackups running, long? maxStoredBytes,
+    IReadOnlyList<IBackupStoredHandler> storedHandlers, IReadOnlyList<IBackupFailedHandler> failedHandlers,
+    TimeProvider time, ILogger logger)
+{
+    /// <summary>
+    /// Runs one backup: <paramref name="prepare"/> (e.g. taking a lock; what it refuses is refused
+    /// before the run is logged), then <paramref name="produce"/>, then the manifest it returns is
+    /// stored, its <see cref="ProducedBackup.AfterStored"/> run, and the handlers.
+    /// </summary>
+    /// <returns>The stored manifest, as the handlers left it.</returns>
+    public async Task<BackupManifest> RunAsync(
+        BackupRun run, Func<BackupRunContext, CancellationToken, Task>? prepare, Func<BackupRunContext, CancellationToken, Task<ProducedBackup>> produce, CancellationToken cancellationToken)
+    {
+        var started = time.GetUtcNow();
+        var context = new BackupRunContext(run, BackupId.New(started), started, pipeline, maxStoredBytes);
+        running.Add(context.Id, run.Type);
+        var stored = false;
+        try
+        {
+            if (prepare is not null)
+            {
+                await prepare(context, cancellationToken).ConfigureAwait(false);
+            }
+            Log.BackupStarting(logger, context.Id, TypeName(run.Type), run.Source);
+            var produced = await produce(context, cancellationToken).ConfigureAwait(false);
+            var manifest = produced.Manifest with { CompletedAt = time.GetUtcNow() };
+            await catalog.SaveAsync(manifest, cancellationToken).ConfigureAwait(false);
+            stored = true;
+            if (produced.AfterStored is { } afterStored)
+            {
+                await afterStored(cancellationToken).ConfigureAwait(false);
+            }
+            Log.BackupCompleted(logger, context.Id, manifest.Content?.RawBytes ?? 0, manifest.Content?.StoredBytes ?? 0, manifest.Duration?.TotalSeconds ?? 0);
+            foreach (var handler in storedHandlers)
+            {
+                manifest = await handler.OnStoredAsync(manifest, cancellationToken).ConfigureAwait(false);
+            }
+            return manifest;
+        }
+        catch (Exception ex) when (IsFailure(run, ex))
+        {
+            await RecordFailureAsync(context, ex).ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            await EndAsync(context, stored).ConfigureAwait(false);
+        }
+    }
+
+    // A backup refused because another one runs is not a failed backup, nor an incremental's schema
+    // change that starts a new chain: nothing is recorded for them.
+    private static bool IsFailure(BackupRun run, Exception error) =>
+        error is not BackupInProgressException && !(error is SchemaChangedException && run.SchemaChangeStartsNewChain);
+
+    private async Task RecordFailureAsync(BackupRunContext context, Exception error)
+    {
+        Log.BackupFailed(logger, context.Id, error.Message);
+        var manifest = new BackupManifest
+        {
+            Id = context.Id,
+            Type = context.Run.Type,
+            Status = BackupStatus.Failed,
+            Database = context.Run.Database,
+            LibraryVersion = LibraryVersion.Value,
+            StartedAt = context.StartedAt,
+            CompletedAt = time.GetUtcNow(),
+            Comment = context.Run.Comment,
+            ScheduleId = context.Run.ScheduleId,
+            Error = error is OperationCanceledException ? "cancelled" : error.Message,
+        };
+        foreach (var handler in failedHandlers)
+        {
+            handler.OnFailed(manifest);
+        }
+        try
+        {
+            // The record is for analytics; losing it must not hide the backup's own error.
+            await catalog.SaveAsync(manifest, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (BackupStorageException ex)
+        {
+            Log.FailureRecordNotStored(logger, context.Id, ex.Message);
+        }
+    }
+
+    private async Task EndAsync(BackupRunContext context, bool stored)
+    {
+        try
+        {
+            foreach (var action in context.EndActions)
+            {
+                await action(stored).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            running.Remove(context.Id);
+        }
+    }
+
+    private static string TypeName(BackupType type) => type switch
+    {
+        BackupType.Full => "full",
+        BackupType.Incremental => "incremental",
+        _ => "files",
+    };
+}

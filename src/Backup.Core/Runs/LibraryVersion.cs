@@ -1,0 +1,10 @@
+using System.Reflection;
+
+namespace Backup.Core.Runs;
+
+/// <summary>The version of Backup.Core written into every manifest.</summary>
+internal static class LibraryVersion
+{
+    /// <summary>The informational version of this assembly.</summary>
+    public static readonly string Value = typeof(LibraryVersion).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+}

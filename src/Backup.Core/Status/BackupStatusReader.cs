@@ -1,0 +1,48 @@
+using Backup.Core.Abstractions;
+using Backup.Core.Catalog;
+using Backup.Core.Monitoring;
+using Backup.Core.Operations;
+using Backup.Core.Runs;
+using Backup.Core.Slots;
+
+namespace Backup.Core.Status;
+
+/// <summary>Status and analytics over the catalog, the running backups and this store's slots.</summary>
+internal sealed class BackupStatusReader(BackupCatalog catalog, RunningBackups running, SlotGuard slotGuard, BackupMetrics? metrics)
+{
+    /// <summary>The status; see <see cref="BackupService.GetBackupStatusAsync"/>.</summary>
+    public async Task<BackupSystemStatus> GetStatusAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<SlotStatus> slots = [];
+        var all = await catalog.ListAllAsync(null, cancellationToken).ConfigureAwait(false);
+        if (slotGuard.ChangeCaptureSlots is { } engine)
+        {
+            slots = await slotGuard.OwnSlotsAsync(engine, all, cancellationToken).ConfigureAwait(false);
+            var dropped = await slotGuard.EnforceLagLimitAsync(engine, slots, all, cancellationToken).ConfigureAwait(false);
+            if (dropped.Count > 0)
+            {
+                slots = [.. slots.Where(s => !dropped.Contains(s.Name))];
+                // The broken chains' full backups were just rewritten: report them as they are now.
+                all = await catalog.ListAllAsync(null, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        metrics?.Update(all, slots);
+        return new BackupSystemStatus
+        {
+            LatestBackup = all.FirstOrDefault(m => m.Status == BackupStatus.Completed),
+            TotalBackups = all.Count(m => m.Status == BackupStatus.Completed),
+            FailedBackups = all.Count(m => m.Status == BackupStatus.Failed),
+            RunningBackups = running.Ids,
+            FailedCopies = [.. all.Where(m => m.Properties.Any(p => p.Key.StartsWith(ManifestProperties.CopyFailedPrefix, StringComparison.Ordinal))).Select(m => m.Id)],
+            Slots = slots,
+        };
+    }
+
+    /// <summary>Success rate, sizes, storage used, counts per type, durations, last success per type.</summary>
+    public async Task<BackupAnalytics> GetAnalyticsAsync(CancellationToken cancellationToken)
+    {
+        var all = await catalog.ListAllAsync(null, cancellationToken).ConfigureAwait(false);
+        metrics?.Update(all);
+        return metrics?.Analytics ?? BackupAnalytics.Of(all);
+    }
+}
