@@ -24,7 +24,7 @@ internal sealed class FullBackups(BackupRecorder recorder, IDatabaseDumper? data
         var run = new BackupRun(BackupType.Full, engine.Database, engine.Database, options.Comment, options.ScheduleId);
         return await recorder.RunAsync(
             run,
-            (context, ct) => engine.Settings.ChangeCapture ? StartChainAsync(context, options, chain, ct) : Task.CompletedTask,
+            (context, ct) => engine.Settings.CapturesChanges ? StartChainAsync(context, options, chain, ct) : Task.CompletedTask,
             (context, ct) => DumpAsync(context, engine, options, chain, progress, ct),
             cancellationToken).ConfigureAwait(false);
     }
@@ -57,7 +57,7 @@ internal sealed class FullBackups(BackupRecorder recorder, IDatabaseDumper? data
         var content = await context.WriteContentAsync("dumping", progress, options.Compress, options.Encrypt, async (stream, ct) =>
         {
             var request = new EngineBackupRequest { Type = BackupType.Full, Schemas = options.Schemas, Tables = options.Tables, WaitIfBusy = options.WaitIfBusy, DatabaseLockHeld = chain.LockHeld };
-            dump = engine.Settings.ChangeCapture
+            dump = engine.Settings.CapturesChanges
                 ? await engine.DumpStartingChainAsync(request, context.Id, chain.StoreId, stream, ct).ConfigureAwait(false)
                 : await engine.DumpAsync(request, stream, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);

@@ -4,7 +4,7 @@ namespace Backup.Core.Engine;
 internal sealed record DatabaseSettings
 {
     /// <summary>Whether full backups start change-capture chains.</summary>
-    public bool ChangeCapture { get; init; }
+    public bool CapturesChanges { get; init; }
 
     /// <summary>Whether a schema change met by an incremental takes a full backup (a new chain) instead of failing.</summary>
     public bool NewChainOnSchemaChange { get; init; }

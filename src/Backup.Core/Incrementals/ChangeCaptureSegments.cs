@@ -20,7 +20,7 @@ internal static class ChangeCaptureSegments
         var captured = await source.CaptureAsync(slot, writer, shapes, chain.Full.Id, cancellationToken).ConfigureAwait(false);
         await writer.CompleteAsync(captured.EndLsn, cancellationToken).ConfigureAwait(false);
         var properties = new Dictionary<string, string>(StringComparer.Ordinal) { [ManifestProperties.IncrementalMode] = ManifestProperties.ChangeCaptureMode };
-        foreach (var partition in captured.NewPartitions)
+        foreach (var partition in captured.AddedPartitions)
         {
             properties[ManifestProperties.TableShapePrefix + partition.Table] = partition.Shape;
         }

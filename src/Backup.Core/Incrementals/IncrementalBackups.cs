@@ -24,7 +24,7 @@ internal sealed class IncrementalBackups(
         // The chain's table shapes are details: continuing a chain needs the key.
         chain.Full.RequireDetails();
         var slot = chain.Full.Properties.GetValueOrDefault(ManifestProperties.Slot);
-        if (!engine.Settings.ChangeCapture)
+        if (!engine.Settings.CapturesChanges)
         {
             if (slot is not null)
             {

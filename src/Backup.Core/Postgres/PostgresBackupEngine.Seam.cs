@@ -13,7 +13,7 @@ public sealed partial class PostgresBackupEngine
 
     DatabaseSettings IDatabase.Settings => new()
     {
-        ChangeCapture = _options.ChangeCapture,
+        CapturesChanges = _options.ChangeCapture,
         NewChainOnSchemaChange = _options.NewChainOnSchemaChange,
         MaxSlotLagBytes = MaxSlotLagBytes,
         TimestampColumn = _options.TimestampColumn,
@@ -74,5 +74,5 @@ public sealed partial class PostgresBackupEngine
 
     Task IReplicationSlots.DropOthersAsync(string keepSlot, Func<string, bool> isOwn, CancellationToken cancellationToken) => _slots.DropOthersAsync(keepSlot, isOwn, cancellationToken);
 
-    Task<NpgsqlConnection> IReplayTarget.OpenForReplayAsync(string database, CancellationToken cancellationToken) => OpenForReplayAsync(database, cancellationToken);
+    Task<NpgsqlConnection> IReplayTarget.OpenForReplayAsync(string database, CancellationToken cancellationToken) => ServerSessions.OpenForReplayAsync(_connection, database, cancellationToken);
 }

@@ -155,7 +155,7 @@ public sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEngin
         {
             await using (snapshot.ConfigureAwait(false))
             {
-                var snapshotAt = await ServerClockAsync(cancellationToken).ConfigureAwait(false);
+                var snapshotAt = await ServerSessions.ClockAsync(_connection, cancellationToken).ConfigureAwait(false);
                 var shapes = await TableShapes.ReadAsync(_connection, snapshot.SnapshotName, cancellationToken).ConfigureAwait(false);
                 var dump = await DumpAsync(request with { SnapshotName = snapshot.SnapshotName }, destination, cancellationToken).ConfigureAwait(false);
                 var startLsn = snapshot.ConsistentPoint.ToString();
@@ -187,32 +187,6 @@ public sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEngin
 
     /// <summary>The change-capture slots in this engine's database named like its chains' (of any store) and the WAL each retains.</summary>
     public Task<IReadOnlyList<SlotStatus>> SlotsAsync(CancellationToken cancellationToken = default) => _slots.ListAsync(cancellationToken);
-
-    /// <summary>Opens a connection for replaying changes into <paramref name="database"/> on this server.</summary>
-    private async Task<NpgsqlConnection> OpenForReplayAsync(string database, CancellationToken cancellationToken)
-    {
-        var connection = await _connection.WithDatabase(database).OpenAsync(cancellationToken, "Backup.Core replay", pooled: false).ConfigureAwait(false);
-        // A database being recovered is redone from scratch if the server crashes: waiting for each commit to be flushed buys nothing.
-        var asynchronous = new NpgsqlCommand("SET synchronous_commit = off", connection);
-        await using (asynchronous.ConfigureAwait(false))
-        {
-            await asynchronous.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        return connection;
-    }
-
-    private async Task<DateTimeOffset> ServerClockAsync(CancellationToken cancellationToken)
-    {
-        var connection = await _connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var now = new NpgsqlCommand("SELECT clock_timestamp()", connection);
-            await using (now.ConfigureAwait(false))
-            {
-                return CaptureResult.Utc((DateTime)(await now.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
-            }
-        }
-    }
 
     /// <inheritdoc />
     public Task RestoreAsync(EngineRestoreRequest request, Stream source, CancellationToken cancellationToken = default)
@@ -261,8 +235,8 @@ public sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEngin
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(openSource);
         var tools = await FindToolsAsync(cancellationToken).ConfigureAwait(false);
-        var toc = await RunOverArchiveAsync(tools, ["--list"], openSource, cancellationToken).ConfigureAwait(false);
-        var schema = await RunOverArchiveAsync(tools, ["--schema-only", "--file=-"], openSource, cancellationToken).ConfigureAwait(false);
+        var toc = await ArchiveFeed.RunOverArchiveAsync(tools, ["--list"], openSource, cancellationToken).ConfigureAwait(false);
+        var schema = await ArchiveFeed.RunOverArchiveAsync(tools, ["--schema-only", "--file=-"], openSource, cancellationToken).ConfigureAwait(false);
         return TableRestoreFilter.Plan(toc, schema, tables);
     }
 
@@ -332,7 +306,7 @@ public sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEngin
             var restore = ToolProcess.Start(tools.PgRestore, _connection.WithDatabase(request.TargetDatabase), arguments, writesOutput: false, readsInput: true);
             await using (restore.ConfigureAwait(false))
             {
-                await FeedAsync(restore, source, wholeArchive: true, cancellationToken).ConfigureAwait(false);
+                await ArchiveFeed.FeedAsync(restore, source, wholeArchive: true, cancellationToken).ConfigureAwait(false);
             }
             Log.RestoreFinished(_logger, request.TargetDatabase);
             return created;
@@ -370,23 +344,6 @@ public sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEngin
         return await _tools.FindAsync(serverMajor, cancellationToken).ConfigureAwait(false);
     }
 
-    // Runs pg_restore in a mode that prints text (--list, --schema-only) over a fresh read of the archive.
-    private static async Task<string> RunOverArchiveAsync(PostgresTools tools, string[] arguments, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken)
-    {
-        var source = await openSource(cancellationToken).ConfigureAwait(false);
-        await using (source.ConfigureAwait(false))
-        {
-            var tool = ToolProcess.StartOffline(tools.PgRestore, arguments);
-            await using (tool.ConfigureAwait(false))
-            {
-                using var reader = new StreamReader(tool.StandardOutput);
-                var text = reader.ReadToEndAsync(cancellationToken);
-                await FeedAsync(tool, source, wholeArchive: false, cancellationToken).ConfigureAwait(false);
-                return await text.ConfigureAwait(false);
-            }
-        }
-    }
-
     /// <summary>
     /// Runs <c>pg_restore --list</c> over an archive: proves pg_restore accepts it and returns its
     /// table of contents. Reads <paramref name="source"/> to its end even when pg_restore stops
@@ -401,7 +358,7 @@ public sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEngin
         var output = list.StandardOutput;
         using var reader = new StreamReader(output);
         var toc = reader.ReadToEndAsync(cancellationToken);
-        await FeedAsync(list, source, wholeArchive: true, cancellationToken).ConfigureAwait(false);
+        await ArchiveFeed.FeedAsync(list, source, wholeArchive: true, cancellationToken).ConfigureAwait(false);
         return await toc.ConfigureAwait(false);
     }
 
@@ -420,44 +377,4 @@ public sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEngin
     /// <summary>Whether <paramref name="database"/> exists on this server.</summary>
     public Task<bool> DatabaseExistsAsync(string database, CancellationToken cancellationToken = default) =>
         new PostgresAdmin(_connection.WithDatabase(_options.MaintenanceDatabase)).DatabaseExistsAsync(database, cancellationToken);
-
-    // Copies the archive into the tool's stdin. A tool may stop reading early: --list and
-    // --schema-only need only the table of contents, and pg_restore leaves out data it was told to
-    // skip. With wholeArchive the source is still read to its end, because the pipeline's hash
-    // checks run there and a restore must not succeed on bytes that fail them; reading stops early
-    // only when the tool has failed, whose own error is then the one reported.
-    private static async Task FeedAsync(ToolProcess tool, Stream source, bool wholeArchive, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[CopyBufferSize];
-        var stdin = tool.StandardInput;
-        var toolStopped = false;
-        int read;
-        while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (!toolStopped)
-            {
-                try
-                {
-                    await stdin.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                }
-                catch (IOException)
-                {
-                    toolStopped = true; // broken pipe: the tool closed its stdin
-                }
-            }
-            if (toolStopped && (!wholeArchive || tool.HasFailed))
-            {
-                break;
-            }
-        }
-        try
-        {
-            await stdin.DisposeAsync().ConfigureAwait(false);
-        }
-        catch (IOException)
-        {
-            // The tool had already closed its stdin; its exit code, checked next, says whether that was a failure.
-        }
-        await tool.WaitForSuccessAsync(cancellationToken).ConfigureAwait(false);
-    }
 }

@@ -75,7 +75,7 @@ internal sealed class BackupRecorder(
             Type = context.Run.Type,
             Status = BackupStatus.Failed,
             Database = context.Run.Database,
-            LibraryVersion = LibraryVersion.Value,
+            LibraryVersion = ProductVersion.Value,
             StartedAt = context.StartedAt,
             CompletedAt = time.GetUtcNow(),
             Comment = context.Run.Comment,

@@ -36,7 +36,7 @@ internal sealed class BackupRunContext
         Id = Id,
         Type = Run.Type,
         Status = BackupStatus.Completed,
-        LibraryVersion = LibraryVersion.Value,
+        LibraryVersion = ProductVersion.Value,
         StartedAt = StartedAt,
         Comment = Run.Comment,
         ScheduleId = Run.ScheduleId,

@@ -17,7 +17,7 @@ internal sealed class SlotGuard(IReplicationSlots? slots, BackupCatalog catalog,
     private string? _storeId;
 
     /// <summary>The slots, when change capture is on; null otherwise.</summary>
-    public IReplicationSlots? ChangeCaptureSlots => slots is { Settings.ChangeCapture: true } ? slots : null;
+    public IReplicationSlots? ChangeCaptureSlots => slots is { Settings.CapturesChanges: true } ? slots : null;
 
     /// <summary>The identity of the store (<see cref="StoreIdentity"/>), read or made once.</summary>
     public async Task<string> StoreIdAsync(CancellationToken cancellationToken) =>

@@ -31,7 +31,7 @@ public sealed class BackupRunTests
     [Fact]
     public async Task FullBackup_RefusedAsBusy_RecordsNothing_AndCreatesNoSlot()
     {
-        var harness = new OrchestrationHarness(new DatabaseSettings { ChangeCapture = true });
+        var harness = new OrchestrationHarness(new DatabaseSettings { CapturesChanges = true });
         harness.Engine.Busy = true;
 
         await Assert.ThrowsAsync<BackupInProgressException>(() => harness.Service.CreateFullBackupAsync());
@@ -45,7 +45,7 @@ public sealed class BackupRunTests
     public async Task ChainFullBackup_ManifestStoreFails_DropsItsSlot_ThenReleasesTheLock()
     {
         var memory = new MemoryStorageProvider();
-        var harness = new OrchestrationHarness(new DatabaseSettings { ChangeCapture = true }, new ManifestFailingStore(memory));
+        var harness = new OrchestrationHarness(new DatabaseSettings { CapturesChanges = true }, new ManifestFailingStore(memory));
 
         await Assert.ThrowsAsync<BackupStorageException>(() => harness.Service.CreateFullBackupAsync());
 
@@ -61,7 +61,7 @@ public sealed class BackupRunTests
     [Fact]
     public async Task ChainFullBackup_Stored_KeepsItsSlot_DropsTheSupersededChainsSlot_AndRecordsTypedFacts()
     {
-        var harness = new OrchestrationHarness(new DatabaseSettings { ChangeCapture = true });
+        var harness = new OrchestrationHarness(new DatabaseSettings { CapturesChanges = true });
         var first = await harness.Service.CreateFullBackupAsync();
         harness.Time.Advance(TimeSpan.FromMinutes(1));
 
@@ -79,7 +79,7 @@ public sealed class BackupRunTests
     [Fact]
     public async Task Incremental_AcknowledgesTheSlot_OnlyAfterItsManifestIsStored()
     {
-        var harness = new OrchestrationHarness(new DatabaseSettings { ChangeCapture = true });
+        var harness = new OrchestrationHarness(new DatabaseSettings { CapturesChanges = true });
         var full = await harness.Service.CreateFullBackupAsync();
         harness.Time.Advance(TimeSpan.FromMinutes(1));
         var storedWhenAcknowledged = new List<BackupStatus>();
@@ -98,7 +98,7 @@ public sealed class BackupRunTests
     public async Task Incremental_ManifestStoreFails_DoesNotAcknowledgeTheSlot()
     {
         var store = new ManifestFailingStore(new MemoryStorageProvider()) { Refusing = false };
-        var harness = new OrchestrationHarness(new DatabaseSettings { ChangeCapture = true }, store);
+        var harness = new OrchestrationHarness(new DatabaseSettings { CapturesChanges = true }, store);
         var full = await harness.Service.CreateFullBackupAsync();
         harness.Time.Advance(TimeSpan.FromMinutes(1));
         store.Refusing = true;
