@@ -49,11 +49,11 @@ public sealed class S3ConformanceTests : StorageConformanceTests
         using var limited = await CreateAsync(Options(bucket, o => o.MaxPartCount = 4));
         const long size = 60L * 1024 * 1024;
 
-        await limited.PutAsync("grown", Streams.Seeded(size, 11));
+        await limited.PutAsync("grown", TestStreams.Seeded(size, 11));
         await using var read = await limited.OpenReadAsync("grown");
 
-        Assert.Equal(Streams.SeededSha256(size, 11), await Streams.Sha256Async(read));
-        var tooBig = await Assert.ThrowsAsync<BackupStorageException>(() => limited.PutAsync("too-big", Streams.Seeded(80L * 1024 * 1024, 12)));
+        Assert.Equal(TestStreams.SeededSha256(size, 11), await TestStreams.Sha256Async(read));
+        var tooBig = await Assert.ThrowsAsync<BackupStorageException>(() => limited.PutAsync("too-big", TestStreams.Seeded(80L * 1024 * 1024, 12)));
         Assert.Contains("larger than 4 parts can hold", tooBig.Message, StringComparison.Ordinal);
         Assert.False(await limited.ExistsAsync("too-big"));
     }

@@ -38,8 +38,10 @@ public static class DatabaseComparison
         await using var connection = new NpgsqlConnection(TestServer.ConnectionString(database));
         await connection.OpenAsync();
         var relations = new List<(string Schema, string Name, char Kind)>();
+        // Temporary tables (relpersistence 't') belong to a session, not to the database's content: a
+        // replay's temp table lives on in its pooled connection until that connection is reset or closed.
         await using (var list = new NpgsqlCommand(
-            "SELECT n.nspname, c.relname, c.relkind::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r','m','S') AND n.nspname NOT IN ('pg_catalog','information_schema') AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 1, 2",
+            "SELECT n.nspname, c.relname, c.relkind::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r','m','S') AND c.relpersistence <> 't' AND n.nspname NOT IN ('pg_catalog','information_schema') AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 1, 2",
             connection))
         await using (var reader = await list.ExecuteReaderAsync())
         {

@@ -13,9 +13,9 @@ namespace Backup.Core.DependencyInjection;
 /// <summary>
 /// Configures the backup system inside <c>AddBackupSystem</c>. Settings made here win over the
 /// configuration section and the environment variables, whatever order they are written in.
-/// Provider packages add their own <c>UseXxx</c> extension methods on this builder.
+/// Store packages add their own <c>UseXxx</c> extension methods through <see cref="IBackupStorageBuilder"/>.
 /// </summary>
-public sealed class BackupSystemBuilder
+public sealed class BackupSystemBuilder : IBackupStorageBuilder
 {
     internal BackupSystemBuilder(IServiceCollection services) => Services = services;
 
@@ -111,6 +111,13 @@ public sealed class BackupSystemBuilder
         Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
         return this;
     }
+
+    IBackupStorageBuilder IBackupStorageBuilder.UseStorage(Func<IServiceProvider, IStorageProvider> factory) => UseStorage(factory);
+
+    IBackupStorageBuilder IBackupStorageBuilder.AddStorage(string name, Func<IServiceProvider, IStorageProvider> factory) => AddStorage(name, factory);
+
+    IBackupStorageBuilder IBackupStorageBuilder.AddStoreOptions<TOptions, TValidator>(string? name, string section, Action<TOptions>? configure) =>
+        AddStoreOptions<TOptions, TValidator>(name, section, configure);
 
     /// <summary>Compresses with Zstandard (the default).</summary>
     /// <param name="level">-7..22; 1 by default (fast enough never to slow a dump; 3 is ~3% smaller and half as fast).</param>

@@ -22,7 +22,7 @@ public sealed class FailingUploadStorage(string root) : IStorageProvider
         if (_armed is { } armed && key.StartsWith(armed.Prefix, StringComparison.Ordinal))
         {
             _armed = null;
-            content = Streams.FailingAfter(content, armed.AfterBytes);
+            content = TestStreams.FailingAfter(content, armed.AfterBytes);
         }
         return _inner.PutAsync(key, content, cancellationToken);
     }

@@ -12,6 +12,19 @@ public static class StorageStreams
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(buffer);
-        return await Pipeline.StreamReading.ReadFullyAsync(source, buffer.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(size, buffer.Length);
+        // A stream may return fewer bytes than asked before its end; only a read of 0 ends it.
+        var total = 0;
+        while (total < size)
+        {
+            var read = await source.ReadAsync(buffer.AsMemory(total, size - total), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+            total += read;
+        }
+        return total;
     }
 }

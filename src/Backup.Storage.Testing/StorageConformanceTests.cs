@@ -1,40 +1,56 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Backup.Core.Abstractions;
+using Xunit;
 
-namespace Backup.Storage.Tests;
-
-/// <summary>Names the store a conformance subclass covers, so that a store without one fails <see cref="ConformanceCoverageTests"/>.</summary>
-[AttributeUsage(AttributeTargets.Class)]
-public sealed class ConformanceForAttribute(Type provider) : Attribute
-{
-    public Type Provider { get; } = provider;
-}
+namespace Backup.Storage.Testing;
 
 /// <summary>
-/// What every <see cref="IStorageProvider"/> must do, run against each real store (or, for GCS,
-/// a protocol fake). A subclass gives a fresh, empty store; the servers come from scripts/test.sh
-/// and a missing one fails the tests rather than skipping them.
+/// What every <see cref="IStorageProvider"/> must do: put, read, list, delete and exists; objects
+/// of 100 MB and empty ones; more than a thousand keys listed in ordinal order; unusual keys;
+/// atomic puts (a source that fails half-way, or a cancelled put, leaves no object and keeps the
+/// previous one); concurrent uploads; malformed keys refused before any request. Subclass it in
+/// an xunit test project and give a fresh, empty store:
+/// <code>
+/// public sealed class MyStoreConformanceTests : StorageConformanceTests
+/// {
+///     protected override Task&lt;IStorageProvider&gt; CreateStoreAsync() =&gt;
+///         Task.FromResult&lt;IStorageProvider&gt;(new MyStorageProvider(new MyStorageOptions { Bucket = $"test-{Guid.NewGuid():N}" }));
+/// }
+/// </code>
+/// Run it against the real service (or its emulator): a store the test cannot reach fails the tests rather than skipping them.
 /// </summary>
 public abstract class StorageConformanceTests : IAsyncLifetime
 {
     private const long MiB = 1024 * 1024;
 
+    /// <summary>The store under test, made by <see cref="CreateStoreAsync"/> before each test.</summary>
     protected IStorageProvider Store { get; private set; } = null!;
 
     /// <summary>A new, empty store (its own bucket, container or prefix).</summary>
     protected abstract Task<IStorageProvider> CreateStoreAsync();
 
-    /// <summary>How big an upload must be to span several requests (parts, blocks, chunks) of this store.</summary>
+    /// <summary>How big an upload must be to span several requests (parts, blocks, chunks) of this store; 24 MiB unless overridden.</summary>
     protected virtual long MultiRequestSize => 24 * MiB;
 
+    /// <summary>Makes the store for one test.</summary>
     public async Task InitializeAsync() => Store = await CreateStoreAsync();
 
-    public virtual Task DisposeAsync()
+    /// <summary>Disposes the store when it is disposable; override to remove what the test created (a bucket, a server).</summary>
+    public virtual async Task DisposeAsync()
     {
-        (Store as IDisposable)?.Dispose();
-        return Task.CompletedTask;
+        switch (Store)
+        {
+            case IAsyncDisposable asyncDisposable:
+                await asyncDisposable.DisposeAsync();
+                break;
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+        }
     }
 
+    /// <summary>The five operations on a few small objects, and a read of a deleted key.</summary>
     [Fact]
     public async Task PutGetExistsListDelete_Work()
     {
@@ -54,6 +70,7 @@ public abstract class StorageConformanceTests : IAsyncLifetime
         await Assert.ThrowsAsync<BackupObjectNotFoundException>(() => Store.OpenReadAsync("dir/a.bin"));
     }
 
+    /// <summary>A second put under a key replaces the first object.</summary>
     [Fact]
     public async Task Put_ExistingKey_ReplacesIt()
     {
@@ -64,18 +81,20 @@ public abstract class StorageConformanceTests : IAsyncLifetime
         Assert.Single(await ListAsync(""));
     }
 
+    /// <summary>A 100 MB object comes back with the same SHA-256 and is listed with its size.</summary>
     [Fact]
     public async Task HundredMegabyteObject_RoundTripsByteForByte()
     {
         const long size = 100 * MiB + 12_345;
-        await Store.PutAsync("big/object.bin", Streams.Seeded(size, seed: 7));
+        await Store.PutAsync("big/object.bin", TestStreams.Seeded(size, seed: 7));
 
         await using var read = await Store.OpenReadAsync("big/object.bin");
 
-        Assert.Equal(Streams.SeededSha256(size, seed: 7), await Streams.Sha256Async(read));
+        Assert.Equal(TestStreams.SeededSha256(size, seed: 7), await TestStreams.Sha256Async(read));
         Assert.Equal(size, Assert.Single(await ListAsync("big/")).Size);
     }
 
+    /// <summary>A listing spans pages (more than 1,000 keys) and comes in ordinal key order.</summary>
     [Fact]
     public async Task MoreThanAThousandKeys_AreAllListed_InOrder()
     {
@@ -87,6 +106,8 @@ public abstract class StorageConformanceTests : IAsyncLifetime
         Assert.Equal(keys, listed.Select(o => o.Key));
     }
 
+    /// <summary>Keys with spaces, non-ASCII letters, emoji and URL-special symbols round-trip and list as written.</summary>
+    /// <param name="key">The key.</param>
     [Theory]
     [InlineData("with space/file name.bin")]
     [InlineData("unicode/zoë/日本語/🙂.bin")]
@@ -100,13 +121,14 @@ public abstract class StorageConformanceTests : IAsyncLifetime
         Assert.True(await Store.DeleteAsync(key));
     }
 
+    /// <summary>A put whose source throws half-way fails with the source's error, stores nothing and leaves the previous object.</summary>
     [Fact]
     public async Task UploadWhoseSourceFailsHalfWay_LeavesNoObject_AndKeepsThePreviousOne()
     {
         await Store.PutAsync("kept", new MemoryStream([7]));
 
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => Store.PutAsync("half", Streams.FailingAfter(Streams.Seeded(MultiRequestSize, 3), MultiRequestSize * 3 / 4)));
-        var replaced = await Assert.ThrowsAnyAsync<Exception>(() => Store.PutAsync("kept", Streams.FailingAfter(Streams.Seeded(MultiRequestSize, 4), MultiRequestSize * 3 / 4)));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => Store.PutAsync("half", TestStreams.FailingAfter(TestStreams.Seeded(MultiRequestSize, 3), MultiRequestSize * 3 / 4)));
+        var replaced = await Assert.ThrowsAnyAsync<Exception>(() => Store.PutAsync("kept", TestStreams.FailingAfter(TestStreams.Seeded(MultiRequestSize, 4), MultiRequestSize * 3 / 4)));
 
         Assert.Contains("injected failure", error.ToString(), StringComparison.Ordinal);
         Assert.Contains("injected failure", replaced.ToString(), StringComparison.Ordinal);
@@ -115,6 +137,7 @@ public abstract class StorageConformanceTests : IAsyncLifetime
         Assert.Equal([7], await ReadAllAsync("kept"));
     }
 
+    /// <summary>Eight puts at once, each of a different size, all come back intact.</summary>
     [Fact]
     public async Task ConcurrentUploads_AreAllIntact()
     {
@@ -122,22 +145,23 @@ public abstract class StorageConformanceTests : IAsyncLifetime
         await Parallel.ForEachAsync(Enumerable.Range(0, 8), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
         {
             var size = (i + 1) * 700_001L;
-            await Store.PutAsync($"concurrent/{i}", Streams.Seeded(size, i), ct);
+            await Store.PutAsync($"concurrent/{i}", TestStreams.Seeded(size, i), ct);
             sizes[$"concurrent/{i}"] = size;
         });
 
         foreach (var (key, size) in sizes)
         {
             await using var read = await Store.OpenReadAsync(key);
-            Assert.Equal(Streams.SeededSha256(size, int.Parse(key[^1..], System.Globalization.CultureInfo.InvariantCulture)), await Streams.Sha256Async(read));
+            Assert.Equal(TestStreams.SeededSha256(size, int.Parse(key[^1..], CultureInfo.InvariantCulture)), await TestStreams.Sha256Async(read));
         }
     }
 
+    /// <summary>A put cancelled while its source waits throws <see cref="OperationCanceledException"/> and stores nothing.</summary>
     [Fact]
     public async Task CancelledUpload_Throws_AndLeavesNoObject()
     {
         using var cancel = new CancellationTokenSource();
-        var upload = Store.PutAsync("cancelled", Streams.BlockingAfter(MultiRequestSize / 2), cancel.Token);
+        var upload = Store.PutAsync("cancelled", TestStreams.BlockingAfter(MultiRequestSize / 2), cancel.Token);
         await Task.Delay(300);
         await cancel.CancelAsync();
 
@@ -145,6 +169,7 @@ public abstract class StorageConformanceTests : IAsyncLifetime
         Assert.False(await Store.ExistsAsync("cancelled"));
     }
 
+    /// <summary>Keys that break <see cref="Backup.Core.Storage.StorageKey"/>'s rule are refused with <see cref="ArgumentException"/>.</summary>
     [Fact]
     public async Task MalformedKeys_AreRefusedBeforeAnyRequest()
     {
@@ -153,6 +178,7 @@ public abstract class StorageConformanceTests : IAsyncLifetime
         await Assert.ThrowsAsync<ArgumentException>(() => Store.ExistsAsync("a//b"));
     }
 
+    /// <summary>The whole content of the object under <paramref name="key"/>.</summary>
     protected async Task<byte[]> ReadAllAsync(string key)
     {
         await using var stream = await Store.OpenReadAsync(key);
@@ -161,6 +187,7 @@ public abstract class StorageConformanceTests : IAsyncLifetime
         return copy.ToArray();
     }
 
+    /// <summary>The listing of <paramref name="prefix"/>, collected.</summary>
     protected async Task<List<StoredObject>> ListAsync(string prefix)
     {
         var list = new List<StoredObject>();

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 
-namespace Backup.TestSupport;
+namespace Backup.Storage.Testing;
 
 /// <summary>Source streams for tests: deterministic content of any length, and streams that misbehave on purpose.</summary>
-public static class Streams
+public static class TestStreams
 {
     /// <summary>Yields <paramref name="before"/> bytes, then throws <see cref="IOException"/>.</summary>
     public static Stream FailingAfter(long before) => new ScriptedStream(null, before, failAtEnd: true, blockAtEnd: false);
@@ -25,7 +25,7 @@ public static class Streams
     }
 
     /// <summary>The SHA-256 of what is left in <paramref name="stream"/>.</summary>
-    public static async Task<string> Sha256Async(Stream stream) => Convert.ToHexString(await SHA256.HashDataAsync(stream));
+    public static async Task<string> Sha256Async(Stream stream) => Convert.ToHexString(await SHA256.HashDataAsync(stream).ConfigureAwait(false));
 
     // xorshift64*: fast, deterministic, incompressible enough for stores and pipelines.
     private sealed class SeededBytes(int seed) : Stream
@@ -87,7 +87,7 @@ public static class Streams
                 }
                 else
                 {
-                    n = await inner.ReadAsync(wanted, cancellationToken);
+                    n = await inner.ReadAsync(wanted, cancellationToken).ConfigureAwait(false);
                 }
                 _position += n;
                 if (n > 0)
@@ -97,7 +97,7 @@ public static class Streams
             }
             if (blockAtEnd)
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
             }
             if (failAtEnd)
             {
