@@ -12,7 +12,9 @@ namespace Backup.Cli;
 /// variables (read by the library itself), then <c>--config</c>, then <c>--key-file</c> and
 /// <c>--store</c>. One-shot commands use a plain service provider rather than a generic host:
 /// a host's file watchers, lifetimes and hosted services cost start-up time and are not needed
-/// to run one operation (the <c>run</c> command starts a real host).
+/// to run one operation (the <c>run</c> command starts a real host). They also leave the hosted
+/// services out of the registrations, so that nothing could start the scheduler's loop or the slot
+/// monitor behind a one-shot command (<c>schedules run</c> force-runs through <see cref="Backup.Core.Abstractions.IScheduler"/>).
 /// </summary>
 internal sealed class CliSession : IAsyncDisposable
 {
@@ -27,7 +29,7 @@ internal sealed class CliSession : IAsyncDisposable
     public static CliSession Open(ParseResult parse, CliOptions options)
     {
         var services = new ServiceCollection();
-        Compose(services, parse, options);
+        Compose(services, parse, options, hostedServices: false);
         var provider = services.BuildServiceProvider();
         try
         {
@@ -45,7 +47,8 @@ internal sealed class CliSession : IAsyncDisposable
     /// <summary>Adds configuration, logging and the backup system, as this command line asks, to <paramref name="services"/>.</summary>
     // defaultLogLevel: what the library logs without --verbose: nothing below Critical for a one-shot
     // command (its errors are the command's message), Information for the long-running host.
-    public static void Compose(IServiceCollection services, ParseResult parse, CliOptions options, LogLevel defaultLogLevel = LogLevel.Critical)
+    // hostedServices: the scheduler's loop and the slot monitor, for the long-running host only.
+    public static void Compose(IServiceCollection services, ParseResult parse, CliOptions options, bool hostedServices, LogLevel defaultLogLevel = LogLevel.Critical)
     {
         var configuration = BuildConfiguration(parse, options);
         services.AddSingleton(configuration);
@@ -63,7 +66,14 @@ internal sealed class CliSession : IAsyncDisposable
         {
             throw new CliUsageException("--s3-endpoint needs an s3:// store: pass --store s3://bucket/prefix.");
         }
-        services.AddBackupSystem(b => store?.Apply(b, s3Endpoint));
+        services.AddBackupSystem(b =>
+        {
+            store?.Apply(b, s3Endpoint);
+            if (!hostedServices)
+            {
+                b.WithoutHostedScheduler().WithoutHostedSlotLagMonitor();
+            }
+        });
     }
 
     private static IConfiguration BuildConfiguration(ParseResult parse, CliOptions options)

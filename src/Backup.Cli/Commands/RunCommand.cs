@@ -18,12 +18,12 @@ internal static class RunCommand
         command.SetAction(options, async context =>
         {
             var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-            CliSession.Compose(builder.Services, context.Parse, options, Microsoft.Extensions.Logging.LogLevel.Information);
+            CliSession.Compose(builder.Services, context.Parse, options, hostedServices: true, Microsoft.Extensions.Logging.LogLevel.Information);
             // System.CommandLine owns SIGINT and SIGTERM and cancels the token; the host stops on it.
             builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
             using var host = builder.Build();
             await host.StartAsync(context.CancellationToken);
-            context.Console.Line($"backup-core is running: {host.Services.GetRequiredService<Backup.Core.Scheduling.BackupScheduler>().GetSchedulerStats()}");
+            context.Console.Line($"backup-core is running: {host.Services.GetRequiredService<Backup.Core.Abstractions.IScheduler>().GetSchedulerStats()}");
             try
             {
                 await Task.Delay(Timeout.Infinite, context.CancellationToken);

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Backup.Core.Scheduling;
+using Backup.Core.Abstractions;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Backup.Cli.Commands;
@@ -23,8 +23,8 @@ internal static class ScheduleCommands
             """);
         command.SetAction(options, async context =>
         {
-            var scheduler = context.Session.Services.GetRequiredService<BackupScheduler>();
-            var schedules = new List<Backup.Core.Abstractions.BackupSchedule>();
+            var scheduler = context.Session.Services.GetRequiredService<IScheduler>();
+            var schedules = new List<BackupSchedule>();
             await foreach (var schedule in scheduler.ListSchedulesAsync(context.CancellationToken))
             {
                 schedules.Add(schedule);
@@ -52,7 +52,7 @@ internal static class ScheduleCommands
         { id };
         command.SetAction(options, async context =>
         {
-            var scheduler = context.Session.Services.GetRequiredService<BackupScheduler>();
+            var scheduler = context.Session.Services.GetRequiredService<IScheduler>();
             var backupId = await scheduler.ForceRunScheduleAsync(context.Get(id), context.CancellationToken);
             return ManifestOutput.Written(context.Console, await context.Backups.GetBackupAsync(backupId, context.CancellationToken));
         });

@@ -33,6 +33,13 @@ public interface IScheduler
 
     /// <summary>Counts of schedules and the next time one fires.</summary>
     SchedulerStats GetSchedulerStats();
+
+    /// <summary>
+    /// Each schedule's last run, result, duration and next run, and its health: a schedule is
+    /// unhealthy when it failed too many times in a row or a run it owed has not happened
+    /// (<see cref="SchedulerStatus.IsHealthy"/>; the health check reports these).
+    /// </summary>
+    SchedulerStatus GetDetailedStatus();
 }
 
 /// <summary>A cron schedule for one kind of backup.</summary>

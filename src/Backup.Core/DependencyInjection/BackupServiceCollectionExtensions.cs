@@ -99,24 +99,25 @@ public static class BackupServiceCollectionExtensions
         });
         services.TryAddSingleton(sp => new BackupService(sp.GetRequiredService<BackupFeatures>()));
 
-        // Idle unless change capture and a slot lag limit are configured; runs only in a host.
-        services.AddHostedService<Backup.Core.Hosting.SlotLagMonitor>();
-
         // Monitoring: the meter, and the health check's options (the check is added with AddHealthChecks().AddCheck<BackupHealthCheck>).
         services.TryAddSingleton(sp => new Backup.Core.Monitoring.BackupMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
-        AddOptions<Backup.Core.Monitoring.BackupHealthOptions, Backup.Core.Configuration.BackupHealthOptionsValidator>(services, Backup.Core.Monitoring.BackupHealthOptions.SectionName);
+        AddOptions<Backup.Core.Monitoring.BackupHealthOptions, Backup.Core.Monitoring.BackupHealthOptionsValidator>(services, Backup.Core.Monitoring.BackupHealthOptions.SectionName);
 
         // Scheduling and retention.
-        AddOptions<Backup.Core.Retention.RetentionRules, Backup.Core.Configuration.RetentionRulesValidator>(services, Backup.Core.Retention.RetentionRules.SectionName);
-        AddOptions<Backup.Core.Scheduling.SchedulerOptions, Backup.Core.Configuration.SchedulerOptionsValidator>(services, Backup.Core.Scheduling.SchedulerOptions.SectionName);
+        AddOptions<Backup.Core.Retention.RetentionRules, Backup.Core.Retention.RetentionRulesValidator>(services, Backup.Core.Retention.RetentionRules.SectionName);
+        AddOptions<Backup.Core.Scheduling.SchedulerOptions, Backup.Core.Scheduling.SchedulerOptionsValidator>(services, Backup.Core.Scheduling.SchedulerOptions.SectionName);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BackupOptions>, Backup.Core.Scheduling.ConfiguredSchedulesValidator>());
         services.TryAddSingleton<Backup.Core.Scheduling.IScheduleRunLock>(sp =>
             sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString is { } connection
                 ? new Backup.Core.Scheduling.PostgresScheduleRunLock(PostgresConnectionInfo.Parse(connection))
                 : new Backup.Core.Scheduling.InProcessScheduleRunLock());
-        services.TryAddSingleton<Backup.Core.Scheduling.IScheduledBackupRunner>(sp => new Backup.Core.Scheduling.ScheduledBackupRunner(sp.GetRequiredService<BackupService>(), sp));
+        services.TryAddSingleton<Backup.Core.Scheduling.IScheduledBackupRunner>(sp => new Backup.Core.Scheduling.ScheduledBackupRunner(sp.GetRequiredService<BackupService>()));
         services.TryAddSingleton<Backup.Core.Scheduling.BackupScheduler>();
         services.TryAddSingleton<Backup.Core.Abstractions.IScheduler>(sp => sp.GetRequiredService<Backup.Core.Scheduling.BackupScheduler>());
-        services.AddHostedService(sp => sp.GetRequiredService<Backup.Core.Scheduling.BackupScheduler>());
+
+        // The scheduler's run loop, and the slot lag monitor (idle unless change capture and a slot lag
+        // limit are configured); both run only in a host, and either can be left out with the builder.
+        BackupHostedServices.Add(services);
 
         configure?.Invoke(new BackupSystemBuilder(services));
         return services;

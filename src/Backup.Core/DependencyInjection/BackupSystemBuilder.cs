@@ -145,6 +145,29 @@ public sealed class BackupSystemBuilder : IBackupStorageBuilder
         return this;
     }
 
+    /// <summary>
+    /// Leaves the scheduler's hosted service out: schedules do not run in this host. <see cref="IScheduler"/>
+    /// stays, so this host can still list, change and force-run schedules while another host, which
+    /// keeps the hosted service, runs them on time (as a Hangfire client beside a Hangfire server). For
+    /// the same choice from configuration without a rebuild, set <c>Backup:Scheduler:Enabled</c> to false.
+    /// </summary>
+    public BackupSystemBuilder WithoutHostedScheduler()
+    {
+        BackupHostedServices.RemoveScheduler(Services);
+        return this;
+    }
+
+    /// <summary>
+    /// Leaves out the hosted service that checks the change-capture slots' lag
+    /// (<see cref="PostgresOptions.MaxSlotLagMegabytes"/>) while the host runs; the health check
+    /// still reports a slot over its limit.
+    /// </summary>
+    public BackupSystemBuilder WithoutHostedSlotLagMonitor()
+    {
+        BackupHostedServices.RemoveSlotLagMonitor(Services);
+        return this;
+    }
+
     private BackupSystemBuilder UseCompression(string algorithm, int? level, int? workers)
     {
         Services.PostConfigure<BackupCompressionOptions>(o =>

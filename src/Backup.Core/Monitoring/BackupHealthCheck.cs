@@ -62,9 +62,9 @@ public sealed class BackupHealthCheck(BackupService backups, IOptions<BackupHeal
         }
         var lagLimit = (o.MaxSlotLagMegabytes ?? postgres.Value.MaxSlotLagMegabytes ?? 1024) * 1024 * 1024;
         problems.AddRange(status.Slots.Where(s => s.RetainedWalBytes > lagLimit).Select(s => $"the replication slot {s.Name} holds {s.RetainedWalBytes / (1024 * 1024)} MB of WAL (limit {lagLimit / (1024 * 1024)} MB)"));
-        if (scheduler is Scheduling.BackupScheduler backupScheduler)
+        if (scheduler is not null)
         {
-            problems.AddRange(backupScheduler.GetDetailedStatus().Schedules.Where(s => !s.IsHealthy).Select(s => $"schedule {s.Schedule.Id}: {s.Problem}"));
+            problems.AddRange(scheduler.GetDetailedStatus().Schedules.Where(s => !s.IsHealthy).Select(s => $"schedule {s.Schedule.Id}: {s.Problem}"));
         }
         var data = new Dictionary<string, object>
         {

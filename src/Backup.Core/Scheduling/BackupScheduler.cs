@@ -150,7 +150,7 @@ public sealed class BackupScheduler : BackgroundService, IScheduler
         }
     }
 
-    /// <summary>Each schedule's last run, result, duration and next run; unhealthy when overdue or failing.</summary>
+    /// <inheritdoc />
     public SchedulerStatus GetDetailedStatus()
     {
         var now = _time.GetUtcNow();
@@ -311,7 +311,7 @@ public sealed class BackupScheduler : BackgroundService, IScheduler
                 string result;
                 try
                 {
-                    backupId = await _runner.RunAsync(entry.Schedule, _runs.Token).ConfigureAwait(false);
+                    backupId = await _runner.RunAsync(new ScheduledRun(entry.Schedule, RetentionDaysBySchedule()), _runs.Token).ConfigureAwait(false);
                     result = backupId;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || _runs.IsCancellationRequested)
@@ -376,6 +376,17 @@ public sealed class BackupScheduler : BackgroundService, IScheduler
         }
         var current = Put(schedule, ScheduleValidator.Validate(schedule), entry.State);
         return schedule.Enabled || forced ? current : null;
+    }
+
+    // Retention after a run keeps every schedule's backups for that schedule's own days, so the run needs all of them.
+    private Dictionary<string, int> RetentionDaysBySchedule()
+    {
+        lock (_entries)
+        {
+            return _entries.Values
+                .Where(e => e.Schedule.Options.RetentionDays is not null)
+                .ToDictionary(e => e.Schedule.Id, e => e.Schedule.Options.RetentionDays!.Value, StringComparer.Ordinal);
+        }
     }
 
     // Records with lists compare lists by reference: compare what is stored instead.

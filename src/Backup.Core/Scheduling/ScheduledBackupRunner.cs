@@ -1,18 +1,20 @@
 using Backup.Core.Abstractions;
 using Backup.Core.Operations;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Backup.Core.Scheduling;
 
 /// <summary>
 /// Makes a schedule's backup through <see cref="BackupService"/> (full, with files when asked;
-/// incremental; files), then applies retention with every schedule's own retentionDays. A run
-/// waits for another backup of the database rather than failing.
+/// incremental; files), then applies retention with every schedule's own retentionDays, which the
+/// scheduler passes in <see cref="ScheduledRun"/>. A run waits for another backup of the database
+/// rather than failing.
 /// </summary>
-internal sealed class ScheduledBackupRunner(BackupService backups, IServiceProvider services) : IScheduledBackupRunner
+internal sealed class ScheduledBackupRunner(BackupService backups) : IScheduledBackupRunner
 {
-    public async Task<string> RunAsync(BackupSchedule schedule, CancellationToken cancellationToken)
+    public async Task<string> RunAsync(ScheduledRun run, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(run);
+        var schedule = run.Schedule;
         var o = schedule.Options;
         var manifest = schedule.Type switch
         {
@@ -37,15 +39,7 @@ internal sealed class ScheduledBackupRunner(BackupService backups, IServiceProvi
                 ScheduleId = schedule.Id,
             }, null, cancellationToken).ConfigureAwait(false),
         };
-        var retention = new Dictionary<string, int>(StringComparer.Ordinal);
-        await foreach (var s in services.GetRequiredService<IScheduler>().ListSchedulesAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (s.Options.RetentionDays is { } days)
-            {
-                retention[s.Id] = days;
-            }
-        }
-        await backups.CleanupOldBackupsAsync(dryRun: false, retention, cancellationToken).ConfigureAwait(false);
+        await backups.CleanupOldBackupsAsync(dryRun: false, run.RetentionDaysBySchedule, cancellationToken).ConfigureAwait(false);
         return manifest.Id;
     }
 }

@@ -198,5 +198,20 @@ public sealed class BackupSchedulerTests
         Assert.StartsWith("overdue: the run due at 2026-03-28 13:00:00Z", status.Schedules.Single().Problem, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Run_HandsTheRunnerEveryScheduleRetentionDays_ConfiguredAndCreatedAtRunTime()
+    {
+        var runner = new RecordingRunner(_time);
+        await using var harness = new SchedulerHarness(_time, _store, runner, null,
+            Schedule("kept-3", "0 2 * * *") with { Options = new() { RetentionDays = 3 } },
+            Schedule("global", "0 3 * * *"));
+        await harness.Scheduler.CreateScheduleAsync(Schedule("kept-7", "0 4 * * *") with { Options = new() { RetentionDays = 7 } });
+
+        await harness.Scheduler.ForceRunScheduleAsync("global");
+
+        var given = Assert.Single(runner.RetentionGiven);
+        Assert.Equal([("kept-3", 3), ("kept-7", 7)], given.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value)));
+    }
+
     private static BackupSchedule Schedule(string id, string cron) => new() { Id = id, Name = id, CronExpression = cron };
 }

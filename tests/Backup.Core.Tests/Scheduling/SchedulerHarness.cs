@@ -80,6 +80,7 @@ internal sealed class SchedulerHarness : IAsyncDisposable
 internal sealed class RecordingRunner(TimeProvider time) : IScheduledBackupRunner
 {
     private readonly ConcurrentQueue<(string ScheduleId, DateTimeOffset At)> _calls = new();
+    private readonly ConcurrentQueue<IReadOnlyDictionary<string, int>> _retention = new();
     private TaskCompletionSource _gate = Open();
     private int _started;
 
@@ -99,8 +100,13 @@ internal sealed class RecordingRunner(TimeProvider time) : IScheduledBackupRunne
 
     public void ReleaseAll() => _gate.TrySetResult();
 
-    public async Task<string> RunAsync(BackupSchedule schedule, CancellationToken cancellationToken)
+    /// <summary>The retention days per schedule each run was given, in the order of the runs.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, int>> RetentionGiven => [.. _retention];
+
+    public async Task<string> RunAsync(ScheduledRun run, CancellationToken cancellationToken)
     {
+        var schedule = run.Schedule;
+        _retention.Enqueue(run.RetentionDaysBySchedule);
         _calls.Enqueue((schedule.Id, time.GetUtcNow()));
         Interlocked.Increment(ref _started);
         try

@@ -83,7 +83,7 @@ public sealed class SchedulerReplicaTests : IAsyncLifetime, IDisposable
         var backup = await provider.Service().GetBackupAsync(id);
 
         Assert.Equal((BackupType.Full, "nightly", "scheduled"), (backup.Type, backup.ScheduleId!, backup.Comment!));
-        var status = ((BackupScheduler)scheduler).GetDetailedStatus().Schedules.Single();
+        var status = scheduler.GetDetailedStatus().Schedules.Single();
         Assert.Equal((true, id), (status.State.LastSucceeded!.Value, status.State.LastResult!));
         var plan = await provider.Service().CleanupOldBackupsAsync(dryRun: true, new Dictionary<string, int> { ["nightly"] = 3 });
         Assert.Contains(plan.Kept, k => k.Backup.Id == id);
@@ -102,9 +102,9 @@ public sealed class SchedulerReplicaTests : IAsyncLifetime, IDisposable
     /// <summary>Takes a moment, so that the other replica tries while it runs.</summary>
     private sealed class SlowRunner(string replica, ConcurrentQueue<(string, string)> runs) : IScheduledBackupRunner
     {
-        public async Task<string> RunAsync(BackupSchedule schedule, CancellationToken cancellationToken)
+        public async Task<string> RunAsync(ScheduledRun run, CancellationToken cancellationToken)
         {
-            runs.Enqueue((replica, schedule.Id));
+            runs.Enqueue((replica, run.Schedule.Id));
             await Task.Delay(300, cancellationToken);
             return replica + "-" + runs.Count;
         }

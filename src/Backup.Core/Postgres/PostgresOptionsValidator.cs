@@ -1,8 +1,7 @@
 using Backup.Core.Abstractions;
-using Backup.Core.Postgres;
 using Microsoft.Extensions.Options;
 
-namespace Backup.Core.Configuration;
+namespace Backup.Core.Postgres;
 
 /// <summary>Checks <see cref="PostgresOptions"/> at start: the connection must parse; no database at all is allowed (file backups only).</summary>
 internal sealed class PostgresOptionsValidator : IValidateOptions<PostgresOptions>

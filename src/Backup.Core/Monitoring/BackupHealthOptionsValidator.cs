@@ -1,7 +1,6 @@
-using Backup.Core.Monitoring;
 using Microsoft.Extensions.Options;
 
-namespace Backup.Core.Configuration;
+namespace Backup.Core.Monitoring;
 
 /// <summary>Checks <see cref="BackupHealthOptions"/> at start; each message names the setting.</summary>
 internal sealed class BackupHealthOptionsValidator : IValidateOptions<BackupHealthOptions>

@@ -1,6 +1,4 @@
-using Backup.Core.Abstractions;
-
-namespace Backup.Core.Scheduling;
+namespace Backup.Core.Abstractions;
 
 /// <summary>One schedule's health: its last run and the next.</summary>
 public sealed record ScheduleStatus

@@ -1,4 +1,4 @@
-namespace Backup.Core.Scheduling;
+namespace Backup.Core.Abstractions;
 
 /// <summary>
 /// What is known about a schedule's runs, kept in the store (<c>schedules/state/ID.json</c>) so that

@@ -1,7 +1,6 @@
-using Backup.Core.Scheduling;
 using Microsoft.Extensions.Options;
 
-namespace Backup.Core.Configuration;
+namespace Backup.Core.Scheduling;
 
 /// <summary>Checks <see cref="SchedulerOptions"/> at start; each message names the setting.</summary>
 internal sealed class SchedulerOptionsValidator : IValidateOptions<SchedulerOptions>

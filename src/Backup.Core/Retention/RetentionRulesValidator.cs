@@ -1,7 +1,6 @@
-using Backup.Core.Retention;
 using Microsoft.Extensions.Options;
 
-namespace Backup.Core.Configuration;
+namespace Backup.Core.Retention;
 
 /// <summary>Checks <see cref="RetentionRules"/> at start; each message names the setting.</summary>
 internal sealed class RetentionRulesValidator : IValidateOptions<RetentionRules>

@@ -1,0 +1,39 @@
+using Backup.Core.Hosting;
+using Backup.Core.Scheduling;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Backup.Core.DependencyInjection;
+
+/// <summary>
+/// The hosted services <c>AddBackupSystem</c> registers (the scheduler's run loop and the slot lag
+/// monitor), and how to take each one out again: a host that only manages schedules, or a one-shot
+/// tool, leaves them out (<see cref="BackupSystemBuilder.WithoutHostedScheduler"/>,
+/// <see cref="BackupSystemBuilder.WithoutHostedSlotLagMonitor"/>).
+/// </summary>
+internal static class BackupHostedServices
+{
+    public static void Add(IServiceCollection services)
+    {
+        // The scheduler is one instance serving both IScheduler and the host, so its hosted-service
+        // registration is a factory; the named method makes that registration recognisable for removal.
+        services.AddSingleton<IHostedService>(SchedulerAsHostedService);
+        services.AddHostedService<SlotLagMonitor>();
+    }
+
+    public static void RemoveScheduler(IServiceCollection services) =>
+        Remove(services, d => d.ImplementationFactory?.Method == ((Func<IServiceProvider, IHostedService>)SchedulerAsHostedService).Method);
+
+    public static void RemoveSlotLagMonitor(IServiceCollection services) =>
+        Remove(services, d => d.ImplementationType == typeof(SlotLagMonitor));
+
+    private static BackupScheduler SchedulerAsHostedService(IServiceProvider services) => services.GetRequiredService<BackupScheduler>();
+
+    private static void Remove(IServiceCollection services, Func<ServiceDescriptor, bool> matches)
+    {
+        foreach (var descriptor in services.Where(d => d.ServiceType == typeof(IHostedService) && !d.IsKeyedService && matches(d)).ToList())
+        {
+            services.Remove(descriptor);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Backup.Core.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Backup.Cli.Tests;
+
+/// <summary>What a command's session holds: one-shot commands leave the library's hosted services out; <c>run</c> keeps them.</summary>
+public sealed class CliSessionTests : IDisposable
+{
+    private readonly TempDirectory _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task OneShotSession_HasNoHostedServices_ButCanStillManageSchedules()
+    {
+        var (parse, options) = Parse();
+
+        await using var session = CliSession.Open(parse, options);
+
+        Assert.Empty(session.Services.GetServices<IHostedService>());
+        Assert.Empty(await session.Services.GetRequiredService<IScheduler>().ListSchedulesAsync().ToListAsync());
+    }
+
+    [Fact]
+    public void RunHost_HostsTheSchedulerAndTheSlotLagMonitor()
+    {
+        var (parse, options) = Parse();
+        var services = new ServiceCollection();
+
+        CliSession.Compose(services, parse, options, hostedServices: true);
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal(["BackupScheduler", "SlotLagMonitor"], provider.GetServices<IHostedService>().Select(s => s.GetType().Name).Order(StringComparer.Ordinal));
+    }
+
+    private (ParseResult, CliOptions) Parse()
+    {
+        var options = new CliOptions();
+        var root = new RootCommand();
+        options.AddTo(root);
+        return (root.Parse(["--store", "file://" + Path.Combine(_folder.Path, "store")]), options);
+    }
+}
