@@ -11,6 +11,7 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Backup.Core.Abstractions;
 using Backup.Core.Storage;
+using Backup.Core.Streams;
 
 namespace Backup.Storage.Azure;
 

@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using Backup.Core.Abstractions;
 using Backup.Core.Storage;
+using Backup.Core.Streams;
 using Google.Apis.Auth.OAuth2;
 using Google.Cloud.Storage.V1;
 

@@ -6,6 +6,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Backup.Core.Abstractions;
 using Backup.Core.Storage;
+using Backup.Core.Streams;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -3,6 +3,7 @@ using System.Runtime.ExceptionServices;
 using Backup.Core.Abstractions;
 using Backup.Core.Compression;
 using Backup.Core.Storage;
+using Backup.Core.Streams;
 
 namespace Backup.Core.Pipeline;
 

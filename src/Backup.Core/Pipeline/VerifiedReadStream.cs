@@ -1,4 +1,5 @@
 using Backup.Core.Abstractions;
+using Backup.Core.Streams;
 using ZstdNet;
 
 namespace Backup.Core.Pipeline;

@@ -81,7 +81,7 @@ public sealed class LocalStorageProviderTests : IDisposable
     public async Task Put_CancelledHalfWay_LeavesNoObjectAndNoStagingFile()
     {
         using var cancel = new CancellationTokenSource();
-        var put = _store.PutAsync("database/big.dump", Streams.BlockingAfter(5 << 20), cancel.Token);
+        var put = _store.PutAsync("database/big.dump", Backup.TestSupport.Streams.BlockingAfter(5 << 20), cancel.Token);
         await WaitForStagingFileAsync();
 
         await cancel.CancelAsync();
@@ -96,7 +96,7 @@ public sealed class LocalStorageProviderTests : IDisposable
     {
         await _store.PutAsync("database/a.dump", new MemoryStream([42]));
 
-        await Assert.ThrowsAnyAsync<IOException>(() => _store.PutAsync("database/a.dump", Streams.FailingAfter(3 << 20)));
+        await Assert.ThrowsAnyAsync<IOException>(() => _store.PutAsync("database/a.dump", Backup.TestSupport.Streams.FailingAfter(3 << 20)));
 
         await using var read = await _store.OpenReadAsync("database/a.dump");
         Assert.Equal(42, read.ReadByte());

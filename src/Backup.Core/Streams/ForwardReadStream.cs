@@ -1,4 +1,4 @@
-namespace Backup.Core.Storage;
+namespace Backup.Core.Streams;
 
 /// <summary>
 /// A read-only, forward-only view of another stream, for store packages that hand out or wrap SDK

@@ -1,4 +1,4 @@
-namespace Backup.Core.Storage;
+namespace Backup.Core.Streams;
 
 /// <summary>Reading helpers for store packages that upload in parts, blocks or chunks.</summary>
 public static class StorageStreams
@@ -12,6 +12,6 @@ public static class StorageStreams
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(buffer);
-        return await Pipeline.StreamReading.ReadFullyAsync(source, buffer.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
+        return await StreamReading.ReadFullyAsync(source, buffer.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
     }
 }
