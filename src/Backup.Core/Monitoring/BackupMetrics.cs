@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
@@ -12,9 +11,10 @@ namespace Backup.Core.Monitoring;
 /// <c>backup_success_rate</c>, <c>backup_storage_used</c> (bytes), <c>backup_last_success_time</c>
 /// (Unix seconds), <c>backup_duration_seconds{type}</c>; and <c>backup_runs{type,outcome}</c>,
 /// <c>backup_bytes_written{type}</c>, <c>backup_slot_retained_wal_bytes{slot}</c>. The gauges show
-/// the catalog as last read (status or analytics call, or the first backup of this process), kept
-/// current with the backups this process makes and deletes — without reading the whole catalog
-/// again after every backup.
+/// the <see cref="BackupCatalog"/> they are given as it last listed the store (status or analytics
+/// call, or the first backup of this process), kept current by the catalog itself with the
+/// backups this process saves and deletes — without reading the whole catalog again after every
+/// backup, and without a second copy of it here.
 /// </summary>
 public sealed class BackupMetrics : IDisposable
 {
@@ -25,26 +25,49 @@ public sealed class BackupMetrics : IDisposable
     private readonly Counter<long> _runs;
     private readonly Counter<long> _bytes;
     private readonly Histogram<double> _duration;
-    private readonly ConcurrentDictionary<string, BackupManifest> _known = new(StringComparer.Ordinal);
-    private volatile BackupAnalytics _analytics = BackupAnalytics.Of([]);
+    private static readonly BackupAnalytics None = BackupAnalytics.Of([]);
+    private readonly BackupCatalog _catalog;
+    private volatile Figures? _figures;
+    private volatile BackupAnalytics? _listedElsewhere;
     private volatile IReadOnlyList<SlotStatus> _slots = [];
 
     /// <summary>Creates the instruments.</summary>
-    public BackupMetrics(IMeterFactory? meterFactory = null)
+    /// <param name="catalog">The catalog the gauges show: the one the backups are saved, listed and deleted through.</param>
+    /// <param name="meterFactory">Creates the meter; a meter of its own when null.</param>
+    public BackupMetrics(BackupCatalog catalog, IMeterFactory? meterFactory = null)
     {
+        ArgumentNullException.ThrowIfNull(catalog);
+        _catalog = catalog;
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
         _runs = _meter.CreateCounter<long>("backup_runs", description: "Backups finished, by type and outcome (success, failure).");
         _bytes = _meter.CreateCounter<long>("backup_bytes_written", description: "Bytes stored by completed backups, by type.");
         _duration = _meter.CreateHistogram<double>("backup_duration_seconds", description: "How long completed backups took, by type, in seconds.");
-        _meter.CreateObservableGauge("backup_total_backups", () => (long)_analytics.TotalBackups, description: "Backups in the store (completed and failed).");
-        _meter.CreateObservableGauge("backup_success_rate", () => _analytics.SuccessRate, description: "Completed backups / all backups in the store, 0..1.");
-        _meter.CreateObservableGauge("backup_storage_used", () => _analytics.TotalStorageBytes, description: "Bytes stored by completed backups.");
-        _meter.CreateObservableGauge("backup_last_success_time", () => _analytics.LastSuccess?.ToUnixTimeMilliseconds() / 1000.0 ?? 0, description: "When the newest completed backup finished, Unix seconds (0: none).");
+        _meter.CreateObservableGauge("backup_total_backups", () => (long)Analytics.TotalBackups, description: "Backups in the store (completed and failed).");
+        _meter.CreateObservableGauge("backup_success_rate", () => Analytics.SuccessRate, description: "Completed backups / all backups in the store, 0..1.");
+        _meter.CreateObservableGauge("backup_storage_used", () => Analytics.TotalStorageBytes, description: "Bytes stored by completed backups.");
+        _meter.CreateObservableGauge("backup_last_success_time", () => Analytics.LastSuccess?.ToUnixTimeMilliseconds() / 1000.0 ?? 0, description: "When the newest completed backup finished, Unix seconds (0: none).");
         _meter.CreateObservableGauge("backup_slot_retained_wal_bytes", () => _slots.Select(s => new Measurement<long>(s.RetainedWalBytes, new KeyValuePair<string, object?>("slot", s.Name))), description: "WAL each change-capture slot holds on the server.");
     }
 
-    /// <summary>The figures the gauges show now.</summary>
-    public BackupAnalytics Analytics => _analytics;
+    /// <summary>The figures the gauges show now: of the catalog's manifests once it has listed them all.</summary>
+    public BackupAnalytics Analytics
+    {
+        get
+        {
+            if (_catalog.Indexed is not { } all)
+            {
+                return _listedElsewhere ?? None;
+            }
+            var figures = _figures;
+            if (!ReferenceEquals(figures?.Of, all))
+            {
+                // The catalog hands out the same list until it changes: figures are computed once per change, not per gauge.
+                figures = new Figures(all, BackupAnalytics.Of(all));
+                _figures = figures;
+            }
+            return figures.Analytics;
+        }
+    }
 
     /// <summary>Counts a finished backup.</summary>
     public void Finished(BackupType type, bool succeeded, TimeSpan duration, long storedBytes)
@@ -58,43 +81,37 @@ public sealed class BackupMetrics : IDisposable
         }
     }
 
-    /// <summary>Whether the whole catalog has been read once (<see cref="Update"/>); until then <see cref="Record"/> has nothing to add to.</summary>
-    public bool Loaded { get; private set; }
+    /// <summary>
+    /// Whether the catalog has read every manifest once (a listing of all of them); until then the
+    /// gauges have no whole catalog to show, and a caller lists it and calls <see cref="Update"/>.
+    /// </summary>
+    public bool Loaded => _catalog.Indexed is not null;
 
-    /// <summary>Shows the whole catalog, as just read, and the slots when given.</summary>
+    /// <summary>
+    /// Shows the whole catalog, as just listed, and the slots when given. The catalog that listed
+    /// <paramref name="all"/> already holds it; only when it was another catalog instance than this
+    /// one's are figures of <paramref name="all"/> kept, until this one has listed.
+    /// </summary>
     public void Update(IReadOnlyList<BackupManifest> all, IReadOnlyList<SlotStatus>? slots = null)
     {
         ArgumentNullException.ThrowIfNull(all);
-        _known.Clear();
-        foreach (var manifest in all)
-        {
-            _known[manifest.Id] = manifest;
-        }
-        _analytics = BackupAnalytics.Of(all);
-        Loaded = true;
+        _listedElsewhere = Loaded ? null : BackupAnalytics.Of(all);
         if (slots is not null)
         {
             _slots = slots;
         }
     }
 
-    /// <summary>Adds (or replaces) one backup this process stored.</summary>
-    public void Record(BackupManifest manifest)
-    {
-        ArgumentNullException.ThrowIfNull(manifest);
-        _known[manifest.Id] = manifest;
-        _analytics = BackupAnalytics.Of([.. _known.Values]);
-    }
+    /// <summary>A backup this process stored: the catalog added it when it saved its manifest, so there is nothing to add here.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Public instance API its callers keep using; the catalog now does the work.")]
+    public void Record(BackupManifest manifest) => ArgumentNullException.ThrowIfNull(manifest);
 
-    /// <summary>Removes a backup this process deleted.</summary>
-    public void Forget(string id)
-    {
-        if (_known.TryRemove(id, out _))
-        {
-            _analytics = BackupAnalytics.Of([.. _known.Values]);
-        }
-    }
+    /// <summary>A backup this process deleted: the catalog forgot it when it deleted its manifest, so there is nothing to remove here.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Public instance API its callers keep using; the catalog now does the work.")]
+    public void Forget(string id) => ArgumentException.ThrowIfNullOrEmpty(id);
 
     /// <inheritdoc />
     public void Dispose() => _meter.Dispose();
+
+    private sealed record Figures(IReadOnlyList<BackupManifest> Of, BackupAnalytics Analytics);
 }

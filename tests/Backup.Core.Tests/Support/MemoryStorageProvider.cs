@@ -11,6 +11,9 @@ namespace Backup.Core.Tests.Support;
 public sealed class MemoryStorageProvider : IStorageProvider
 {
     private readonly ConcurrentDictionary<string, byte[]> _objects = new(StringComparer.Ordinal);
+    // Last-modified times as a real store gives them: every write moves it (a catalog re-reads on that).
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _written = new(StringComparer.Ordinal);
+    private long _writes;
 
     public long? FailAfterBytes { get; init; }
 
@@ -31,8 +34,10 @@ public sealed class MemoryStorageProvider : IStorageProvider
                 throw new BackupStorageException("the store is unreachable (test)", null, isTransient: true);
             }
         }
+        var written = DateTimeOffset.UnixEpoch.AddTicks(Interlocked.Increment(ref _writes));
         _objects[key] = buffer.ToArray();
-        return new StoredObject(key, buffer.Length, DateTimeOffset.UnixEpoch);
+        _written[key] = written;
+        return new StoredObject(key, buffer.Length, written);
     }
 
     public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken = default) =>
@@ -45,7 +50,7 @@ public sealed class MemoryStorageProvider : IStorageProvider
         await Task.Yield();
         foreach (var key in _objects.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
-            yield return new StoredObject(key, _objects[key].Length, DateTimeOffset.UnixEpoch);
+            yield return new StoredObject(key, _objects[key].Length, _written.GetValueOrDefault(key, DateTimeOffset.UnixEpoch));
         }
     }
 
