@@ -6,7 +6,7 @@ using Backup.Core.Operations;
 namespace Backup.Core.Monitoring;
 
 /// <summary>
-/// The library's <see cref="Meter"/> (<see cref="MeterName"/>). Instrument names are the seed's
+/// The library's <see cref="Meter"/> (<see cref="MeterName"/>). Instrument names are
 /// Prometheus names, so an exporter shows them as they are: <c>backup_total_backups</c>,
 /// <c>backup_success_rate</c>, <c>backup_storage_used</c> (bytes), <c>backup_last_success_time</c>
 /// (Unix seconds), <c>backup_duration_seconds{type}</c>; and <c>backup_runs{type,outcome}</c>,
