@@ -1,4 +1,4 @@
-// One BackupService operation per process, for scripts/bench-full.sh, which times it against the
+// One BackupService operation per process, for benchmarks/bench-full.sh, which times it against the
 // shell tools in the same run. Prints "seconds=<s> peak_rss_mb=<MB> id=<backup id>".
 //   FullBackupBench backup [zstd level]       (DATABASE_URL, BACKUP_DIR, BACKUP_ENCRYPTION_KEY from the environment)
 //   FullBackupBench backup-warm [zstd level]  times a second backup in the same process: a long-running

@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Microsoft.AspNetCore.Builder;
 
-/// <summary><c>app.MapBackupEndpoints()</c>: the seed's REST API under <c>/api/v1/backup</c>.</summary>
+/// <summary><c>app.MapBackupEndpoints()</c>: the backup REST API under <c>/api/v1/backup</c>.</summary>
 public static class BackupEndpoints
 {
     /// <summary>Registers what the endpoints need (called by <see cref="MapBackupEndpoints"/> too late for DI; call it with AddBackupSystem).</summary>

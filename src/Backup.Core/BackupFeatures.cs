@@ -66,7 +66,11 @@ internal sealed class BackupFeatures
             throw new ArgumentException("The catalog must be of the pipeline's store.", nameof(catalog));
         }
         var running = new RunningBackups();
-        var metricsHandler = metrics is null ? null : new MetricsHandler(metrics, catalog);
+        if (metrics is not null && !ReferenceEquals(metrics.Catalog, catalog))
+        {
+            throw new ArgumentException("The metrics must show the catalog the backups are saved through.", nameof(metrics));
+        }
+        var metricsHandler = metrics is null ? null : new MetricsHandler(metrics);
         IBackupStoredHandler?[] stored =
         [
             metricsHandler,
@@ -78,7 +82,7 @@ internal sealed class BackupFeatures
         var roles = new RolesObject(pipeline);
         var files = new FileBackups(recorder, pipeline, catalog);
         var fullBackups = new FullBackups(recorder, engine, engine, slotGuard, roles, files, logger);
-        var inventory = new BackupInventory(catalog, pipeline, engine, metrics, time, logger);
+        var inventory = new BackupInventory(catalog, pipeline, engine, time, logger);
         return new BackupFeatures
         {
             Catalog = catalog,

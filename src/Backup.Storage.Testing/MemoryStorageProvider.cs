@@ -16,6 +16,8 @@ public sealed class MemoryStorageProvider(TimeProvider? timeProvider = null) : I
 {
     private readonly ConcurrentDictionary<string, (byte[] Bytes, DateTimeOffset Written)> _objects = new(StringComparer.Ordinal);
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
+    private readonly Lock _stampLock = new();
+    private DateTimeOffset _lastStamp = DateTimeOffset.MinValue;
 
     /// <summary>
     /// When set, a put that has read more than this many bytes of its source throws a transient
@@ -47,9 +49,21 @@ public sealed class MemoryStorageProvider(TimeProvider? timeProvider = null) : I
         }
         // Stored only once the source has ended: a put that fails or is cancelled leaves the previous object.
         var bytes = buffer.ToArray();
-        var written = _time.GetUtcNow();
+        var written = NextStamp();
         _objects[key] = (bytes, written);
         return new StoredObject(key, bytes.Length, written);
+    }
+
+    // Every write gets a later stamp than the one before, even on a clock that stands still (a fake
+    // clock): a catalog that compares list stamps must see a rewrite of the same size as a change.
+    private DateTimeOffset NextStamp()
+    {
+        lock (_stampLock)
+        {
+            var now = _time.GetUtcNow();
+            _lastStamp = now > _lastStamp ? now : _lastStamp.AddTicks(1);
+            return _lastStamp;
+        }
     }
 
     /// <inheritdoc />

@@ -1,14 +1,13 @@
 using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
 using Backup.Core.Engine;
-using Backup.Core.Monitoring;
 using Backup.Core.Pipeline;
 using Microsoft.Extensions.Logging;
 
 namespace Backup.Core.Backups;
 
 /// <summary>The backups in the store: listing, reading one, opening its content, deleting it, and cleaning up what unfinished ones left.</summary>
-internal sealed class BackupInventory(BackupCatalog catalog, BackupPipeline pipeline, IReplicationSlots? slots, BackupMetrics? metrics, TimeProvider time, ILogger logger)
+internal sealed class BackupInventory(BackupCatalog catalog, BackupPipeline pipeline, IReplicationSlots? slots, TimeProvider time, ILogger logger)
 {
     /// <summary>Backups matching <paramref name="query"/>, newest first.</summary>
     public Task<IReadOnlyList<BackupManifest>> ListAsync(BackupQuery? query, CancellationToken cancellationToken) => catalog.ListAllAsync(query, cancellationToken);
@@ -25,7 +24,6 @@ internal sealed class BackupInventory(BackupCatalog catalog, BackupPipeline pipe
             // Without its full backup a chain cannot be recovered: its slot would only hold WAL back.
             await engine.DropAsync(slot, cancellationToken).ConfigureAwait(false);
         }
-        metrics?.Forget(deleted.Id);
         Log.BackupDeleted(logger, id);
         return deleted;
     }

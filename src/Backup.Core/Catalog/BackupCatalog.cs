@@ -19,6 +19,8 @@ public sealed class BackupCatalog
     private readonly ManifestAuthenticator? _authenticator;
     private readonly bool _encryptDetails;
     private readonly bool _requireAuthentication;
+    private readonly CatalogIndex _index = new();
+    private volatile IndexedView? _indexed;
 
     /// <summary>Creates a catalog over <paramref name="storage"/>.</summary>
     /// <param name="storage">The store.</param>
@@ -90,12 +92,48 @@ public sealed class BackupCatalog
     /// <summary>The key (before compression and encryption extensions) of the roles object a full backup stores with its dump.</summary>
     public static string RolesKey(string id) => $"database/{BackupId.Validate(id)}.roles.json";
 
+    /// <summary>
+    /// Every manifest <see cref="ListAsync"/> would return, as this catalog last listed them plus
+    /// its own saves and deletes since, newest first; null until a listing has read them all. Read
+    /// without I/O, for gauges.
+    /// </summary>
+    internal IReadOnlyList<BackupManifest>? Indexed
+    {
+        get
+        {
+            var reads = _index.Snapshot();
+            if (reads is null)
+            {
+                return null;
+            }
+            var view = _indexed;
+            if (!ReferenceEquals(reads, view?.Reads))
+            {
+                view = new IndexedView(reads, [.. reads.Where(Listable).Select(r => r.Manifest)]);
+                _indexed = view;
+            }
+            return view.Manifests;
+        }
+    }
+
     /// <summary>Stores a manifest: for a completed backup, this is the moment it becomes restorable.</summary>
     public async Task SaveAsync(BackupManifest manifest, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         var json = JsonSerializer.SerializeToUtf8Bytes(Tagged(manifest, ToStored(manifest)), ManifestJson.Options);
-        await _storage.PutAsync(ManifestKey(manifest.Id), new MemoryStream(json), cancellationToken).ConfigureAwait(false);
+        var key = ManifestKey(manifest.Id);
+        var stored = await _storage.PutAsync(key, new MemoryStream(json), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Held as a listing would read it back, so the next listing need not.
+            _index.Saved(manifest.Id, stored, await InterpretAsync(manifest.Id, key, new MemoryStream(json), cancellationToken).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is BackupIntegrityException or EncryptionKeyException)
+        {
+            // The manifest is stored, which is what the caller asked for; the next listing reads it
+            // from the store and reports there whatever makes it unreadable.
+            _index.Removed(manifest.Id);
+        }
     }
 
     /// <summary>The manifest of <paramref name="id"/>, or null when there is none.</summary>
@@ -119,9 +157,8 @@ public sealed class BackupCatalog
         return read.Manifest;
     }
 
-    // A manifest as read, and why it is not authenticated when it is not; nothing in it is used
-    // before that is known. Its details are opened only when the tag checks, or when no tag is required.
-    private async Task<(BackupManifest Manifest, string? WhyNotAuthenticated, bool KeyProblem)?> ReadAsync(string id, CancellationToken cancellationToken)
+    // A manifest as read from the store, or null when there is none.
+    private async Task<ManifestRead?> ReadAsync(string id, CancellationToken cancellationToken)
     {
         var key = ManifestKey(id);
         Stream stream;
@@ -135,30 +172,42 @@ public sealed class BackupCatalog
         }
         await using (stream.ConfigureAwait(false))
         {
-            BackupManifest? manifest;
-            try
-            {
-                manifest = await JsonSerializer.DeserializeAsync<BackupManifest>(stream, ManifestJson.Options, cancellationToken).ConfigureAwait(false);
-            }
-            catch (JsonException ex)
-            {
-                throw new BackupIntegrityException($"The manifest '{key}' is damaged and cannot be read ({ex.Message}).", ex);
-            }
-            if (manifest is null || manifest.Id != id)
-            {
-                throw new BackupIntegrityException($"The manifest '{key}' does not describe the backup '{id}' (it names '{manifest?.Id}').");
-            }
-            string? whyNot = "no encryption key is configured to check its authentication tag";
-            var keyProblem = false;
-            var authenticated = _authenticator?.Verify(manifest, out whyNot, out keyProblem) == true;
-            manifest = manifest with { Authenticated = authenticated, CanonicalAsRead = ManifestAuthenticator.CanonicalBytes(manifest) };
-            if (!authenticated && _requireAuthentication)
-            {
-                return (manifest, whyNot, keyProblem);
-            }
-            return (Opened(manifest, key), authenticated ? null : whyNot, keyProblem);
+            return await InterpretAsync(id, key, stream, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    // A manifest's bytes, and why it is not authenticated when it is not; nothing in it is used
+    // before that is known. Its details are opened only when the tag checks, or when no tag is required.
+    private async Task<ManifestRead> InterpretAsync(string id, string key, Stream stream, CancellationToken cancellationToken)
+    {
+        BackupManifest? manifest;
+        try
+        {
+            manifest = await JsonSerializer.DeserializeAsync<BackupManifest>(stream, ManifestJson.Options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            throw new BackupIntegrityException($"The manifest '{key}' is damaged and cannot be read ({ex.Message}).", ex);
+        }
+        if (manifest is null || manifest.Id != id)
+        {
+            throw new BackupIntegrityException($"The manifest '{key}' does not describe the backup '{id}' (it names '{manifest?.Id}').");
+        }
+        string? whyNot = "no encryption key is configured to check its authentication tag";
+        var keyProblem = false;
+        var authenticated = _authenticator?.Verify(manifest, out whyNot, out keyProblem) == true;
+        manifest = manifest with { Authenticated = authenticated, CanonicalAsRead = ManifestAuthenticator.CanonicalBytes(manifest) };
+        if (!authenticated && _requireAuthentication)
+        {
+            return new ManifestRead(manifest, whyNot, keyProblem);
+        }
+        return new ManifestRead(Opened(manifest, key), authenticated ? null : whyNot, keyProblem);
+    }
+
+    // Never listed when not authenticated while that is required, so retention cannot be steered by
+    // it (a planted "newer" backup pushing real ones out of the kept set, or one naming another
+    // backup's objects to delete).
+    private bool Listable(ManifestRead read) => read.WhyNotAuthenticated is null || !_requireAuthentication;
 
     private static BackupIntegrityException NotAuthenticated(string key, string whyNot) => new(
         $"The manifest '{key}' is not authenticated: {whyNot}. It is not trusted while Backup:Encryption:RequireEncryption ({Configuration.BackupEnvironmentVariables.EncryptionRequired}) is on, the default with a key: "
@@ -236,20 +285,26 @@ public sealed class BackupCatalog
     public async Task<BackupManifest> GetAsync(string id, CancellationToken cancellationToken = default) =>
         await FindAsync(id, cancellationToken).ConfigureAwait(false) ?? throw BackupNotFoundException.ForId(id, _storage.Name);
 
-    /// <summary>Manifests matching <paramref name="query"/>, newest first.</summary>
+    /// <summary>
+    /// Manifests matching <paramref name="query"/>, newest first. One LIST of the store; a manifest
+    /// is read only when it is new or the store lists it with another size or time than when this
+    /// catalog last read or wrote it.
+    /// </summary>
     public async IAsyncEnumerable<BackupManifest> ListAsync(BackupQuery? query = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         query ??= new BackupQuery();
-        var ids = new List<string>();
+        var listed = new Dictionary<string, StoredObject>(StringComparer.Ordinal);
         await foreach (var item in _storage.ListAsync(MetadataPrefix, cancellationToken).ConfigureAwait(false))
         {
             var name = item.Key[MetadataPrefix.Length..];
             if (name.EndsWith(".json", StringComparison.Ordinal) && BackupId.IsValid(name[..^5]))
             {
-                ids.Add(name[..^5]);
+                listed[name[..^5]] = item;
             }
         }
+        var generation = _index.StartListing(listed.Keys);
         // Ids sort by start time, so the time filter needs no manifest reads.
+        var ids = listed.Keys.ToList();
         ids.Sort(StringComparer.Ordinal);
         ids.Reverse();
         var returned = 0;
@@ -260,16 +315,22 @@ public sealed class BackupCatalog
             {
                 continue;
             }
-            if (await ReadAsync(id, cancellationToken).ConfigureAwait(false) is not var (manifest, whyNot, _))
+            var read = _index.Current(id, listed[id]);
+            if (read is null)
             {
-                continue; // deleted while listing
+                read = await ReadAsync(id, cancellationToken).ConfigureAwait(false);
+                if (read is null)
+                {
+                    _index.Removed(id);
+                    continue; // deleted while listing
+                }
+                _index.Listed(id, listed[id], read, generation);
             }
-            if (whyNot is not null && _requireAuthentication)
+            if (!Listable(read))
             {
-                // Never listed, so retention cannot be steered by it (a planted "newer" backup pushing
-                // real ones out of the kept set, or one naming another backup's objects to delete).
                 continue;
             }
+            var manifest = read.Manifest;
             if ((query.Type is { } type && manifest.Type != type)
                 || (query.Database is { } database && manifest.Database != database)
                 || (query.Status is { } status && manifest.Status != status)
@@ -291,6 +352,7 @@ public sealed class BackupCatalog
     {
         var manifest = await GetAsync(id, cancellationToken).ConfigureAwait(false);
         await _storage.DeleteAsync(ManifestKey(id), cancellationToken).ConfigureAwait(false);
+        _index.Removed(id);
         // Only objects named after this backup: even a manifest trusted without a tag must not make a
         // delete remove another backup's data.
         foreach (var content in manifest.StoredObjects().Where(c => BelongsTo(id, c.Key)))
@@ -330,6 +392,7 @@ public sealed class BackupCatalog
                 }
                 // An unauthenticated manifest still protects what it claims: cleanup must not delete a
                 // real backup because its manifest predates tags or was replaced by a forgery.
+                // Read from the store, not the index: what is deleted must not rest on a listing's age.
                 var manifest = BackupId.IsValid(id) ? (await ReadAsync(id, cancellationToken).ConfigureAwait(false))?.Manifest : null;
                 if (manifest?.Status == BackupStatus.Completed && manifest.StoredObjects().Any(c => c.Key == item.Key))
                 {
@@ -341,4 +404,6 @@ public sealed class BackupCatalog
         }
         return deleted;
     }
+
+    private sealed record IndexedView(IReadOnlyList<ManifestRead> Reads, IReadOnlyList<BackupManifest> Manifests);
 }

@@ -1,5 +1,5 @@
 using Backup.Core.Abstractions;
-using Backup.Core.Pipeline;
+using Backup.Core.Streams;
 using ZstdNet;
 
 namespace Backup.Core.Compression;

@@ -3,7 +3,7 @@ using Backup.Core.Abstractions;
 namespace Backup.Core.Configuration;
 
 /// <summary>
-/// General settings. Sources, weakest first: defaults, the seed's environment variables, the
+/// General settings. Sources, weakest first: defaults, the environment variables (<see cref="BackupEnvironmentVariables"/>), the
 /// <c>Backup</c> configuration section, then code passed to <c>AddBackupSystem</c>.
 /// </summary>
 public sealed class BackupOptions

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Backup.Core.Configuration;
 
 /// <summary>
-/// Applies the seed's environment variables to the options. Registered before configuration
+/// Applies the environment variables (<see cref="BackupEnvironmentVariables"/>) to the options. Registered before configuration
 /// binding and code, so both of those override it.
 /// </summary>
 internal sealed class EnvironmentOptionsSetup(BackupEnvironment environment) :

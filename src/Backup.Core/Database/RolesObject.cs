@@ -30,21 +30,18 @@ internal sealed class RolesObject(BackupPipeline pipeline)
         {
             return null;
         }
-        var stream = await pipeline.OpenReadAsync(content, cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        // The pipeline reads to the end, where the hashes are checked, before the roles are trusted.
+        return await pipeline.ReadAsync(content, async (stream, ct) =>
         {
             try
             {
-                var roles = await JsonSerializer.DeserializeAsync<List<DatabaseRole>>(stream, ManifestJson.Options, cancellationToken).ConfigureAwait(false);
-                // Read to the end, where the hashes are checked, before anything is trusted.
-                await stream.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
-                return roles ?? [];
+                return (IReadOnlyList<DatabaseRole>)(await JsonSerializer.DeserializeAsync<List<DatabaseRole>>(stream, ManifestJson.Options, ct).ConfigureAwait(false) ?? []);
             }
             catch (JsonException ex)
             {
                 throw new BackupIntegrityException($"The roles object '{content.Key}' of backup {full.Id} cannot be read ({ex.Message}).", ex);
             }
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

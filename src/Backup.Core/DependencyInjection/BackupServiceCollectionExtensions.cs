@@ -69,6 +69,12 @@ public static class BackupServiceCollectionExtensions
                 EncryptorFactory.RequiresEncryption(encryption));
         });
 
+        // One catalog per host: the service saves, lists and deletes through it, and the gauges read
+        // what it holds, so a listing does not read every manifest again.
+        services.TryAddSingleton(sp => EncryptorFactory.CreateCatalog(
+            sp.GetRequiredService<BackupPipeline>().Storage,
+            sp.GetRequiredService<IOptions<BackupEncryptionOptions>>().Value));
+
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<PostgresOptions>>().Value;
@@ -88,7 +94,7 @@ public static class BackupServiceCollectionExtensions
             var pipeline = sp.GetRequiredService<BackupPipeline>();
             return BackupFeatures.Create(
                 pipeline,
-                EncryptorFactory.CreateCatalog(pipeline.Storage, sp.GetRequiredService<IOptions<BackupEncryptionOptions>>().Value),
+                sp.GetRequiredService<Backup.Core.Catalog.BackupCatalog>(),
                 database is null ? null : sp.GetRequiredService<PostgresBackupEngine>(),
                 general,
                 sp.GetRequiredService<IOptions<Backup.Core.Retention.RetentionRules>>().Value,
@@ -100,7 +106,9 @@ public static class BackupServiceCollectionExtensions
         services.TryAddSingleton(sp => new BackupService(sp.GetRequiredService<BackupFeatures>()));
 
         // Monitoring: the meter, and the health check's options (the check is added with AddHealthChecks().AddCheck<BackupHealthCheck>).
-        services.TryAddSingleton(sp => new Backup.Core.Monitoring.BackupMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton(sp => new Backup.Core.Monitoring.BackupMetrics(
+            sp.GetRequiredService<Backup.Core.Catalog.BackupCatalog>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         AddOptions<Backup.Core.Monitoring.BackupHealthOptions, Backup.Core.Monitoring.BackupHealthOptionsValidator>(services, Backup.Core.Monitoring.BackupHealthOptions.SectionName);
 
         // Scheduling and retention.

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using Backup.Core.Abstractions;
-using Backup.Core.Pipeline;
+using Backup.Core.Streams;
 
 namespace Backup.Core.Encryption;
 

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using Backup.Core.Abstractions;
-using Backup.Core.Pipeline;
+using Backup.Core.Streams;
 
 namespace Backup.Core.Encryption;
 

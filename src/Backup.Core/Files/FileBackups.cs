@@ -57,6 +57,8 @@ internal sealed class FileBackups(BackupRecorder recorder, BackupPipeline pipeli
         ArgumentException.ThrowIfNullOrWhiteSpace(options.TargetDirectory);
         var manifest = await GetAsync(id, cancellationToken).ConfigureAwait(false);
         var archive = await pipeline.OpenReadAsync(manifest.Content!, cancellationToken).ConfigureAwait(false);
+        // Not ReadAsync: the restorer must have read the archive to its end (every hash checked)
+        // before it moves anything into place, not after it returns.
         await using (archive.ConfigureAwait(false))
         {
             return await new FileTreeRestorer(options.TargetDirectory, options).RestoreAsync(manifest.Id, archive, cancellationToken).ConfigureAwait(false);
@@ -76,21 +78,19 @@ internal sealed class FileBackups(BackupRecorder recorder, BackupPipeline pipeli
         try
         {
             long files = 0, directories = 0, links = 0;
-            var archive = await pipeline.OpenReadAsync(manifest.Content!, cancellationToken).ConfigureAwait(false);
-            await using (archive.ConfigureAwait(false))
+            await pipeline.ReadAsync(manifest.Content!, async (archive, ct) =>
             {
                 var reader = new TarReader(archive, leaveOpen: true);
                 await using (reader.ConfigureAwait(false))
                 {
-                    while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+                    while (await reader.GetNextEntryAsync(copyData: false, ct).ConfigureAwait(false) is { } entry)
                     {
                         files += entry.EntryType == TarEntryType.RegularFile ? 1 : 0;
                         directories += entry.EntryType == TarEntryType.Directory ? 1 : 0;
                         links += entry.EntryType == TarEntryType.SymbolicLink ? 1 : 0;
                     }
                 }
-                await archive.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
-            }
+            }, cancellationToken).ConfigureAwait(false);
             checks.Add(new VerifyCheck("content", true, $"{manifest.Content!.StoredBytes:N0} bytes stored, every hash and tag checked"));
             var expected = manifest.Files!;
             var matches = (files, directories, links) == (expected.FileCount, expected.DirectoryCount, expected.SymlinkCount);

@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using Backup.Core.Abstractions;
+using Backup.Core.Streams;
 
 namespace Backup.Core.Files;
 

@@ -3,7 +3,7 @@ using Backup.Core.Catalog;
 
 namespace Backup.Core.Monitoring;
 
-/// <summary>Figures over every backup in the store (the seed's analytics overview).</summary>
+/// <summary>Figures over every backup in the store (the analytics overview).</summary>
 public sealed record BackupAnalytics
 {
     /// <summary>Backups recorded (completed and failed).</summary>

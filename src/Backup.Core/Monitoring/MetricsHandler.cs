@@ -4,20 +4,17 @@ using Backup.Core.Runs;
 namespace Backup.Core.Monitoring;
 
 /// <summary>Counts every stored and failed backup in <see cref="BackupMetrics"/>, and adds it to the gauges.</summary>
-internal sealed class MetricsHandler(BackupMetrics metrics, BackupCatalog catalog) : IBackupStoredHandler, IBackupFailedHandler
+internal sealed class MetricsHandler(BackupMetrics metrics) : IBackupStoredHandler, IBackupFailedHandler
 {
     /// <inheritdoc />
     public async Task<BackupManifest> OnStoredAsync(BackupManifest manifest, CancellationToken cancellationToken)
     {
         metrics.Finished(manifest.Type, succeeded: true, manifest.Duration ?? TimeSpan.Zero, manifest.Content?.StoredBytes ?? 0);
-        // The catalog is read once per process; after that each backup is added as it is stored.
-        if (metrics.Loaded)
+        // The gauges read the catalog's index, which the save just updated; the first backup of a
+        // process that nothing has listed yet lists the catalog once, so that they show the whole store.
+        if (!metrics.Loaded)
         {
-            metrics.Record(manifest);
-        }
-        else
-        {
-            metrics.Update(await catalog.ListAllAsync(null, cancellationToken).ConfigureAwait(false));
+            await metrics.Catalog.ListAllAsync(null, cancellationToken).ConfigureAwait(false);
         }
         return manifest;
     }
@@ -26,9 +23,5 @@ internal sealed class MetricsHandler(BackupMetrics metrics, BackupCatalog catalo
     public void OnFailed(BackupManifest failed)
     {
         metrics.Finished(failed.Type, succeeded: false, failed.Duration ?? TimeSpan.Zero, 0);
-        if (metrics.Loaded)
-        {
-            metrics.Record(failed);
-        }
     }
 }

@@ -2,7 +2,7 @@ using Backup.Core.Catalog;
 
 namespace Backup.Core.Operations;
 
-/// <summary>The state of the backups, as the seed's status call reports it.</summary>
+/// <summary>The state of the backups, as the status call (<c>GET /api/v1/backup/status</c>) reports it.</summary>
 public sealed record BackupSystemStatus
 {
     /// <summary>The newest completed backup, if any.</summary>

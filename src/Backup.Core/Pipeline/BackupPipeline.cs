@@ -3,6 +3,7 @@ using System.Runtime.ExceptionServices;
 using Backup.Core.Abstractions;
 using Backup.Core.Compression;
 using Backup.Core.Storage;
+using Backup.Core.Streams;
 
 namespace Backup.Core.Pipeline;
 
@@ -17,6 +18,7 @@ public sealed class BackupPipeline
     // At most this much compressed data waits for the upload before the producer is paused.
     private const long PauseWriterThreshold = 8 << 20;
     private const long ResumeWriterThreshold = 4 << 20;
+    private const int DrainBufferSize = 1 << 20;
     private static readonly PipeOptions PipeOptions = new(
         pauseWriterThreshold: PauseWriterThreshold,
         resumeWriterThreshold: ResumeWriterThreshold,
@@ -151,15 +153,46 @@ public sealed class BackupPipeline
         }
     }
 
-    /// <summary>Reads a stored object to its end, checking every tag, size and hash; throws <see cref="BackupIntegrityException"/> on any damage.</summary>
-    public async Task VerifyAsync(StoredContent content, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Gives the plain bytes of a stored object to <paramref name="consumer"/> and, once it returns,
+    /// reads whatever it left to the end, so that every tag, size and hash is checked before its
+    /// result is: a consumer may stop early (pg_restore skips what it does not need, a parser stops
+    /// at what it was looking for), and a result read from a damaged object must not be returned.
+    /// The mirror of <see cref="WriteAsync"/>.
+    /// </summary>
+    /// <returns>What <paramref name="consumer"/> returned.</returns>
+    /// <exception cref="BackupIntegrityException">The object is not intact, even where the consumer did not read.</exception>
+    /// <remarks>When the consumer throws, its exception is the one reported and the rest is not read.</remarks>
+    public async Task<T> ReadAsync<T>(StoredContent content, Func<Stream, CancellationToken, Task<T>> consumer, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(consumer);
         var stream = await OpenReadAsync(content, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            await stream.CopyToAsync(Stream.Null, 1 << 20, cancellationToken).ConfigureAwait(false);
+            var result = await consumer(stream, cancellationToken).ConfigureAwait(false);
+            await stream.CopyToAsync(Stream.Null, DrainBufferSize, cancellationToken).ConfigureAwait(false);
+            return result;
         }
     }
+
+    /// <summary>
+    /// Gives the plain bytes of a stored object to <paramref name="consumer"/>, then reads what it
+    /// left to the end so that every tag, size and hash is checked (see <see cref="ReadAsync{T}"/>).
+    /// </summary>
+    /// <exception cref="BackupIntegrityException">The object is not intact, even where the consumer did not read.</exception>
+    public Task ReadAsync(StoredContent content, Func<Stream, CancellationToken, Task> consumer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(consumer);
+        return ReadAsync(content, async (stream, ct) =>
+        {
+            await consumer(stream, ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+    }
+
+    /// <summary>Reads a stored object to its end, checking every tag, size and hash; throws <see cref="BackupIntegrityException"/> on any damage.</summary>
+    public Task VerifyAsync(StoredContent content, CancellationToken cancellationToken = default) =>
+        ReadAsync(content, static (_, _) => Task.CompletedTask, cancellationToken);
 
     private IEncryptor? ChooseEncryptor(bool? encrypt) => encrypt switch
     {

@@ -1,4 +1,6 @@
+using System.Runtime.ExceptionServices;
 using Backup.Core.Abstractions;
+using Backup.Core.Streams;
 using ZstdNet;
 
 namespace Backup.Core.Pipeline;
@@ -19,6 +21,9 @@ internal sealed class VerifiedReadStream : Stream
     private readonly HashingStream _plain;
     private bool _verified;
     private bool _disposed;
+    // The first damage found. Every later read fails with it again, so that a reader that caught
+    // it (or a drain after such a reader) can never take the end of the stream for a clean one.
+    private BackupIntegrityException? _damage;
 
     public VerifiedReadStream(StoredContent expected, Stream raw, HashingStream stored, Stream? decrypted, Stream decompressed)
     {
@@ -40,22 +45,31 @@ internal sealed class VerifiedReadStream : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        int read;
+        ThrowIfDamaged();
         try
         {
-            read = _plain.Read(buffer);
+            int read;
+            try
+            {
+                read = _plain.Read(buffer);
+            }
+            catch (Exception ex) when (IsCodecFailure(ex))
+            {
+                throw CodecDamage(ex);
+            }
+            if (read == 0 && !buffer.IsEmpty)
+            {
+                Drain(_decrypted ?? _stored, "the compressed stream ended before its data");
+                Drain(_stored, "the encrypted container ended before the stored object");
+                Verify();
+            }
+            return read;
         }
-        catch (Exception ex) when (IsCodecFailure(ex))
+        catch (BackupIntegrityException ex)
         {
-            throw CodecDamage(ex);
+            _damage ??= ex;
+            throw;
         }
-        if (read == 0 && !buffer.IsEmpty)
-        {
-            Drain(_decrypted ?? _stored, "the compressed stream ended before its data");
-            Drain(_stored, "the encrypted container ended before the stored object");
-            Verify();
-        }
-        return read;
     }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -63,22 +77,39 @@ internal sealed class VerifiedReadStream : Stream
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        int read;
+        ThrowIfDamaged();
         try
         {
-            read = await _plain.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            int read;
+            try
+            {
+                read = await _plain.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsCodecFailure(ex))
+            {
+                throw CodecDamage(ex);
+            }
+            if (read == 0 && !buffer.IsEmpty)
+            {
+                await DrainAsync(_decrypted ?? _stored, "the compressed stream ended before its data", cancellationToken).ConfigureAwait(false);
+                await DrainAsync(_stored, "the encrypted container ended before the stored object", cancellationToken).ConfigureAwait(false);
+                Verify();
+            }
+            return read;
         }
-        catch (Exception ex) when (IsCodecFailure(ex))
+        catch (BackupIntegrityException ex)
         {
-            throw CodecDamage(ex);
+            _damage ??= ex;
+            throw;
         }
-        if (read == 0 && !buffer.IsEmpty)
+    }
+
+    private void ThrowIfDamaged()
+    {
+        if (_damage is not null)
         {
-            await DrainAsync(_decrypted ?? _stored, "the compressed stream ended before its data", cancellationToken).ConfigureAwait(false);
-            await DrainAsync(_stored, "the encrypted container ended before the stored object", cancellationToken).ConfigureAwait(false);
-            Verify();
+            ExceptionDispatchInfo.Throw(_damage);
         }
-        return read;
     }
 
     public override void Flush() { }

@@ -55,7 +55,7 @@ internal sealed class StreamedTransactionSpool : IAsyncDisposable
         await _writer.CompleteAsync(0, cancellationToken).ConfigureAwait(false);
         _file.Position = 0;
         var skip = false;
-        await foreach (var item in new ChangeSegmentReader(new Pipeline.LeaveOpenStream(_file)).ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var item in new ChangeSegmentReader(new Streams.LeaveOpenStream(_file)).ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             switch (item)
             {

@@ -98,17 +98,12 @@ internal sealed class PointInTimeRecovery(
             foreach (var incremental in chain.Incrementals)
             {
                 progress?.Report(new BackupProgress("replaying " + incremental.Id, 0));
-                var stream = await pipeline.OpenReadAsync(incremental.Content!, cancellationToken).ConfigureAwait(false);
-                await using (stream.ConfigureAwait(false))
+                // The replayer may stop at the target; the pipeline still reads the segment to its end,
+                // where the hashes are checked, before the next one is applied.
+                var more = await pipeline.ReadAsync(incremental.Content!, (stream, ct) => replayer.ApplyAsync(new ChangeSegmentReader(stream), until, ct), cancellationToken).ConfigureAwait(false);
+                if (!more)
                 {
-                    var more = await replayer.ApplyAsync(new ChangeSegmentReader(stream), until, cancellationToken).ConfigureAwait(false);
-                    if (!more)
-                    {
-                        // The replayer read the rest of the segment (for its sequence values); what
-                        // follows the last item is read here so the end-of-stream hash checks run.
-                        await stream.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
-                        break;
-                    }
+                    break;
                 }
             }
             // Captured values are at least the target's: a recovered database never reissues a number.

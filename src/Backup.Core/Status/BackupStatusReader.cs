@@ -26,7 +26,7 @@ internal sealed class BackupStatusReader(BackupCatalog catalog, RunningBackups r
                 all = await catalog.ListAllAsync(null, cancellationToken).ConfigureAwait(false);
             }
         }
-        metrics?.Update(all, slots);
+        metrics?.ShowSlots(slots);
         return new BackupSystemStatus
         {
             LatestBackup = all.FirstOrDefault(m => m.Status == BackupStatus.Completed),
@@ -42,7 +42,6 @@ internal sealed class BackupStatusReader(BackupCatalog catalog, RunningBackups r
     public async Task<BackupAnalytics> GetAnalyticsAsync(CancellationToken cancellationToken)
     {
         var all = await catalog.ListAllAsync(null, cancellationToken).ConfigureAwait(false);
-        metrics?.Update(all);
         return metrics?.Analytics ?? BackupAnalytics.Of(all);
     }
 }

@@ -30,12 +30,7 @@ internal sealed class BackupVerifier(BackupCatalog catalog, BackupPipeline pipel
         var engine = DatabaseRequired.Require(database);
         try
         {
-            var stream = await pipeline.OpenReadAsync(manifest.Content!, cancellationToken).ConfigureAwait(false);
-            string toc;
-            await using (stream.ConfigureAwait(false))
-            {
-                toc = await engine.ListArchiveAsync(stream, cancellationToken).ConfigureAwait(false);
-            }
+            var toc = await pipeline.ReadAsync(manifest.Content!, engine.ListArchiveAsync, cancellationToken).ConfigureAwait(false);
             var content = manifest.Content!;
             checks.Add(new VerifyCheck("stored bytes", true, $"{content.StoredBytes:N0} bytes, SHA-256 {content.StoredSha256}"));
             if (content.IsEncrypted)
@@ -69,15 +64,15 @@ internal sealed class BackupVerifier(BackupCatalog catalog, BackupPipeline pipel
         var checks = new List<VerifyCheck>();
         try
         {
-            var stream = await pipeline.OpenReadAsync(manifest.Content!, cancellationToken).ConfigureAwait(false);
-            EndItem? end = null;
-            await using (stream.ConfigureAwait(false))
+            var end = await pipeline.ReadAsync(manifest.Content!, async (stream, ct) =>
             {
-                await foreach (var item in new ChangeSegmentReader(stream).ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                EndItem? last = null;
+                await foreach (var item in new ChangeSegmentReader(stream).ReadAllAsync(ct).ConfigureAwait(false))
                 {
-                    end = item as EndItem ?? end;
+                    last = item as EndItem ?? last;
                 }
-            }
+                return last;
+            }, cancellationToken).ConfigureAwait(false);
             var content = manifest.Content!;
             checks.Add(new VerifyCheck("stored bytes", true, $"{content.StoredBytes:N0} bytes, SHA-256 {content.StoredSha256}"));
             checks.Add(new VerifyCheck("plain bytes", true, $"{content.RawBytes:N0} bytes, SHA-256 {content.PlainSha256}"));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Backup.Core.Abstractions;
 using Backup.Core.Files;
+using Backup.Core.Streams;
 
 namespace Backup.Core.Tests.Files;
 

@@ -113,9 +113,9 @@ public sealed class BackupRunTests
     [Fact]
     public async Task AFailingCopy_DoesNotFailTheBackup_AndTheReturnedManifestSaysSo()
     {
-        using var metrics = new BackupMetrics();
         var offsite = new ManifestFailingStore(new MemoryStorageProvider { FailAfterBytes = 0 });
-        var harness = new OrchestrationHarness(copyTo: ("offsite", offsite), metrics: metrics);
+        var harness = new OrchestrationHarness(copyTo: ("offsite", offsite), withMetrics: true);
+        using var metrics = harness.Metrics!;
 
         var manifest = await harness.Service.CreateFullBackupAsync();
 

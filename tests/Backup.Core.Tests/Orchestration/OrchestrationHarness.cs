@@ -15,12 +15,14 @@ namespace Backup.Core.Tests.Orchestration;
 /// <summary>The feature services over an in-memory store and the fake engine, as the container composes them.</summary>
 internal sealed class OrchestrationHarness
 {
-    public OrchestrationHarness(DatabaseSettings? settings = null, IStorageProvider? store = null, (string, IStorageProvider)? copyTo = null, BackupMetrics? metrics = null)
+    public OrchestrationHarness(DatabaseSettings? settings = null, IStorageProvider? store = null, (string, IStorageProvider)? copyTo = null, bool withMetrics = false)
     {
         Engine.Settings = settings ?? new DatabaseSettings();
         Store = store ?? Memory;
         var pipeline = new BackupPipeline(Store, new NoCompressor());
-        Features = BackupFeatures.Create(pipeline, new BackupCatalog(Store), Engine, new BackupOptions(), new RetentionRules(), metrics, copyTo, Time, NullLogger.Instance);
+        var catalog = new BackupCatalog(Store);
+        Metrics = withMetrics ? new BackupMetrics(catalog) : null;
+        Features = BackupFeatures.Create(pipeline, catalog, Engine, new BackupOptions(), new RetentionRules(), Metrics, copyTo, Time, NullLogger.Instance);
         Service = new BackupService(Features);
     }
 
@@ -35,6 +37,8 @@ internal sealed class OrchestrationHarness
     public BackupFeatures Features { get; }
 
     public BackupService Service { get; }
+
+    public BackupMetrics? Metrics { get; }
 
     public IReadOnlyList<string> DataObjects => [.. Memory.Keys.Where(k => !k.StartsWith(BackupCatalog.MetadataPrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
 }

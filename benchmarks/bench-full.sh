@@ -4,7 +4,7 @@
 #            and the same through the backup-core CLI in a fresh process (its start-up cost included)
 #   restore: BackupService restore into a new database                     vs  pg_restore of the plain dump from a file
 # and the peak RSS of the .NET process. Prints times and ratios; asserts nothing.
-#   scripts/bench-full.sh [pgbench scale, default 50] [rounds, default 2]
+#   benchmarks/bench-full.sh [pgbench scale, default 50] [rounds, default 2]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scale=${1:-50}

@@ -1,4 +1,4 @@
-namespace Backup.Core.Pipeline;
+namespace Backup.Core.Streams;
 
 /// <summary>Reads that fill a whole buffer, for framed formats where a short read means the end.</summary>
 internal static class StreamReading

@@ -3,7 +3,7 @@
 #   pgbench (TPC-B: 3 updates + 1 insert per transaction) runs for N seconds after a full backup
 #   that starts a change-capture chain; then one incremental captures everything it did; then
 #   RestoreLatest restores the full backup and replays it. Prints rates and ratios; asserts nothing.
-#   scripts/bench-pitr.sh [pgbench scale, default 10] [seconds of load, default 20] [clients, default 2]
+#   benchmarks/bench-pitr.sh [pgbench scale, default 10] [seconds of load, default 20] [clients, default 2]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scale=${1:-10}

@@ -1,4 +1,4 @@
-namespace Backup.Core.Files;
+namespace Backup.Core.Streams;
 
 /// <summary>
 /// Exactly <c>length</c> bytes of a file being read, whatever happens to the file meanwhile: a tar

@@ -1,4 +1,4 @@
-namespace Backup.Core.Pipeline;
+namespace Backup.Core.Streams;
 
 /// <summary>
 /// Forwards writes until <see cref="Detach"/> is called, then drops them. When a backup fails,

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Backup.Core.Pipeline;
+namespace Backup.Core.Streams;
 
 /// <summary>
 /// Passes bytes through in one direction, counting them and computing their SHA-256 on the way.

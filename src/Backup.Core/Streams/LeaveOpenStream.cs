@@ -1,4 +1,4 @@
-namespace Backup.Core.Pipeline;
+namespace Backup.Core.Streams;
 
 /// <summary>
 /// Passes everything through to an inner stream but does not close it when disposed, for
