@@ -18,6 +18,8 @@ start_throwaway_postgres tests
 start_storage_servers
 
 status=0
+# No two folders of src/ may depend on each other (one concern per folder); prints the list.
+python3 scripts/folder-dependencies.py . > "$results/folder-dependencies.txt" || { cat "$results/folder-dependencies.txt"; status=1; }
 dotnet build Backup.Core.sln -c Release -nologo -clp:ErrorsOnly || exit 1
 # The same tree built from a path with a folder named src in it (~/src/backup-core): about a minute more.
 bash scripts/check-build-under-src.sh || status=1

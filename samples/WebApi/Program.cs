@@ -2,6 +2,7 @@
 //   DATABASE_URL=postgresql://... BACKUP_DIR=/var/backups BACKUP_ENCRYPTION_KEY=... \
 //   Api__Keys__<some-long-random-key>=backup-admin Api__Keys__<another-key>=backup-reader \
 //   BackupApi__AllowedFileRoots__0=/srv/uploads dotnet run --project samples/WebApi
+using Backup.Core.Health;
 using Backup.Core.Monitoring;
 using Prometheus;
 using WebApi;

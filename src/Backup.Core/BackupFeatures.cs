@@ -65,7 +65,7 @@ internal sealed class BackupFeatures
         {
             throw new ArgumentException("The catalog must be of the pipeline's store.", nameof(catalog));
         }
-        var running = new RunningBackups();
+        var running = new ActiveBackups();
         if (metrics is not null && !ReferenceEquals(metrics.Catalog, catalog))
         {
             throw new ArgumentException("The metrics must show the catalog the backups are saved through.", nameof(metrics));

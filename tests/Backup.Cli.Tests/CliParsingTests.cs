@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Backup.Cli.Entry;
 
 namespace Backup.Cli.Tests;
 

@@ -1,3 +1,5 @@
+using Backup.Cli.Entry;
+
 namespace Backup.Cli.Tests;
 
 /// <summary>backup-core run in this process, for the cases that need no server and no environment of their own.</summary>

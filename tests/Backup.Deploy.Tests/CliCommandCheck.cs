@@ -1,4 +1,5 @@
 using Backup.Cli;
+using Backup.Cli.Entry;
 
 namespace Backup.Deploy.Tests;
 

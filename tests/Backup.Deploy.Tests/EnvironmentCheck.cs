@@ -1,5 +1,6 @@
 using System.Reflection;
 using Backup.Cli;
+using Backup.Cli.Entry;
 using Backup.Core.Configuration;
 
 namespace Backup.Deploy.Tests;

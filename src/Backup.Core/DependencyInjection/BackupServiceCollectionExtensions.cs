@@ -109,7 +109,7 @@ public static class BackupServiceCollectionExtensions
         services.TryAddSingleton(sp => new Backup.Core.Monitoring.BackupMetrics(
             sp.GetRequiredService<Backup.Core.Catalog.BackupCatalog>(),
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
-        AddOptions<Backup.Core.Monitoring.BackupHealthOptions, Backup.Core.Monitoring.BackupHealthOptionsValidator>(services, Backup.Core.Monitoring.BackupHealthOptions.SectionName);
+        AddOptions<Backup.Core.Health.BackupHealthOptions, Backup.Core.Health.BackupHealthOptionsValidator>(services, Backup.Core.Health.BackupHealthOptions.SectionName);
 
         // Scheduling and retention.
         AddOptions<Backup.Core.Retention.RetentionRules, Backup.Core.Retention.RetentionRulesValidator>(services, Backup.Core.Retention.RetentionRules.SectionName);

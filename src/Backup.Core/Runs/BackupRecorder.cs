@@ -11,7 +11,7 @@ namespace Backup.Core.Runs;
 /// or cancellation a failure record instead, so nothing restorable is left.
 /// </summary>
 internal sealed class BackupRecorder(
-    BackupPipeline pipeline, BackupCatalog catalog, RunningBackups running, long? maxStoredBytes,
+    BackupPipeline pipeline, BackupCatalog catalog, ActiveBackups running, long? maxStoredBytes,
     IReadOnlyList<IBackupStoredHandler> storedHandlers, IReadOnlyList<IBackupFailedHandler> failedHandlers,
     TimeProvider time, ILogger logger)
 {

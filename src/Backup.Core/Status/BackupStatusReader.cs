@@ -8,7 +8,7 @@ using Backup.Core.Slots;
 namespace Backup.Core.Status;
 
 /// <summary>Status and analytics over the catalog, the running backups and this store's slots.</summary>
-internal sealed class BackupStatusReader(BackupCatalog catalog, RunningBackups running, SlotGuard slotGuard, BackupMetrics? metrics)
+internal sealed class BackupStatusReader(BackupCatalog catalog, ActiveBackups running, SlotGuard slotGuard, BackupMetrics? metrics)
 {
     /// <summary>The status; see <see cref="BackupService.GetBackupStatusAsync"/>.</summary>
     public async Task<BackupSystemStatus> GetStatusAsync(CancellationToken cancellationToken)

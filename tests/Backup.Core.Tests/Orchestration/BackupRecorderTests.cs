@@ -75,7 +75,7 @@ public sealed class BackupRecorderTests
     }
 
     private BackupRecorder Recorder(params IBackupStoredHandler[] handlers) =>
-        new(new BackupPipeline(_store, new NoCompressor()), new BackupCatalog(_store), new RunningBackups(), null, handlers, [], TimeProvider.System, NullLogger.Instance);
+        new(new BackupPipeline(_store, new NoCompressor()), new BackupCatalog(_store), new ActiveBackups(), null, handlers, [], TimeProvider.System, NullLogger.Instance);
 
     private sealed class Marking(string name, List<string> calls) : IBackupStoredHandler
     {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Backup.Core.Monitoring;
+namespace Backup.Core.Health;
 
 /// <summary>Checks <see cref="BackupHealthOptions"/> at start; each message names the setting.</summary>
 internal sealed class BackupHealthOptionsValidator : IValidateOptions<BackupHealthOptions>

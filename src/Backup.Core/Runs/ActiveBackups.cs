@@ -4,7 +4,7 @@ using Backup.Core.Abstractions;
 namespace Backup.Core.Runs;
 
 /// <summary>The backups this process is taking now, for status.</summary>
-internal sealed class RunningBackups
+internal sealed class ActiveBackups
 {
     private readonly ConcurrentDictionary<string, BackupType> _running = new(StringComparer.Ordinal);
 

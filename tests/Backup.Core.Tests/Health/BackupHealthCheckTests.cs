@@ -1,13 +1,13 @@
 using Backup.Core.Abstractions;
 using Backup.Core.Configuration;
-using Backup.Core.Monitoring;
+using Backup.Core.Health;
 using Backup.Core.Operations;
 using Backup.Core.Postgres;
 using Backup.Core.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Backup.Core.Tests.Monitoring;
+namespace Backup.Core.Tests.Health;
 
 /// <summary>The health check reads schedule health through <see cref="IScheduler"/>, whatever implements it.</summary>
 public sealed class BackupHealthCheckTests : IDisposable

@@ -5,7 +5,7 @@ using Backup.Core.Postgres;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
-namespace Backup.Core.Monitoring;
+namespace Backup.Core.Health;
 
 /// <summary>
 /// Unhealthy when the newest good backup is too old, when the newest backups all failed, when a

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Invocation;
 using Backup.Cli.Commands;
 
-namespace Backup.Cli;
+namespace Backup.Cli.Entry;
 
 /// <summary>The <c>backup-core</c> command line: its parser (for tests and tools that check command lines) and its entry point.</summary>
 public static class BackupCli

@@ -1,4 +1,4 @@
-namespace Backup.Core.Monitoring;
+namespace Backup.Core.Health;
 
 /// <summary>When the backup health check says unhealthy (section <c>Backup:Health</c>).</summary>
 public sealed class BackupHealthOptions

@@ -1,3 +1,0 @@
-// backup-core: the operator command line of Backup.Core. Everything is in BackupCli, so that tests
-// (and the deployment manifests' test) parse and run exactly what the tool runs.
-return await Backup.Cli.BackupCli.RunAsync(args);
