@@ -125,8 +125,9 @@ public sealed class BackupCatalog
         var stored = await _storage.PutAsync(key, new MemoryStream(json), cancellationToken).ConfigureAwait(false);
         try
         {
-            // Held as a listing would read it back, so the next listing need not.
-            _index.Saved(manifest.Id, stored, await InterpretAsync(manifest.Id, key, new MemoryStream(json), cancellationToken).ConfigureAwait(false));
+            // Held as a listing would read it back, so the next listing need not. Not cancellable: the
+            // manifest is stored, and a cancellation here must not make the caller think it is not.
+            _index.Saved(manifest.Id, stored, await InterpretAsync(manifest.Id, key, new MemoryStream(json), CancellationToken.None).ConfigureAwait(false));
         }
         catch (Exception ex) when (ex is BackupIntegrityException or EncryptionKeyException)
         {
@@ -294,6 +295,8 @@ public sealed class BackupCatalog
     {
         query ??= new BackupQuery();
         var listed = new Dictionary<string, StoredObject>(StringComparer.Ordinal);
+        // Before the LIST: what this process saves while the store lists is newer than the listing.
+        var generation = _index.BeginListing();
         await foreach (var item in _storage.ListAsync(MetadataPrefix, cancellationToken).ConfigureAwait(false))
         {
             var name = item.Key[MetadataPrefix.Length..];
@@ -302,7 +305,7 @@ public sealed class BackupCatalog
                 listed[name[..^5]] = item;
             }
         }
-        var generation = _index.StartListing(listed.Keys);
+        _index.Listing(generation, listed.Keys);
         // Ids sort by start time, so the time filter needs no manifest reads.
         var ids = listed.Keys.ToList();
         ids.Sort(StringComparer.Ordinal);

@@ -20,23 +20,31 @@ internal sealed class CatalogIndex
     private long _version;
     private (long Version, IReadOnlyList<ManifestRead>? Reads) _snapshot = (-1, null);
 
-    /// <summary>Starts a listing that found <paramref name="ids"/>: forgets the manifests deleted since.</summary>
-    /// <returns>The listing's generation, for <see cref="Listed"/>.</returns>
-    public long StartListing(IReadOnlyCollection<string> ids)
+    /// <summary>Called before a listing asks the store: its generation, for <see cref="Listing"/> and <see cref="Listed"/>.</summary>
+    public long BeginListing() => Interlocked.Increment(ref _generation);
+
+    /// <summary>The listing of <paramref name="generation"/> found <paramref name="ids"/>: forgets the manifests deleted since.</summary>
+    public void Listing(long generation, IReadOnlyCollection<string> ids)
     {
-        var generation = Interlocked.Increment(ref _generation);
         var listed = new ConcurrentDictionary<string, byte>(ids.Select(id => KeyValuePair.Create(id, (byte)0)), StringComparer.Ordinal);
         foreach (var (id, entry) in _entries)
         {
-            // Written here after the LIST began: absent from it, and still there.
-            if (!listed.ContainsKey(id) && entry.Generation < generation)
+            if (listed.ContainsKey(id))
+            {
+                continue;
+            }
+            if (entry.Generation > generation)
+            {
+                // Written here after the LIST began: absent from it, and still there.
+                listed.TryAdd(id, 0);
+            }
+            else
             {
                 _entries.TryRemove(KeyValuePair.Create(id, entry));
             }
         }
         _listed = listed;
         Changed();
-        return generation;
     }
 
     /// <summary>The manifest held for <paramref name="id"/> when the store lists it unchanged since it was read.</summary>
@@ -78,8 +86,11 @@ internal sealed class CatalogIndex
             var version = Interlocked.Read(ref _version);
             if (_snapshot.Version != version)
             {
-                var entries = _entries.ToArray();
-                var complete = _listed is { } listed && listed.Keys.All(_entries.ContainsKey);
+                // Only what the store listed (or this process stored since): a listing that read a
+                // manifest just before this process deleted it may put it back in the entries.
+                var listed = _listed;
+                var entries = _entries.Where(e => listed?.ContainsKey(e.Key) == true).ToArray();
+                var complete = listed is not null && listed.Keys.All(_entries.ContainsKey);
                 _snapshot = (version, complete
                     ? [.. entries.OrderByDescending(e => e.Key, StringComparer.Ordinal).Select(e => e.Value.Read)]
                     : null);

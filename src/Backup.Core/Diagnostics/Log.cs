@@ -106,4 +106,7 @@ internal static partial class Log
 
     [LoggerMessage(1362, LogLevel.Information, "Schedule {ScheduleId} was {Change} by another replica: this one follows the stored definition")]
     public static partial void ScheduleChangedElsewhere(ILogger logger, string scheduleId, string change);
+
+    [LoggerMessage(1400, LogLevel.Error, "Backup {BackupId} is stored and complete, but {Handler} failed after it: {Reason}")]
+    public static partial void AfterStoredHandlerFailed(ILogger logger, string backupId, string handler, string reason);
 }

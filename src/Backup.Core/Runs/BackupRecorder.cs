@@ -46,7 +46,7 @@ internal sealed class BackupRecorder(
             Log.BackupCompleted(logger, context.Id, manifest.Content?.RawBytes ?? 0, manifest.Content?.StoredBytes ?? 0, manifest.Duration?.TotalSeconds ?? 0);
             foreach (var handler in storedHandlers)
             {
-                manifest = await handler.OnStoredAsync(manifest, cancellationToken).ConfigureAwait(false);
+                manifest = await RunHandlerAsync(handler, manifest, cancellationToken).ConfigureAwait(false);
             }
             return manifest;
         }
@@ -58,6 +58,21 @@ internal sealed class BackupRecorder(
         finally
         {
             await EndAsync(context, stored).ConfigureAwait(false);
+        }
+    }
+
+    // The backup is stored and complete by now: whatever a handler (metrics, offsite copy) runs into,
+    // even a cancellation, is said loudly but must not turn it into a failure record under its id.
+    private async Task<BackupManifest> RunHandlerAsync(IBackupStoredHandler handler, BackupManifest manifest, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await handler.OnStoredAsync(manifest, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.AfterStoredHandlerFailed(logger, manifest.Id, handler.GetType().Name, ex is OperationCanceledException ? "cancelled" : ex.Message);
+            return manifest;
         }
     }
 
@@ -97,19 +112,24 @@ internal sealed class BackupRecorder(
         }
     }
 
+    // Every end action runs (releasing a lock must not be skipped because dropping a slot failed);
+    // the first failure is rethrown once all have run.
     private async Task EndAsync(BackupRunContext context, bool stored)
     {
-        try
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? first = null;
+        foreach (var action in context.EndActions)
         {
-            foreach (var action in context.EndActions)
+            try
             {
                 await action(stored).ConfigureAwait(false);
             }
+            catch (Exception ex)
+            {
+                first ??= System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
+            }
         }
-        finally
-        {
-            running.Remove(context.Id);
-        }
+        running.Remove(context.Id);
+        first?.Throw();
     }
 
     private static string TypeName(BackupType type) => type switch

@@ -311,7 +311,7 @@ public sealed class BackupScheduler : BackgroundService, IScheduler
                 string result;
                 try
                 {
-                    backupId = await _runner.RunAsync(new ScheduledRun(entry.Schedule, RetentionDaysBySchedule()), _runs.Token).ConfigureAwait(false);
+                    backupId = await _runner.RunAsync(new ScheduledRun(entry.Schedule, RetentionDaysBySchedule), _runs.Token).ConfigureAwait(false);
                     result = backupId;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || _runs.IsCancellationRequested)

@@ -39,7 +39,7 @@ internal sealed class ScheduledBackupRunner(BackupService backups) : IScheduledB
                 ScheduleId = schedule.Id,
             }, null, cancellationToken).ConfigureAwait(false),
         };
-        await backups.CleanupOldBackupsAsync(dryRun: false, run.RetentionDaysBySchedule, cancellationToken).ConfigureAwait(false);
+        await backups.CleanupOldBackupsAsync(dryRun: false, run.RetentionDaysBySchedule(), cancellationToken).ConfigureAwait(false);
         return manifest.Id;
     }
 }

@@ -8,5 +8,9 @@ namespace Backup.Core.Scheduling;
 /// this rather than the runner asking the scheduler back (which made the two depend on each other).
 /// </summary>
 /// <param name="Schedule">The schedule to run.</param>
-/// <param name="RetentionDaysBySchedule">Every schedule's own <see cref="BackupScheduleOptions.RetentionDays"/>, by schedule id (schedules without one are absent: the global setting applies to their backups).</param>
-public sealed record ScheduledRun(BackupSchedule Schedule, IReadOnlyDictionary<string, int> RetentionDaysBySchedule);
+/// <param name="RetentionDaysBySchedule">
+/// Every schedule's own <see cref="BackupScheduleOptions.RetentionDays"/>, by schedule id (schedules
+/// without one are absent: the global setting applies to their backups), as they are when called:
+/// the runner asks after the backup, so a schedule changed during a long run is pruned by its new days.
+/// </param>
+public sealed record ScheduledRun(BackupSchedule Schedule, Func<IReadOnlyDictionary<string, int>> RetentionDaysBySchedule);

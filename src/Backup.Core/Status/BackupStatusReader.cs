@@ -42,6 +42,7 @@ internal sealed class BackupStatusReader(BackupCatalog catalog, ActiveBackups ru
     public async Task<BackupAnalytics> GetAnalyticsAsync(CancellationToken cancellationToken)
     {
         var all = await catalog.ListAllAsync(null, cancellationToken).ConfigureAwait(false);
-        return metrics?.Analytics ?? BackupAnalytics.Of(all);
+        // Of the listing just made: the metrics' figures read zero while the catalog's index is incomplete.
+        return BackupAnalytics.Of(all);
     }
 }

@@ -122,6 +122,54 @@ public sealed class CatalogIndexTests : IDisposable
         Assert.Equal(2, metrics.Analytics.TotalBackups);
     }
 
+    [Fact]
+    public async Task ASaveWhileTheStoreLists_StaysInTheIndex()
+    {
+        var catalog = new BackupCatalog(_store, _keys);
+        await SaveAllAsync(catalog, 2);
+        var during = Sample(BackupId.New(Start.AddHours(5)));
+        _store.DuringList = () => catalog.SaveAsync(during);
+
+        await ListAsync(catalog);
+
+        Assert.Contains(during.Id, catalog.Indexed!.Select(m => m.Id));
+        Assert.Equal(3, catalog.Indexed!.Count);
+    }
+
+    [Fact]
+    public async Task ADeleteWhileAListingReadsTheManifest_DoesNotPutItBackInTheIndex()
+    {
+        var saved = await SaveAllAsync(new BackupCatalog(_store, _keys), 2);
+        var catalog = new BackupCatalog(_store, _keys);
+        var victim = saved[0].Id;
+        _store.AfterOpen = async key =>
+        {
+            if (key == BackupCatalog.ManifestKey(victim))
+            {
+                _store.AfterOpen = null;
+                await catalog.DeleteAsync(victim);
+            }
+        };
+
+        await ListAsync(catalog);
+
+        Assert.DoesNotContain(victim, catalog.Indexed!.Select(m => m.Id));
+        Assert.Equal([saved[1].Id], catalog.Indexed!.Select(m => m.Id));
+    }
+
+    [Fact]
+    public async Task ASaveCancelledOnceTheManifestIsStored_ReportsItStored()
+    {
+        var catalog = new BackupCatalog(_store, _keys);
+        using var cancel = new CancellationTokenSource();
+        _store.AfterPut = _ => cancel.CancelAsync();
+        var manifest = Sample(BackupId.New(Start));
+
+        await catalog.SaveAsync(manifest, cancel.Token);
+
+        Assert.Equal(BackupStatus.Completed, (await catalog.GetAsync(manifest.Id)).Status);
+    }
+
     private static async Task<List<BackupManifest>> SaveAllAsync(BackupCatalog catalog, int count)
     {
         var saved = new List<BackupManifest>();

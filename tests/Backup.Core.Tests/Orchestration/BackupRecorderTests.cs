@@ -66,6 +66,38 @@ public sealed class BackupRecorderTests
         Assert.Equal([false], told);
     }
 
+    [Fact]
+    public async Task AHandlerThatFailsAfterTheManifestIsStored_LeavesTheBackupComplete_AndTheLaterHandlersRun()
+    {
+        var recorder = Recorder(new Failing(new OperationCanceledException("host stopping (test)")), new Marking("after", _calls));
+
+        var manifest = await recorder.RunAsync(Run(), null, Produce, CancellationToken.None);
+
+        Assert.Equal(BackupStatus.Completed, manifest.Status);
+        Assert.Equal(BackupStatus.Completed, (await new BackupCatalog(_store).GetAsync(manifest.Id)).Status);
+        Assert.Equal(["after saw "], _calls);
+    }
+
+    [Fact]
+    public async Task EveryEndActionRuns_WhenAnEarlierOneFails_AndTheFirstFailureIsThrown()
+    {
+        var ran = new List<string>();
+
+        var error = await Assert.ThrowsAsync<IOException>(() => Recorder().RunAsync(
+            Run(),
+            (context, ct) =>
+            {
+                context.OnEnd(_ => { ran.Add("drop slot"); throw new IOException("server gone (test)"); });
+                context.OnEnd(_ => { ran.Add("release lock"); return Task.CompletedTask; });
+                return Task.CompletedTask;
+            },
+            Produce,
+            CancellationToken.None));
+
+        Assert.Equal("server gone (test)", error.Message);
+        Assert.Equal(["drop slot", "release lock"], ran);
+    }
+
     private static BackupRun Run() => new(BackupType.Incremental, "shop", "shop", null, null);
 
     private static async Task<ProducedBackup> Produce(BackupRunContext context, CancellationToken cancellationToken)
@@ -76,6 +108,11 @@ public sealed class BackupRecorderTests
 
     private BackupRecorder Recorder(params IBackupStoredHandler[] handlers) =>
         new(new BackupPipeline(_store, new NoCompressor()), new BackupCatalog(_store), new ActiveBackups(), null, handlers, [], TimeProvider.System, NullLogger.Instance);
+
+    private sealed class Failing(Exception error) : IBackupStoredHandler
+    {
+        public Task<BackupManifest> OnStoredAsync(BackupManifest manifest, CancellationToken cancellationToken) => Task.FromException<BackupManifest>(error);
+    }
 
     private sealed class Marking(string name, List<string> calls) : IBackupStoredHandler
     {

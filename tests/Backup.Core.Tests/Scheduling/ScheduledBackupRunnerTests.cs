@@ -39,13 +39,33 @@ public sealed class ScheduledBackupRunnerTests : IDisposable
         };
         Dictionary<string, int> retention = scheduleDays is { } days ? new() { ["files"] = days } : [];
 
-        var older = await runner.RunAsync(new ScheduledRun(schedule, retention), CancellationToken.None);
+        var older = await runner.RunAsync(new ScheduledRun(schedule, () => retention), CancellationToken.None);
         _time.Advance(TimeSpan.FromDays(3));
-        var newer = await runner.RunAsync(new ScheduledRun(schedule, retention), CancellationToken.None);
+        var newer = await runner.RunAsync(new ScheduledRun(schedule, () => retention), CancellationToken.None);
 
         var left = (await provider.GetRequiredService<BackupService>().ListBackupsAsync()).Select(b => b.Id).ToList();
         Assert.Contains(newer, left);
         Assert.Equal(olderKept, left.Contains(older));
+    }
+
+    [Fact]
+    public async Task RunAsync_AsksForTheRetentionDaysAfterTheBackup_SoAChangeDuringTheRunCounts()
+    {
+        File.WriteAllText(Path.Combine(_files.Path, "a.txt"), "content");
+        using var provider = Build();
+        var backups = provider.GetRequiredService<BackupService>();
+        var schedule = new BackupSchedule { Id = "files", Name = "files", Type = BackupType.Files, CronExpression = "0 1 * * *", Options = new() { Directories = [_files.Path] } };
+        var storedWhenAsked = -1;
+
+        await provider.GetRequiredService<IScheduledBackupRunner>().RunAsync(
+            new ScheduledRun(schedule, () =>
+            {
+                storedWhenAsked = backups.ListBackupsAsync().GetAwaiter().GetResult().Count;
+                return new Dictionary<string, int>();
+            }),
+            CancellationToken.None);
+
+        Assert.Equal(1, storedWhenAsked);
     }
 
     [Fact]
@@ -60,7 +80,7 @@ public sealed class ScheduledBackupRunnerTests : IDisposable
         using var provider = services.BuildServiceProvider();
         var schedule = new BackupSchedule { Id = "files", Name = "files", Type = BackupType.Files, CronExpression = "0 1 * * *", Options = new() { Directories = [_files.Path] } };
 
-        var id = await provider.GetRequiredService<IScheduledBackupRunner>().RunAsync(new ScheduledRun(schedule, new Dictionary<string, int>()), CancellationToken.None);
+        var id = await provider.GetRequiredService<IScheduledBackupRunner>().RunAsync(new ScheduledRun(schedule, () => new Dictionary<string, int>()), CancellationToken.None);
 
         Assert.Equal("files", (await provider.GetRequiredService<BackupService>().GetBackupAsync(id)).ScheduleId);
     }

@@ -106,7 +106,7 @@ internal sealed class RecordingRunner(TimeProvider time) : IScheduledBackupRunne
     public async Task<string> RunAsync(ScheduledRun run, CancellationToken cancellationToken)
     {
         var schedule = run.Schedule;
-        _retention.Enqueue(run.RetentionDaysBySchedule);
+        _retention.Enqueue(run.RetentionDaysBySchedule());
         _calls.Enqueue((schedule.Id, time.GetUtcNow()));
         Interlocked.Increment(ref _started);
         try

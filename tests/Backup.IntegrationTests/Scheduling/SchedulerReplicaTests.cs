@@ -57,9 +57,13 @@ public sealed class SchedulerReplicaTests : IAsyncLifetime, IDisposable
             {
                 time.Advance(TimeSpan.FromMinutes(10));
             }
-            // Wait for both to have fired and finished (not a fixed sleep: on a busy machine a run can
-            // outlast it, and the next occurrence would then be skipped as an overlap, not run twice).
-            await WaitUntilAsync(() => replicas.All(r => r.Scheduler.GetDetailedStatus().Schedules.Single() is { Running: false } s && s.NextRun > occurrence));
+            // Wait for both to have fired and finished, not a fixed time: on a busy machine a scheduler
+            // may arm its timer only after the clock moved (then it waits for the next move), and a run
+            // may outlast a fixed sleep (the next occurrence would then be skipped as an overlap).
+            await WaitUntilAsync(
+                () => replicas.All(r => r.Scheduler.GetDetailedStatus().Schedules.Single() is { Running: false } s && s.NextRun > occurrence),
+                // Time goes on while waiting, as it does: 0.1 s per poll, far from the next occurrence.
+                () => replicas.ForEach(r => r.Time.Advance(TimeSpan.FromMilliseconds(100))));
             Assert.Equal(step, runs.Count);
         }
         foreach (var (_, scheduler) in replicas)
@@ -89,13 +93,14 @@ public sealed class SchedulerReplicaTests : IAsyncLifetime, IDisposable
         Assert.Contains(plan.Kept, k => k.Backup.Id == id);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
+    private static async Task WaitUntilAsync(Func<bool> condition, Action tick)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!condition())
+        // 600 polls of 0.1 s of the fake clock: a minute of it, well before the next occurrence.
+        for (var poll = 0; !condition(); poll++)
         {
-            Assert.True(DateTime.UtcNow < deadline, "the schedulers did not fire and finish the occurrence within 60 s");
+            Assert.True(poll < 600, "the schedulers did not fire and finish the occurrence within 600 polls");
             await Task.Delay(50);
+            tick();
         }
     }
 
