@@ -9,4 +9,4 @@ namespace Backup.Core.Scheduling;
 /// </summary>
 /// <param name="Schedule">The schedule to run.</param>
 /// <param name="RetentionDaysBySchedule">Every schedule's own <see cref="BackupScheduleOptions.RetentionDays"/>, by schedule id (schedules without one are absent: the global setting applies to their backups).</param>
-public sealed record ScheduledRun(BackupSchedule Schedule, IReadOnlyDictionary<string, int> RetentionDaysBySchedule);
+internal sealed record ScheduledRun(BackupSchedule Schedule, IReadOnlyDictionary<string, int> RetentionDaysBySchedule);
