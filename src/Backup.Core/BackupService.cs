@@ -28,7 +28,8 @@ public sealed class BackupService
     /// <param name="options">MAX_BACKUP_SIZE_MB and BACKUP_RETENTION_DAYS; the defaults when null.</param>
     /// <param name="time">The clock; the system's when null.</param>
     /// <param name="logger">Where to log; nowhere when null.</param>
-    public BackupService(BackupPipeline pipeline, PostgresBackupEngine? engine, BackupOptions? options = null, TimeProvider? time = null, ILogger<BackupService>? logger = null)
+    /// <remarks>Internal: its parameters are machinery. Hosts compose the service with <c>AddBackupSystem</c>.</remarks>
+    internal BackupService(BackupPipeline pipeline, PostgresBackupEngine? engine, BackupOptions? options = null, TimeProvider? time = null, ILogger<BackupService>? logger = null)
         : this(BackupFeatures.Create(
             pipeline, new BackupCatalog((pipeline ?? throw new ArgumentNullException(nameof(pipeline))).Storage), engine, options ?? new BackupOptions(), new RetentionRules(),
             metrics: null, copyTo: null, time ?? TimeProvider.System, logger ?? NullLogger<BackupService>.Instance))
@@ -39,7 +40,8 @@ public sealed class BackupService
     internal BackupService(BackupFeatures features) => _features = features;
 
     /// <summary>The catalog of the store this service writes to.</summary>
-    public BackupCatalog Catalog => _features.Catalog;
+    /// <remarks>Internal: a caller could delete around the slot and chain rules; the public operations keep them.</remarks>
+    internal BackupCatalog Catalog => _features.Catalog;
 
     /// <summary>
     /// Takes a full backup of the database: pg_dump on an exported snapshot, compressed, encrypted

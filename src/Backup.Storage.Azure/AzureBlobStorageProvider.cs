@@ -25,8 +25,14 @@ public sealed class AzureBlobStorageProvider : IStorageProvider
     private readonly AzureBlobStorageOptions _options;
     private readonly string _prefix;
 
+    /// <summary>Creates the store from options (DefaultAzureCredential with <see cref="AzureBlobStorageOptions.ServiceUri"/>).</summary>
+    public AzureBlobStorageProvider(AzureBlobStorageOptions options)
+        : this(options, null)
+    {
+    }
+
     /// <summary>Creates the store from options; <paramref name="credential"/> is used with <see cref="AzureBlobStorageOptions.ServiceUri"/> (DefaultAzureCredential when null).</summary>
-    public AzureBlobStorageProvider(AzureBlobStorageOptions options, TokenCredential? credential = null)
+    public AzureBlobStorageProvider(AzureBlobStorageOptions options, TokenCredential? credential)
         : this(CreateContainer(options, credential), options)
     {
     }

@@ -26,8 +26,14 @@ public sealed partial class S3StorageProvider : IStorageProvider, IDisposable
     private readonly string _prefix;
     private readonly ILogger _logger;
 
+    /// <summary>Creates the store with a client built from <paramref name="options"/>, without logs.</summary>
+    public S3StorageProvider(S3StorageOptions options)
+        : this(options, null)
+    {
+    }
+
     /// <summary>Creates the store with a client built from <paramref name="options"/>.</summary>
-    public S3StorageProvider(S3StorageOptions options, ILogger<S3StorageProvider>? logger = null)
+    public S3StorageProvider(S3StorageOptions options, ILogger<S3StorageProvider>? logger)
         : this(S3ClientFactory.Create(options), options, logger)
     {
     }

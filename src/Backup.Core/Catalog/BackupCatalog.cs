@@ -12,7 +12,7 @@ namespace Backup.Core.Catalog;
 /// file roots) are stored encrypted and opened transparently on reading; without the key a
 /// manifest reads as its envelope, flagged <see cref="BackupManifest.DetailsEncrypted"/>.
 /// </summary>
-public sealed class BackupCatalog
+internal sealed class BackupCatalog
 {
     private readonly IStorageProvider _storage;
     private readonly ManifestDetailsCipher? _cipher;

@@ -10,7 +10,7 @@ namespace Backup.Core.Catalog;
 /// random bits. They sort by time as plain strings, and an id that does not match the pattern
 /// exactly is refused wherever one comes in, so no id can name a path.
 /// </summary>
-public static partial class BackupId
+internal static partial class BackupId
 {
     /// <summary>Makes a new id for a backup starting at <paramref name="now"/>.</summary>
     public static string New(DateTimeOffset now) =>

@@ -11,7 +11,7 @@ namespace Backup.Core.Catalog;
 /// database — or two hosts with their own stores — each drop only the slots of their own chains.
 /// Hosts sharing a store share its identity.
 /// </summary>
-public static partial class StoreIdentity
+internal static partial class StoreIdentity
 {
     /// <summary>Where the identity is kept.</summary>
     public const string Key = BackupCatalog.MetadataPrefix + "store-id";

@@ -11,7 +11,7 @@ namespace Backup.Core.Changes;
 /// malformed, a missing end record, totals that do not match, or bytes after the end raise
 /// <see cref="BackupIntegrityException"/>.
 /// </summary>
-public sealed class ChangeSegmentReader(Stream source)
+internal sealed class ChangeSegmentReader(Stream source)
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private byte[] _record = new byte[4096];

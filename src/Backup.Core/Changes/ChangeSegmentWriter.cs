@@ -8,7 +8,7 @@ namespace Backup.Core.Changes;
 /// Writes a change segment to a stream, record by record, buffering up to about 1 MiB before each
 /// asynchronous write, so that a transaction of any size streams in bounded memory.
 /// </summary>
-public sealed class ChangeSegmentWriter
+internal sealed class ChangeSegmentWriter
 {
     private const int FlushThreshold = 1 << 20;
     private readonly Stream _destination;

@@ -1,7 +1,7 @@
 namespace Backup.Core.Changes;
 
 /// <summary>How a value travels in a change.</summary>
-public enum ColumnValueKind : byte
+internal enum ColumnValueKind : byte
 {
     /// <summary>SQL NULL (distinct from an empty string).</summary>
     Null = (byte)'n',
@@ -16,7 +16,7 @@ public enum ColumnValueKind : byte
 /// <summary>One column's value in a row change.</summary>
 /// <param name="Kind">Null, text, or unchanged TOAST.</param>
 /// <param name="Text">The text-format value when <paramref name="Kind"/> is <see cref="ColumnValueKind.Text"/>.</param>
-public readonly record struct ColumnValue(ColumnValueKind Kind, string? Text)
+internal readonly record struct ColumnValue(ColumnValueKind Kind, string? Text)
 {
     /// <summary>SQL NULL.</summary>
     public static ColumnValue Null => new(ColumnValueKind.Null, null);

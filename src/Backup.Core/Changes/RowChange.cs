@@ -1,10 +1,10 @@
 namespace Backup.Core.Changes;
 
 /// <summary>One row-level change inside a transaction, referring to a relation by OID.</summary>
-public abstract record RowChange(uint RelationOid);
+internal abstract record RowChange(uint RelationOid);
 
 /// <summary>A new row.</summary>
-public sealed record InsertChange(uint RelationOid, IReadOnlyList<ColumnValue> NewRow) : RowChange(RelationOid)
+internal sealed record InsertChange(uint RelationOid, IReadOnlyList<ColumnValue> NewRow) : RowChange(RelationOid)
 {
     /// <inheritdoc />
     public bool Equals(InsertChange? other) => other is not null && RelationOid == other.RelationOid && NewRow.SequenceEqual(other.NewRow);
@@ -17,7 +17,7 @@ public sealed record InsertChange(uint RelationOid, IReadOnlyList<ColumnValue> N
 /// A changed row: its new values, and its old key (or, with REPLICA IDENTITY FULL, its whole old
 /// row) when the key changed or the identity is full; otherwise the new row's key finds it.
 /// </summary>
-public sealed record UpdateChange(uint RelationOid, IReadOnlyList<ColumnValue>? OldKey, IReadOnlyList<ColumnValue> NewRow) : RowChange(RelationOid)
+internal sealed record UpdateChange(uint RelationOid, IReadOnlyList<ColumnValue>? OldKey, IReadOnlyList<ColumnValue> NewRow) : RowChange(RelationOid)
 {
     /// <inheritdoc />
     public bool Equals(UpdateChange? other) =>
@@ -29,7 +29,7 @@ public sealed record UpdateChange(uint RelationOid, IReadOnlyList<ColumnValue>? 
 }
 
 /// <summary>A removed row, identified by its key (or whole old row with REPLICA IDENTITY FULL).</summary>
-public sealed record DeleteChange(uint RelationOid, IReadOnlyList<ColumnValue> OldKey) : RowChange(RelationOid)
+internal sealed record DeleteChange(uint RelationOid, IReadOnlyList<ColumnValue> OldKey) : RowChange(RelationOid)
 {
     /// <inheritdoc />
     public bool Equals(DeleteChange? other) => other is not null && RelationOid == other.RelationOid && OldKey.SequenceEqual(other.OldKey);
@@ -39,7 +39,7 @@ public sealed record DeleteChange(uint RelationOid, IReadOnlyList<ColumnValue> O
 }
 
 /// <summary>TRUNCATE of one or more tables (<see cref="RowChange.RelationOid"/> is the first).</summary>
-public sealed record TruncateChange(IReadOnlyList<uint> RelationOids, bool Cascade, bool RestartIdentity) : RowChange(RelationOids.Count > 0 ? RelationOids[0] : 0)
+internal sealed record TruncateChange(IReadOnlyList<uint> RelationOids, bool Cascade, bool RestartIdentity) : RowChange(RelationOids.Count > 0 ? RelationOids[0] : 0)
 {
     /// <inheritdoc />
     public bool Equals(TruncateChange? other) =>

@@ -4,28 +4,28 @@ namespace Backup.Core.Changes;
 /// What a change segment holds, in stream order: partitions created since the chain's full backup
 /// (version 3, first), relation descriptions (before the first change that uses them), transactions as begin / changes / commit, sequence values, and the end.
 /// </summary>
-public abstract record SegmentItem;
+internal abstract record SegmentItem;
 
 /// <summary>A relation's description; later changes refer to it by OID.</summary>
-public sealed record RelationItem(SegmentRelation Relation) : SegmentItem;
+internal sealed record RelationItem(SegmentRelation Relation) : SegmentItem;
 
 /// <summary>A partition new since the chain's full backup: replay creates it before rows need it.</summary>
-public sealed record PartitionItem(SegmentPartition Partition) : SegmentItem;
+internal sealed record PartitionItem(SegmentPartition Partition) : SegmentItem;
 
 /// <summary>The start of a committed transaction.</summary>
 /// <param name="Xid">Its transaction id.</param>
 /// <param name="CommitLsn">Its commit record's WAL position.</param>
 /// <param name="CommitTime">When it committed.</param>
-public sealed record BeginItem(uint Xid, ulong CommitLsn, DateTimeOffset CommitTime) : SegmentItem;
+internal sealed record BeginItem(uint Xid, ulong CommitLsn, DateTimeOffset CommitTime) : SegmentItem;
 
 /// <summary>A row change of the current transaction.</summary>
-public sealed record ChangeItem(RowChange Change) : SegmentItem;
+internal sealed record ChangeItem(RowChange Change) : SegmentItem;
 
 /// <summary>The end of the current transaction: replay applies it as a whole, or not at all.</summary>
-public sealed record CommitItem(uint Xid, ulong CommitLsn) : SegmentItem;
+internal sealed record CommitItem(uint Xid, ulong CommitLsn) : SegmentItem;
 
 /// <summary>A sequence's value when the segment was taken.</summary>
-public sealed record SequenceItem(string Schema, string Name, long LastValue, bool IsCalled) : SegmentItem;
+internal sealed record SequenceItem(string Schema, string Name, long LastValue, bool IsCalled) : SegmentItem;
 
 /// <summary>The end of the segment, with totals a reader checks, so that truncation at a record boundary is detected.</summary>
-public sealed record EndItem(long Transactions, long Changes, ulong EndLsn) : SegmentItem;
+internal sealed record EndItem(long Transactions, long Changes, ulong EndLsn) : SegmentItem;

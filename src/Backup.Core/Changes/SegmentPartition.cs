@@ -11,4 +11,4 @@ namespace Backup.Core.Changes;
 /// <param name="ParentName">Its parent's name.</param>
 /// <param name="Bound">Its bound as the source's <c>pg_get_expr(relpartbound)</c> spells it, e.g. <c>FOR VALUES FROM ('2027-01-01 00:00:00+00') TO ('2027-02-01 00:00:00+00')</c> or <c>DEFAULT</c>.</param>
 /// <param name="PartitionBy">For a partition that is itself partitioned, its key as <c>pg_get_partkeydef</c> spells it (e.g. <c>RANGE (payment_date)</c>); empty otherwise.</param>
-public sealed record SegmentPartition(string Schema, string Name, string ParentSchema, string ParentName, string Bound, string PartitionBy = "");
+internal sealed record SegmentPartition(string Schema, string Name, string ParentSchema, string ParentName, string Bound, string PartitionBy = "");

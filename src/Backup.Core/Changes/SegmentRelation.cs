@@ -9,7 +9,7 @@ namespace Backup.Core.Changes;
 /// <param name="Name">Its name.</param>
 /// <param name="ReplicaIdentity"><c>d</c> default (primary key), <c>f</c> full, <c>i</c> index, <c>n</c> nothing.</param>
 /// <param name="Columns">Its columns, in the order tuples list their values.</param>
-public sealed record SegmentRelation(uint Oid, string Schema, string Name, char ReplicaIdentity, IReadOnlyList<SegmentColumn> Columns)
+internal sealed record SegmentRelation(uint Oid, string Schema, string Name, char ReplicaIdentity, IReadOnlyList<SegmentColumn> Columns)
 {
     /// <inheritdoc />
     public bool Equals(SegmentRelation? other) =>
@@ -25,4 +25,4 @@ public sealed record SegmentRelation(uint Oid, string Schema, string Name, char 
 /// <param name="TypeModifier">Its type modifier (e.g. numeric precision), -1 when none.</param>
 /// <param name="IsKey">Whether it is part of the replica identity.</param>
 /// <param name="TypeName">Its type as the source's <c>format_type</c> spells it (e.g. <c>numeric(12,2)</c>, <c>public.mood</c>), for people and tools reading a segment without the source; empty in version 1 segments.</param>
-public sealed record SegmentColumn(string Name, uint TypeOid, int TypeModifier, bool IsKey, string TypeName = "");
+internal sealed record SegmentColumn(string Name, uint TypeOid, int TypeModifier, bool IsKey, string TypeName = "");

@@ -4,7 +4,7 @@ using Backup.Core.Abstractions;
 namespace Backup.Core.Compression;
 
 /// <summary>Brotli (RFC 7932). Quality 0 (fastest) to 11 (smallest).</summary>
-public sealed class BrotliCompressor : ICompressor
+internal sealed class BrotliCompressor : ICompressor
 {
     /// <summary>The name written in manifests.</summary>
     public const string AlgorithmName = "brotli";

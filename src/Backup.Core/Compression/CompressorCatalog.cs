@@ -6,7 +6,7 @@ namespace Backup.Core.Compression;
 /// Finds the codec named in a manifest, so that a backup is readable whatever compressor the
 /// host is configured with today.
 /// </summary>
-public static class CompressorCatalog
+internal static class CompressorCatalog
 {
     /// <summary>Names of every codec this version reads and writes.</summary>
     public static IReadOnlyList<string> Names { get; } = [NoCompressor.AlgorithmName, GzipCompressor.AlgorithmName, BrotliCompressor.AlgorithmName, ZstdCompressor.AlgorithmName];

@@ -4,7 +4,7 @@ using Backup.Core.Abstractions;
 namespace Backup.Core.Compression;
 
 /// <summary>gzip (RFC 1952) through .NET's zlib-ng. Levels 0 (store) to 9 (smallest).</summary>
-public sealed class GzipCompressor : ICompressor
+internal sealed class GzipCompressor : ICompressor
 {
     /// <summary>The name written in manifests.</summary>
     public const string AlgorithmName = "gzip";

@@ -4,7 +4,7 @@ using Backup.Core.Streams;
 namespace Backup.Core.Compression;
 
 /// <summary>Stores bytes as they are.</summary>
-public sealed class NoCompressor : ICompressor
+internal sealed class NoCompressor : ICompressor
 {
     /// <summary>The name written in manifests.</summary>
     public const string AlgorithmName = "none";

@@ -9,7 +9,7 @@ namespace Backup.Core.Compression;
 /// ZstdSharp.Port because it is faster on hard-to-compress dumps and on decompression, which
 /// is the restore path; see benchmarks/README.md for the measurements.
 /// </summary>
-public sealed class ZstdCompressor : ICompressor, IDisposable
+internal sealed class ZstdCompressor : ICompressor, IDisposable
 {
     /// <summary>The name written in manifests.</summary>
     public const string AlgorithmName = "zstd";

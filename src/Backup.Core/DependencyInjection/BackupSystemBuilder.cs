@@ -41,15 +41,15 @@ public sealed class BackupSystemBuilder : IBackupStorageBuilder
         return this;
     }
 
-    /// <summary>Stores backups on the local file system (the default), under <paramref name="rootPath"/> when given.</summary>
-    public BackupSystemBuilder UseLocalStorage(string? rootPath = null) =>
-        UseLocalStorage(o =>
-        {
-            if (rootPath is not null)
-            {
-                o.RootPath = rootPath;
-            }
-        });
+    /// <summary>Stores backups on the local file system (the default), under BACKUP_DIR, else ./backups.</summary>
+    public BackupSystemBuilder UseLocalStorage() => UseLocalStorage(_ => { });
+
+    /// <summary>Stores backups on the local file system under <paramref name="rootPath"/>.</summary>
+    public BackupSystemBuilder UseLocalStorage(string rootPath)
+    {
+        ArgumentNullException.ThrowIfNull(rootPath);
+        return UseLocalStorage(o => o.RootPath = rootPath);
+    }
 
     /// <summary>Stores backups on the local file system with these options.</summary>
     public BackupSystemBuilder UseLocalStorage(Action<LocalStorageOptions> configure)

@@ -7,7 +7,7 @@ namespace Backup.Core.Encryption;
 /// AES-256-GCM in chunked frames under a random per-backup data key, wrapped by a master key
 /// (see ContainerFormat.md). Opens containers sealed by any key of its <see cref="MasterKeyRing"/>.
 /// </summary>
-public sealed class AesGcmEncryptor : IEncryptor
+internal sealed class AesGcmEncryptor : IEncryptor
 {
     /// <summary>The algorithm name written in manifests.</summary>
     public const string AlgorithmName = "AES-256-GCM";

@@ -9,7 +9,7 @@ namespace Backup.Core.Encryption;
 /// stretched with PBKDF2-HMAC-SHA256 under a salt stored in each container's header.
 /// Never printed: <see cref="ToString"/> shows only the id.
 /// </summary>
-public sealed class MasterKey
+internal sealed class MasterKey
 {
     /// <summary>PBKDF2 iterations for new containers (OWASP's 2023 figure for HMAC-SHA256).</summary>
     public const int PassphraseIterations = 600_000;

@@ -6,7 +6,7 @@ namespace Backup.Core.Encryption;
 /// The master keys a host holds: one active key that seals new backups, and any number of older
 /// keys that still open backups written before a rotation.
 /// </summary>
-public sealed class MasterKeyRing
+internal sealed class MasterKeyRing
 {
     private readonly Dictionary<string, MasterKey> _keys = new(StringComparer.Ordinal);
 

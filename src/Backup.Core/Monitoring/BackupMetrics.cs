@@ -33,7 +33,7 @@ public sealed class BackupMetrics : IDisposable
     /// <summary>Creates the instruments.</summary>
     /// <param name="catalog">The catalog the gauges show: the one the backups are saved, listed and deleted through.</param>
     /// <param name="meterFactory">Creates the meter; a meter of its own when null.</param>
-    public BackupMetrics(BackupCatalog catalog, IMeterFactory? meterFactory = null)
+    internal BackupMetrics(BackupCatalog catalog, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         _catalog = catalog;

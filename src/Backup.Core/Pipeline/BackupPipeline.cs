@@ -13,7 +13,7 @@ namespace Backup.Core.Pipeline;
 /// and back again with every hash and tag checked. A bounded <see cref="Pipe"/> between the
 /// producer and the upload gives back-pressure, so memory does not grow with the backup's size.
 /// </summary>
-public sealed class BackupPipeline
+internal sealed class BackupPipeline
 {
     // At most this much compressed data waits for the upload before the producer is paused.
     private const long PauseWriterThreshold = 8 << 20;

@@ -1,7 +1,7 @@
 namespace Backup.Core.Pipeline;
 
 /// <summary>How one object is written through the pipeline.</summary>
-public sealed record PipelineWriteOptions
+internal sealed record PipelineWriteOptions
 {
     /// <summary>Compress with the configured compressor (default true).</summary>
     public bool Compress { get; init; } = true;

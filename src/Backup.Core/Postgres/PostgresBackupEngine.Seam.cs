@@ -7,7 +7,7 @@ using Npgsql;
 namespace Backup.Core.Postgres;
 
 /// <summary>The engine seam the backup features depend on (<see cref="IDatabaseEngine"/>), on this engine.</summary>
-public sealed partial class PostgresBackupEngine
+internal sealed partial class PostgresBackupEngine
 {
     string IDatabase.Database => _connection.Database;
 

@@ -7,7 +7,7 @@ namespace Backup.Core.Postgres;
 /// A PostgreSQL connection from either a <c>postgresql://user:pass@host:port/db?sslmode=...</c>
 /// URL (DATABASE_URL) or an Npgsql connection string. <see cref="ToString"/> never shows the password.
 /// </summary>
-public sealed class PostgresConnectionInfo
+internal sealed class PostgresConnectionInfo
 {
     private readonly NpgsqlConnectionStringBuilder _builder;
 

@@ -9,10 +9,10 @@ namespace Backup.Core.Recovery;
 /// <param name="Incrementals">Its incremental backups, in order, each continuing the previous one.</param>
 /// <param name="WindowStart">The earliest recoverable moment: the full backup's snapshot.</param>
 /// <param name="WindowEnd">The latest: when the last incremental began capturing (every earlier commit is in it), or its snapshot in timestamp mode.</param>
-public sealed record RecoveryChain(BackupManifest Full, IReadOnlyList<BackupManifest> Incrementals, DateTimeOffset WindowStart, DateTimeOffset WindowEnd);
+internal sealed record RecoveryChain(BackupManifest Full, IReadOnlyList<BackupManifest> Incrementals, DateTimeOffset WindowStart, DateTimeOffset WindowEnd);
 
 /// <summary>Chooses which backups recover a database to a moment: the newest chain whose window holds it.</summary>
-public static class RecoveryPlanner
+internal static class RecoveryPlanner
 {
     /// <summary>Every complete chain of <paramref name="database"/> in <paramref name="backups"/>, oldest first.</summary>
     public static IReadOnlyList<RecoveryChain> Chains(IEnumerable<BackupManifest> backups, string database)

@@ -12,7 +12,7 @@ namespace Backup.Core.Retention;
 /// taken with it. Pure: the same backups and time give the same plan, and planning again over
 /// what a plan keeps deletes nothing more.
 /// </summary>
-public static class RetentionPlanner
+internal static class RetentionPlanner
 {
     /// <param name="backups">Every backup in the store.</param>
     /// <param name="rules">Keep-last/daily/weekly/monthly.</param>

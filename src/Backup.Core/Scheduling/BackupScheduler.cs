@@ -17,7 +17,7 @@ namespace Backup.Core.Scheduling;
 /// occurrence the stored run state says is done. Stopping waits for running backups
 /// (<see cref="SchedulerOptions.ShutdownTimeout"/>), then cancels them.
 /// </summary>
-public sealed class BackupScheduler : BackgroundService, IScheduler
+internal sealed class BackupScheduler : BackgroundService, IScheduler
 {
     private readonly IReadOnlyList<BackupSchedule> _configured;
     private readonly ScheduleStore _store;

@@ -13,4 +13,4 @@ namespace Backup.Core.Scheduling;
 /// without one are absent: the global setting applies to their backups), as they are when called:
 /// the runner asks after the backup, so a schedule changed during a long run is pruned by its new days.
 /// </param>
-public sealed record ScheduledRun(BackupSchedule Schedule, Func<IReadOnlyDictionary<string, int>> RetentionDaysBySchedule);
+internal sealed record ScheduledRun(BackupSchedule Schedule, Func<IReadOnlyDictionary<string, int>> RetentionDaysBySchedule);

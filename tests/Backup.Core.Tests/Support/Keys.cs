@@ -3,7 +3,7 @@ using Backup.Core.Encryption;
 
 namespace Backup.Core.Tests.Support;
 
-public static class Keys
+internal static class Keys
 {
     public static MasterKey Random(string id) => MasterKey.FromRawKey(RandomNumberGenerator.GetBytes(32), id);
 
