@@ -83,6 +83,8 @@ public static class BackupServiceCollectionExtensions
                 options,
                 sp.GetRequiredService<ILogger<PostgresBackupEngine>>());
         });
+        // The engine behind the public seam, for hosts that back up or restore a stream themselves.
+        services.TryAddSingleton<IBackupEngine>(sp => sp.GetRequiredService<PostgresBackupEngine>());
         services.TryAddSingleton(sp =>
         {
             var database = sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString;

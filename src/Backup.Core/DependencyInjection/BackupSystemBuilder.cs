@@ -130,6 +130,24 @@ public sealed class BackupSystemBuilder : IBackupStorageBuilder
     /// <summary>Compresses with Brotli, quality 0..11 (1 by default).</summary>
     public BackupSystemBuilder UseBrotli(int quality = 1) => UseCompression(BrotliCompressor.AlgorithmName, quality, null);
 
+    /// <summary>
+    /// Compresses with a codec of the host's own. Its <see cref="ICompressor.Name"/> is written into
+    /// every manifest, and backups carrying that name are read back with it, so keep the name (and
+    /// the format) as long as such backups exist. Its decompression stream must leave the source
+    /// open. Names of the built-in codecs are refused: their backups are always read by the built-in.
+    /// </summary>
+    /// <exception cref="ArgumentException">The codec has no name, or a built-in codec's.</exception>
+    public BackupSystemBuilder UseCompressor(ICompressor compressor)
+    {
+        ArgumentNullException.ThrowIfNull(compressor);
+        if (string.IsNullOrWhiteSpace(compressor.Name) || CompressorCatalog.Names.Contains(compressor.Name, StringComparer.Ordinal))
+        {
+            throw new ArgumentException($"A codec of the host's own needs a name of its own, not empty and none of the built-in ones ({string.Join(", ", CompressorCatalog.Names)}): the name in a manifest says which codec reads the backup.", nameof(compressor));
+        }
+        Services.Replace(ServiceDescriptor.Singleton(compressor));
+        return this;
+    }
+
     /// <summary>Stores backups uncompressed.</summary>
     public BackupSystemBuilder UseNoCompression() => UseCompression(NoCompressor.AlgorithmName, null, null);
 

@@ -56,6 +56,13 @@ internal sealed class BackupPipeline
         _requireEncryption = requireEncryption ?? _encryptByDefault;
     }
 
+    // A built-in codec reads what it wrote whatever the host uses today; a host's own codec
+    // (BackupSystemBuilder.UseCompressor) reads the objects written under its name.
+    private Stream OpenDecompression(string name, Stream source) =>
+        !CompressorCatalog.Names.Contains(name, StringComparer.Ordinal) && name == _compressor.Name
+            ? _compressor.CreateDecompressionStream(source)
+            : CompressorCatalog.CreateDecompressionStream(name, source);
+
     /// <summary>Whether objects stored in the clear are refused (<see cref="Configuration.BackupEncryptionOptions.RequireEncryption"/>).</summary>
     public bool RequiresEncryption => _requireEncryption;
 
@@ -141,7 +148,7 @@ internal sealed class BackupPipeline
         try
         {
             decrypted = content.IsEncrypted ? await _encryptor!.OpenDecryptionStreamAsync(stored, content.Key, cancellationToken).ConfigureAwait(false) : null;
-            var decompressed = CompressorCatalog.CreateDecompressionStream(content.Compression, decrypted ?? stored);
+            var decompressed = OpenDecompression(content.Compression, decrypted ?? stored);
             return new VerifiedReadStream(content, raw, stored, decrypted, decompressed);
         }
         catch

@@ -143,9 +143,21 @@ public sealed class AddBackupSystemTests : IDisposable
         Assert.Throws<BackupConfigurationException>(() => provider.GetRequiredService<IEncryptor>());
     }
 
+    [Fact]
+    public void IBackupEngine_IsTheContainersPostgresEngine_AndWithoutADatabaseSaysWhatToSet()
+    {
+        using var withDatabase = Build(new() { ["BACKUP_DIR"] = _root.Path, ["DATABASE_URL"] = "postgresql://app@localhost/app" });
+        using var without = Build(new() { ["BACKUP_DIR"] = _root.Path });
+
+        Assert.Equal("postgresql", withDatabase.GetRequiredService<IBackupEngine>().Name);
+        Assert.Same(withDatabase.GetRequiredService<IBackupEngine>(), withDatabase.GetRequiredService<Backup.Core.Postgres.PostgresBackupEngine>());
+        Assert.Contains("DATABASE_URL", Assert.Throws<BackupConfigurationException>(() => without.GetRequiredService<IBackupEngine>()).Message, StringComparison.Ordinal);
+    }
+
     private static ServiceProvider Build(Dictionary<string, string> environment, Action<Backup.Core.DependencyInjection.BackupSystemBuilder>? configure = null)
     {
         var services = new ServiceCollection();
+        services.AddLogging();
         services.AddSingleton<BackupEnvironment>(new FakeEnvironment(environment));
         services.AddBackupSystem(configure);
         return services.BuildServiceProvider();
