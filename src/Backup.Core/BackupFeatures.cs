@@ -4,6 +4,7 @@ using Backup.Core.Catalog;
 using Backup.Core.Configuration;
 using Backup.Core.Copies;
 using Backup.Core.Database;
+using Backup.Core.Drills;
 using Backup.Core.Engine;
 using Backup.Core.Files;
 using Backup.Core.Incrementals;
@@ -46,6 +47,8 @@ internal sealed class BackupFeatures
 
     public required BackupCatalog Catalog { get; init; }
 
+    public required RestoreDrills Drills { get; init; }
+
     /// <summary>Composes the features over one store (the pipeline's) and, when configured, one database.</summary>
     /// <param name="pipeline">Moves data between the engine and the store.</param>
     /// <param name="catalog">The catalog of the pipeline's store.</param>
@@ -56,9 +59,10 @@ internal sealed class BackupFeatures
     /// <param name="copyTo">A second store every stored backup is copied to, with its name; none when null.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logger">Where the features log.</param>
+    /// <param name="drills">The restore drills' checks; none when null.</param>
     public static BackupFeatures Create(
         BackupPipeline pipeline, BackupCatalog catalog, IDatabaseEngine? engine, BackupOptions options, RetentionRules retention,
-        BackupMetrics? metrics, (string Name, IStorageProvider Store)? copyTo, TimeProvider time, ILogger logger)
+        BackupMetrics? metrics, (string Name, IStorageProvider Store)? copyTo, TimeProvider time, ILogger logger, RestoreDrillsOptions? drills = null)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         if (!ReferenceEquals(catalog.Storage, pipeline.Storage))
@@ -83,6 +87,7 @@ internal sealed class BackupFeatures
         var files = new FileBackups(recorder, pipeline, catalog);
         var fullBackups = new FullBackups(recorder, engine, engine, slotGuard, roles, files, logger);
         var inventory = new BackupInventory(catalog, pipeline, engine, time, logger);
+        var recovery = new PointInTimeRecovery(catalog, pipeline, engine, engine, roles, files, time, logger);
         return new BackupFeatures
         {
             Catalog = catalog,
@@ -90,12 +95,13 @@ internal sealed class BackupFeatures
             FullBackups = fullBackups,
             Restores = new DatabaseRestores(catalog, pipeline, engine, roles, files, time, logger),
             Incrementals = new IncrementalBackups(recorder, catalog, engine, slotGuard, new TimestampSegments(logger), fullBackups, time, logger),
-            Recovery = new PointInTimeRecovery(catalog, pipeline, engine, engine, roles, files, time, logger),
+            Recovery = recovery,
             Files = files,
             Verifier = new Verification.BackupVerifier(catalog, pipeline, engine, roles, files),
             Retention = new RetentionService(catalog, inventory, retention, options.RetentionDays, time, logger),
             SlotGuard = slotGuard,
             Status = new BackupStatusReader(catalog, running, slotGuard, metrics),
+            Drills = new RestoreDrills(catalog, recovery, engine, engine, drills ?? new RestoreDrillsOptions(), metrics, time, logger),
         };
     }
 }

@@ -1,6 +1,7 @@
 using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
 using Backup.Core.Configuration;
+using Backup.Core.Drills;
 using Backup.Core.Files;
 using Backup.Core.Monitoring;
 using Backup.Core.Operations;
@@ -42,6 +43,9 @@ public sealed class BackupService
     /// <summary>The catalog of the store this service writes to.</summary>
     /// <remarks>Internal: a caller could delete around the slot and chain rules; the public operations keep them.</remarks>
     internal BackupCatalog Catalog => _features.Catalog;
+
+    /// <summary>The restore drills, for the health check's look at the newest ones.</summary>
+    internal RestoreDrills Drills => _features.Drills;
 
     /// <summary>
     /// Takes a full backup of the database: pg_dump on an exported snapshot, compressed, encrypted
@@ -177,4 +181,20 @@ public sealed class BackupService
     /// nothing without change capture or a limit.
     /// </summary>
     public Task<IReadOnlyList<string>> EnforceSlotLagLimitAsync(CancellationToken cancellationToken = default) => _features.SlotGuard.EnforceLagLimitAsync(cancellationToken);
+
+    /// <summary>
+    /// Runs a restore drill: recovers the newest backups (the latest state, as <see cref="RestoreLatestAsync"/>
+    /// does, or <see cref="DrillOptions.At"/>) into a scratch database <c>backup_drill_&lt;UTC time&gt;_&lt;random&gt;</c>
+    /// on the database's server, checks the full backup's row counts against its manifest, runs the
+    /// checks of <see cref="RestoreDrillsOptions.Checks"/>, drops the scratch database whatever
+    /// happened, and records the outcome with the measured recovery time in the store
+    /// (<see cref="ListDrillsAsync"/>). A failing drill is not an exception: the returned record
+    /// says why it failed. A cancelled drill drops its scratch database and records nothing.
+    /// </summary>
+    public Task<DrillRecord> RunRestoreDrillAsync(DrillOptions? options = null, CancellationToken cancellationToken = default) =>
+        _features.Drills.RunAsync(options, cancellationToken);
+
+    /// <summary>The recorded restore drills, newest first; at most <paramref name="limit"/> when given.</summary>
+    public Task<IReadOnlyList<DrillRecord>> ListDrillsAsync(int? limit = null, CancellationToken cancellationToken = default) =>
+        _features.Drills.ListAsync(limit, cancellationToken);
 }

@@ -1,6 +1,6 @@
 namespace Backup.Core.Abstractions;
 
-/// <summary>The kinds of backup.</summary>
+/// <summary>The kinds of backup; for a schedule (<see cref="BackupSchedule.Type"/>) also <see cref="Drill"/>.</summary>
 public enum BackupType
 {
     /// <summary>A complete copy of a database.</summary>
@@ -11,4 +11,10 @@ public enum BackupType
 
     /// <summary>Directories of files.</summary>
     Files,
+
+    /// <summary>
+    /// Not a backup, and never a manifest's type: a schedule of this type runs a restore drill
+    /// (<see cref="BackupService.RunRestoreDrillAsync"/>) of the newest backups.
+    /// </summary>
+    Drill,
 }

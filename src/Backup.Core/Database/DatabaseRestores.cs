@@ -75,8 +75,7 @@ internal sealed class DatabaseRestores(BackupCatalog catalog, BackupPipeline pip
             ? await engine.RestoreAsync(withRoles, OpenWithProgressAsync, cancellationToken).ConfigureAwait(false)
             : await engine.RestoreTablesAsync(withRoles, tablePlan, OpenWithProgressAsync, cancellationToken).ConfigureAwait(false);
         progress?.Report(new BackupProgress("counting rows", bytes));
-        var restored = await engine.CountRowsAsync(target, cancellationToken).ConfigureAwait(false);
-        var mismatches = FullBackupLookup.Mismatches(expected, restored);
+        var (restored, mismatches) = await engine.CompareAsync(target, expected, cancellationToken).ConfigureAwait(false);
         if (mismatches.Count > 0)
         {
             // The counts were taken in the dump's own snapshot, so any difference means rows were

@@ -103,7 +103,8 @@ public static class BackupServiceCollectionExtensions
                 sp.GetRequiredService<Backup.Core.Monitoring.BackupMetrics>(),
                 copyTo,
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<BackupService>>());
+                sp.GetRequiredService<ILogger<BackupService>>(),
+                sp.GetRequiredService<IOptions<Backup.Core.Drills.RestoreDrillsOptions>>().Value);
         });
         services.TryAddSingleton(sp => new BackupService(sp.GetRequiredService<BackupFeatures>()));
 
@@ -112,6 +113,7 @@ public static class BackupServiceCollectionExtensions
             sp.GetRequiredService<Backup.Core.Catalog.BackupCatalog>(),
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         AddOptions<Backup.Core.Health.BackupHealthOptions, Backup.Core.Health.BackupHealthOptionsValidator>(services, Backup.Core.Health.BackupHealthOptions.SectionName);
+        AddOptions<Backup.Core.Drills.RestoreDrillsOptions, Backup.Core.Drills.RestoreDrillsOptionsValidator>(services, Backup.Core.Drills.RestoreDrillsOptions.SectionName);
 
         // Scheduling and retention.
         AddOptions<Backup.Core.Retention.RetentionRules, Backup.Core.Retention.RetentionRulesValidator>(services, Backup.Core.Retention.RetentionRules.SectionName);

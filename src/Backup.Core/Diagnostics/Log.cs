@@ -109,4 +109,19 @@ internal static partial class Log
 
     [LoggerMessage(1400, LogLevel.Error, "Backup {BackupId} is stored and complete, but {Handler} failed after it: {Reason}")]
     public static partial void AfterStoredHandlerFailed(ILogger logger, string backupId, string handler, string reason);
+
+    [LoggerMessage(1480, LogLevel.Information, "Restore drill {DrillId}: recovering into the scratch database {Database} (to {At:u}; the latest state when empty)")]
+    public static partial void DrillStarting(ILogger logger, string drillId, string database, DateTimeOffset? at);
+
+    [LoggerMessage(1481, LogLevel.Information, "Restore drill {DrillId} succeeded: recovered in {Seconds:F1} s, {Bytes} bytes, {MegabytesPerSecond:F1} MB/s")]
+    public static partial void DrillSucceeded(ILogger logger, string drillId, double seconds, long bytes, double megabytesPerSecond);
+
+    [LoggerMessage(1482, LogLevel.Error, "Restore drill {DrillId} failed: {Reason}. The backups it used may not restore: verify them (deep) and take a new full backup")]
+    public static partial void DrillFailed(ILogger logger, string drillId, string reason);
+
+    [LoggerMessage(1483, LogLevel.Error, "The restore drill's scratch database {Database} could not be dropped ({Reason}): drop it by hand")]
+    public static partial void DrillScratchNotDropped(ILogger logger, string database, string reason);
+
+    [LoggerMessage(1484, LogLevel.Information, "Restore drill {DrillId} was cancelled: its scratch database is dropped and nothing is recorded")]
+    public static partial void DrillCancelled(ILogger logger, string drillId);
 }

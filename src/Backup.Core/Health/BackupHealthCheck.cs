@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
+using Backup.Core.Drills;
 using Backup.Core.Postgres;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -9,10 +10,12 @@ namespace Backup.Core.Health;
 
 /// <summary>
 /// Unhealthy when the newest good backup is too old, when the newest backups all failed, when a
-/// change-capture slot holds too much WAL, or when a schedule is failing or overdue. The data
-/// gives the figures behind the verdict.
+/// change-capture slot holds too much WAL, when a schedule is failing or overdue, when the last
+/// restore drill failed, or when drills are expected (<see cref="RestoreDrillsOptions.MaxAge"/>)
+/// and none succeeded within that time. The data gives the figures behind the verdict.
 /// </summary>
-public sealed class BackupHealthCheck(BackupService backups, IOptions<BackupHealthOptions> options, IOptions<PostgresOptions> postgres, TimeProvider time, IScheduler? scheduler = null) : IHealthCheck
+public sealed class BackupHealthCheck(
+    BackupService backups, IOptions<BackupHealthOptions> options, IOptions<PostgresOptions> postgres, TimeProvider time, IScheduler? scheduler = null, IOptions<RestoreDrillsOptions>? drills = null) : IHealthCheck
 {
     // AddCheck<T> builds a new check for every run, so the cache cannot live in the instance; it
     // belongs to the BackupService (one per host) whose catalog it reads.
@@ -66,8 +69,19 @@ public sealed class BackupHealthCheck(BackupService backups, IOptions<BackupHeal
         {
             problems.AddRange(scheduler.GetDetailedStatus().Schedules.Where(s => !s.IsHealthy).Select(s => $"schedule {s.Schedule.Id}: {s.Problem}"));
         }
+        var maxDrillAge = drills?.Value.MaxAge;
+        var (lastDrill, lastGoodDrill) = await backups.Drills.LatestAsync(now - (maxDrillAge ?? TimeSpan.Zero), cancellationToken).ConfigureAwait(false);
+        if (lastDrill is { Success: false })
+        {
+            problems.Add($"the last restore drill ({lastDrill.Id}) failed: {lastDrill.Error}");
+        }
+        else if (maxDrillAge is { } maxAge && (lastGoodDrill is null || now - lastGoodDrill.FinishedAt > maxAge))
+        {
+            problems.Add($"no restore drill succeeded within {maxAge}");
+        }
         var data = new Dictionary<string, object>
         {
+            ["lastDrill"] = lastDrill?.Id ?? "",
             ["latestBackup"] = newest?.Id ?? "",
             ["totalBackups"] = status.TotalBackups,
             ["failedBackups"] = status.FailedBackups,

@@ -10,7 +10,8 @@ namespace Backup.Core.Monitoring;
 /// Prometheus names, so an exporter shows them as they are: <c>backup_total_backups</c>,
 /// <c>backup_success_rate</c>, <c>backup_storage_used</c> (bytes), <c>backup_last_success_time</c>
 /// (Unix seconds), <c>backup_duration_seconds{type}</c>; and <c>backup_runs{type,outcome}</c>,
-/// <c>backup_bytes_written{type}</c>, <c>backup_slot_retained_wal_bytes{slot}</c>. The gauges show
+/// <c>backup_bytes_written{type}</c>, <c>backup_slot_retained_wal_bytes{slot}</c>,
+/// <c>backup_drill_last_success_time</c> (Unix seconds) and <c>backup_drill_duration_seconds{outcome}</c>. The gauges show
 /// the <see cref="BackupCatalog"/> they are given as it last listed the store (status or analytics
 /// call, or the first backup of this process), kept current by the catalog itself with the
 /// backups this process saves and deletes — without reading the whole catalog again after every
@@ -29,6 +30,8 @@ public sealed class BackupMetrics : IDisposable
     private readonly BackupCatalog _catalog;
     private volatile Figures? _figures;
     private volatile IReadOnlyList<SlotStatus> _slots = [];
+    private readonly Histogram<double> _drillDuration;
+    private long _drillLastSuccessMilliseconds;
 
     /// <summary>Creates the instruments.</summary>
     /// <param name="catalog">The catalog the gauges show: the one the backups are saved, listed and deleted through.</param>
@@ -45,6 +48,8 @@ public sealed class BackupMetrics : IDisposable
         _meter.CreateObservableGauge("backup_success_rate", () => Analytics.SuccessRate, description: "Completed backups / all backups in the store, 0..1.");
         _meter.CreateObservableGauge("backup_storage_used", () => Analytics.TotalStorageBytes, description: "Bytes stored by completed backups.");
         _meter.CreateObservableGauge("backup_last_success_time", () => Analytics.LastSuccess?.ToUnixTimeMilliseconds() / 1000.0 ?? 0, description: "When the newest completed backup finished, Unix seconds (0: none).");
+        _drillDuration = _meter.CreateHistogram<double>("backup_drill_duration_seconds", description: "How long restore drills took to recover (restore, replay, verification, checks), by outcome, in seconds.");
+        _meter.CreateObservableGauge("backup_drill_last_success_time", () => Interlocked.Read(ref _drillLastSuccessMilliseconds) / 1000.0, description: "When the newest successful restore drill this process knows of finished, Unix seconds (0: none).");
         _meter.CreateObservableGauge("backup_slot_retained_wal_bytes", () => _slots.Select(s => new Measurement<long>(s.RetainedWalBytes, new KeyValuePair<string, object?>("slot", s.Name))), description: "WAL each change-capture slot holds on the server.");
     }
 
@@ -77,6 +82,32 @@ public sealed class BackupMetrics : IDisposable
         {
             _bytes.Add(storedBytes, typeTag);
             _duration.Record(duration.TotalSeconds, typeTag);
+        }
+    }
+
+    /// <summary>Counts a finished restore drill; a success moves the last-success gauge (never back).</summary>
+    internal void DrillFinished(bool succeeded, DateTimeOffset finishedAt, double seconds)
+    {
+        _drillDuration.Record(seconds, new KeyValuePair<string, object?>("outcome", succeeded ? "success" : "failure"));
+        if (succeeded)
+        {
+            ShowDrillSuccess(finishedAt);
+        }
+    }
+
+    /// <summary>A successful drill read from the store (after a restart the gauge starts at the newest recorded one).</summary>
+    internal void ShowDrillSuccess(DateTimeOffset finishedAt)
+    {
+        var milliseconds = finishedAt.ToUnixTimeMilliseconds();
+        var seen = Interlocked.Read(ref _drillLastSuccessMilliseconds);
+        while (milliseconds > seen)
+        {
+            var before = Interlocked.CompareExchange(ref _drillLastSuccessMilliseconds, milliseconds, seen);
+            if (before == seen)
+            {
+                return;
+            }
+            seen = before;
         }
     }
 

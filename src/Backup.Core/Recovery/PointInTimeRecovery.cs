@@ -16,7 +16,18 @@ internal sealed class PointInTimeRecovery(
     BackupCatalog catalog, BackupPipeline pipeline, IDatabaseRestorer? database, IReplayTarget? replayTarget, RolesObject roles, FileBackups files, TimeProvider time, ILogger logger)
 {
     /// <summary>Recovers to <paramref name="target"/> (the latest moment the backups hold when null).</summary>
-    public async Task<PointInTimeResult> RecoverAsync(DateTimeOffset? target, PointInTimeOptions? options, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
+    /// <param name="target">The moment; the latest when null.</param>
+    /// <param name="options">Target database, verification, files, roles.</param>
+    /// <param name="progress">Receives the steps.</param>
+    /// <param name="cancellationToken">Cancels the recovery; a half-recovered database is dropped.</param>
+    /// <param name="afterFullRestore">
+    /// Runs on the database (the full backup and its name) once the full backup is restored and
+    /// before anything is replayed: the one moment its row counts must equal the manifest's. A
+    /// failure drops the database like a failed replay.
+    /// </param>
+    public async Task<PointInTimeResult> RecoverAsync(
+        DateTimeOffset? target, PointInTimeOptions? options, IProgress<BackupProgress>? progress, CancellationToken cancellationToken,
+        Func<BackupManifest, string, CancellationToken, Task>? afterFullRestore = null)
     {
         options ??= new PointInTimeOptions();
         var engine = DatabaseRequired.Require(database);
@@ -71,6 +82,10 @@ internal sealed class PointInTimeRecovery(
         PointInTimeResult result;
         try
         {
+            if (afterFullRestore is not null)
+            {
+                await afterFullRestore(chain.Full, recovered, cancellationToken).ConfigureAwait(false);
+            }
             result = await ReplayChainAsync(replay, chain, recovered, until, ids, plan, started, options.RefreshMaterializedViews, progress, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)

@@ -96,8 +96,7 @@ internal sealed class BackupVerifier(BackupCatalog catalog, BackupPipeline pipel
                 new EngineRestoreRequest { TargetDatabase = scratch, BackupProperties = manifest.Properties, NoOwner = true },
                 ct => pipeline.OpenReadAsync(manifest.Content!, ct),
                 cancellationToken).ConfigureAwait(false);
-            var counts = await engine.CountRowsAsync(scratch, cancellationToken).ConfigureAwait(false);
-            var mismatches = FullBackupLookup.Mismatches(manifest.TableRowCounts, counts);
+            var (counts, mismatches) = await engine.CompareAsync(scratch, manifest.TableRowCounts, cancellationToken).ConfigureAwait(false);
             return mismatches.Count == 0
                 ? new VerifyCheck("scratch restore", true, $"restored into a scratch database; {counts.Count} tables, {counts.Values.Sum():N0} rows, every count matches the manifest")
                 : new VerifyCheck("scratch restore", false, $"row counts differ from the manifest: {string.Join("; ", mismatches)}");

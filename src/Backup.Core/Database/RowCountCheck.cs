@@ -1,0 +1,18 @@
+using Backup.Core.Engine;
+
+namespace Backup.Core.Database;
+
+/// <summary>
+/// The deep check of a restored full backup: every table's row count against the manifest's,
+/// which were taken in the dump's own snapshot, so any difference means rows were lost or made up.
+/// </summary>
+internal static class RowCountCheck
+{
+    /// <summary>Counts the rows of <paramref name="database"/> and says which of <paramref name="expected"/> differ.</summary>
+    public static async Task<(IReadOnlyDictionary<string, long> Counts, List<string> Mismatches)> CompareAsync(
+        this IDatabaseRestorer engine, string database, IReadOnlyDictionary<string, long> expected, CancellationToken cancellationToken)
+    {
+        var counts = await engine.CountRowsAsync(database, cancellationToken).ConfigureAwait(false);
+        return (counts, FullBackupLookup.Mismatches(expected, counts));
+    }
+}
