@@ -142,6 +142,15 @@ public static class BackupEndpoints
                 ? await s.RestoreFilesAsync(manifest.Id, body.Files ?? throw new BackupConfigurationException("files.targetDirectory", "Restoring a file backup needs files.targetDirectory."), c).ConfigureAwait(false)
                 : await s.RestoreFromBackupAsync(manifest.Id, body, p, c).ConfigureAwait(false)));
         });
+        read.MapGet("/drills", async (BackupService s, int? limit, CancellationToken ct) => Json(await s.ListDrillsAsync(limit, ct).ConfigureAwait(false)));
+        // A drill restores into a scratch database of the server: the restore capability's, though it replaces nothing.
+        restore.MapPost("/drills", async (HttpContext http, BackupService s, BackupOperations ops) =>
+        {
+            var body = await BodyAsync<Backup.Core.Drills.DrillOptions>(http, options).ConfigureAwait(false);
+            // Only the moment comes from a client: a schedule id would make a drill by hand look scheduled.
+            var drill = new Backup.Core.Drills.DrillOptions { At = body?.At };
+            return Accepted(ops.Start("drill", async (_, ct) => await s.RunRestoreDrillAsync(drill, ct).ConfigureAwait(false)));
+        });
         read.MapGet("/{id}", async (BackupService s, string id, CancellationToken ct) => Json(await s.GetBackupAsync(id, ct).ConfigureAwait(false)));
         destructive.MapDelete("/{id}", async (BackupService s, string id, CancellationToken ct) => Json(await s.DeleteBackupAsync(id, ct).ConfigureAwait(false)));
         restore.MapGet("/{id}/download", async (BackupService s, string id, bool? unverified, CancellationToken ct) =>

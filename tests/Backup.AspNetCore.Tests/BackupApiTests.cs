@@ -110,6 +110,24 @@ public sealed partial class BackupApiTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task DrillRoute_RunsADrillAsAnOperation_ListedNewestFirst_ReaderMayListNotRun()
+    {
+        var client = Client(AdminKey);
+        await PollAsync(client, (await client.PostAsync("/api/v1/backup/full", null)).Headers.Location!.ToString());
+
+        var forbidden = await Client(ReaderKey).PostAsync("/api/v1/backup/drills", null);
+        var drill = await PollAsync(client, (await client.PostAsync("/api/v1/backup/drills", null)).Headers.Location!.ToString());
+        var listed = await Client(ReaderKey).GetFromJsonAsync<JsonElement>("/api/v1/backup/drills");
+
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        var result = drill.GetProperty("result");
+        Assert.True(result.GetProperty("success").GetBoolean(), result.ToString());
+        Assert.True(result.GetProperty("totalSeconds").GetDouble() > 0);
+        Assert.Equal(result.GetProperty("id").GetString(), Assert.Single(listed.EnumerateArray()).GetProperty("id").GetString());
+        Assert.False(await TestServer.DatabaseExistsAsync(result.GetProperty("scratchDatabase").GetString()!));
+    }
+
+    [Fact]
     public async Task FilesIncrementalAndPointInTimeRoutes_RunAsOperations()
     {
         var client = Client(AdminKey);
