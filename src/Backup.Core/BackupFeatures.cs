@@ -42,6 +42,8 @@ internal sealed class BackupFeatures
 
     public required SlotGuard SlotGuard { get; init; }
 
+    public required SlotHeartbeats SlotHeartbeats { get; init; }
+
     public required BackupStatusReader Status { get; init; }
 
     public required BackupCatalog Catalog { get; init; }
@@ -95,6 +97,7 @@ internal sealed class BackupFeatures
             Verifier = new Verification.BackupVerifier(catalog, pipeline, engine, roles, files),
             Retention = new RetentionService(catalog, inventory, retention, options.RetentionDays, time, logger),
             SlotGuard = slotGuard,
+            SlotHeartbeats = new SlotHeartbeats(slotGuard, catalog, logger),
             Status = new BackupStatusReader(catalog, running, slotGuard, metrics),
         };
     }

@@ -177,4 +177,11 @@ public sealed class BackupService
     /// nothing without change capture or a limit.
     /// </summary>
     public Task<IReadOnlyList<string>> EnforceSlotLagLimitAsync(CancellationToken cancellationToken = default) => _features.SlotGuard.EnforceLagLimitAsync(cancellationToken);
+
+    /// <summary>
+    /// Writes a heartbeat on the database and moves each of this store's chain slots past it when no
+    /// unacknowledged change comes before it (see <see cref="PostgresOptions.HeartbeatInterval"/>).
+    /// Returns the slots moved. Does nothing without change capture.
+    /// </summary>
+    public Task<IReadOnlyList<string>> SendSlotHeartbeatsAsync(CancellationToken cancellationToken = default) => _features.SlotHeartbeats.SendAsync(cancellationToken);
 }
