@@ -24,9 +24,6 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
 {
     private const string MarkerPrefix = "backup-core";
 
-    private static readonly TimeSpan BusySlotWait = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan BusySlotPoll = TimeSpan.FromMilliseconds(200);
-
     /// <summary>Checks the server and the tables (see <see cref="ChangeCapturePreflight"/>), then creates the publication (all tables) when it is missing.</summary>
     public async Task EnsurePublicationAsync(CancellationToken cancellationToken)
     {
@@ -83,15 +80,8 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
     public async Task<CaptureResult> DrainAsync(ChangeSegmentWriter writer, IReadOnlyDictionary<string, string>? shapes, string chainId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        var active = await SlotActiveAsync(cancellationToken).ConfigureAwait(false);
-        // A heartbeat peeks at the slot for a moment (SlotHeartbeat): wait for it rather than fail.
-        // Held longer, the slot is someone else's, and starting the stream says so.
-        for (var waited = TimeSpan.Zero; active is true && waited < BusySlotWait; waited += BusySlotPoll)
-        {
-            await Task.Delay(BusySlotPoll, cancellationToken).ConfigureAwait(false);
-            active = await SlotActiveAsync(cancellationToken).ConfigureAwait(false);
-        }
-        if (active is null)
+        await using var use = (await SlotUseLock.HoldAsync(connection, slotName, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+        if (!await SlotExistsAsync(cancellationToken).ConfigureAwait(false))
         {
             throw new ReplicationSlotMissingException(slotName);
         }
@@ -235,6 +225,7 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
     /// <summary>Moves the slot's confirmed position to <paramref name="lsn"/>: the server may now discard the WAL before it.</summary>
     public async Task AcknowledgeAsync(ulong lsn, CancellationToken cancellationToken)
     {
+        await using var use = (await SlotUseLock.HoldAsync(connection, slotName, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         var open = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (open.ConfigureAwait(false))
         {
@@ -286,18 +277,15 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
         }
     }
 
-    private async Task<bool> SlotExistsAsync(CancellationToken cancellationToken) => await SlotActiveAsync(cancellationToken).ConfigureAwait(false) is not null;
-
-    // Whether a process uses the slot; null when there is no such slot.
-    private async Task<bool?> SlotActiveAsync(CancellationToken cancellationToken)
+    private async Task<bool> SlotExistsAsync(CancellationToken cancellationToken)
     {
         var open = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (open.ConfigureAwait(false))
         {
-            var state = new NpgsqlCommand("SELECT active FROM pg_replication_slots WHERE slot_name = $1 AND database = current_database()", open) { Parameters = { new() { Value = slotName } } };
-            await using (state.ConfigureAwait(false))
+            var exists = new NpgsqlCommand("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND database = current_database()", open) { Parameters = { new() { Value = slotName } } };
+            await using (exists.ConfigureAwait(false))
             {
-                return await state.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as bool?;
+                return await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
             }
         }
     }

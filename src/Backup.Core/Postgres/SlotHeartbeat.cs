@@ -14,8 +14,8 @@ namespace Backup.Core.Postgres;
 /// writes nothing is decoded to confirm, so the WAL of every other database piles up behind it.
 /// The slot is read with a peek (which moves nothing) and advanced only past empty transactions:
 /// a change drained by an incremental but not yet stored is still unacknowledged and stops the
-/// advance, so the heartbeat never skips a change. A slot in use (an incremental draining it) is
-/// left alone until the next beat.
+/// advance, so the heartbeat never skips a change. A slot an incremental is draining or confirming
+/// is left alone until the next beat (<see cref="SlotUseLock"/>).
 /// </remarks>
 internal sealed class SlotHeartbeat(PostgresConnectionInfo connection, string publicationName)
 {
@@ -30,36 +30,47 @@ internal sealed class SlotHeartbeat(PostgresConnectionInfo connection, string pu
     /// <summary>Emits a heartbeat and moves <paramref name="slotName"/> as far as it safely can; returns where to, or null when it did not move.</summary>
     public async Task<ulong?> BeatAsync(string slotName, CancellationToken cancellationToken)
     {
-        var open = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        // Not pooled: closing the connection releases the slot use lock, whatever happened.
+        var open = await connection.OpenAsync(cancellationToken, "Backup.Core slot heartbeat", pooled: false).ConfigureAwait(false);
         await using (open.ConfigureAwait(false))
         {
             await EmitAsync(open, cancellationToken).ConfigureAwait(false);
-            if (await IdleSlotConfirmedAsync(open, slotName, cancellationToken).ConfigureAwait(false) is not { } confirmed
-                || _changesPendingAt.TryGetValue(slotName, out var pendingAt) && pendingAt == confirmed)
+            if (!await SlotUseLock.TryAcquireAsync(open, slotName, cancellationToken).ConfigureAwait(false))
             {
+                // An incremental is draining or confirming: it moves the slot itself.
                 return null;
             }
-            (ulong? Target, bool ChangesPending) found;
-            try
-            {
-                found = HeartbeatTarget.Find(await PeekAsync(open, slotName, cancellationToken).ConfigureAwait(false));
-            }
-            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ObjectInUse)
-            {
-                // An incremental began draining the slot: it confirms what it stores itself.
-                return null;
-            }
-            var moved = found.Target is { } lsn && await AdvanceAsync(open, slotName, lsn, cancellationToken).ConfigureAwait(false);
-            if (found.ChangesPending)
-            {
-                _changesPendingAt[slotName] = moved ? found.Target!.Value : confirmed;
-            }
-            else
-            {
-                _changesPendingAt.TryRemove(slotName, out _);
-            }
-            return moved ? found.Target : null;
+            return await MoveAsync(open, slotName, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private async Task<ulong?> MoveAsync(NpgsqlConnection open, string slotName, CancellationToken cancellationToken)
+    {
+        if (await IdleSlotConfirmedAsync(open, slotName, cancellationToken).ConfigureAwait(false) is not { } confirmed
+            || _changesPendingAt.TryGetValue(slotName, out var pendingAt) && pendingAt == confirmed)
+        {
+            return null;
+        }
+        (ulong? Target, bool ChangesPending) found;
+        try
+        {
+            found = HeartbeatTarget.Find(await PeekAsync(open, slotName, cancellationToken).ConfigureAwait(false));
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ObjectInUse)
+        {
+            // In use by a process that does not take the slot use lock (an older version's incremental).
+            return null;
+        }
+        var moved = found.Target is { } lsn && await AdvanceAsync(open, slotName, lsn, cancellationToken).ConfigureAwait(false);
+        if (found.ChangesPending)
+        {
+            _changesPendingAt[slotName] = moved ? found.Target!.Value : confirmed;
+        }
+        else
+        {
+            _changesPendingAt.TryRemove(slotName, out _);
+        }
+        return moved ? found.Target : null;
     }
 
     // Non-transactional: written to the WAL at once, outside any transaction, so it never shows up as
