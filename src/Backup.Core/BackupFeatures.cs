@@ -43,6 +43,8 @@ internal sealed class BackupFeatures
 
     public required SlotGuard SlotGuard { get; init; }
 
+    public required SlotHeartbeats SlotHeartbeats { get; init; }
+
     public required BackupStatusReader Status { get; init; }
 
     public required BackupCatalog Catalog { get; init; }
@@ -100,6 +102,7 @@ internal sealed class BackupFeatures
             Verifier = new Verification.BackupVerifier(catalog, pipeline, engine, roles, files),
             Retention = new RetentionService(catalog, inventory, retention, options.RetentionDays, time, logger),
             SlotGuard = slotGuard,
+            SlotHeartbeats = new SlotHeartbeats(slotGuard, catalog, logger),
             Status = new BackupStatusReader(catalog, running, slotGuard, metrics),
             Drills = new RestoreDrills(catalog, recovery, engine, engine, drills ?? new RestoreDrillsOptions(), metrics, time, logger),
         };

@@ -197,4 +197,11 @@ public sealed class BackupService
     /// <summary>The recorded restore drills, newest first; at most <paramref name="limit"/> when given.</summary>
     public Task<IReadOnlyList<DrillRecord>> ListDrillsAsync(int? limit = null, CancellationToken cancellationToken = default) =>
         _features.Drills.ListAsync(limit, cancellationToken);
+
+    /// <summary>
+    /// Writes a heartbeat on the database and moves each of this store's chain slots past it when no
+    /// unacknowledged change comes before it (see <see cref="PostgresOptions.HeartbeatInterval"/>).
+    /// Returns the slots moved. Does nothing without change capture.
+    /// </summary>
+    public Task<IReadOnlyList<string>> SendSlotHeartbeatsAsync(CancellationToken cancellationToken = default) => _features.SlotHeartbeats.SendAsync(cancellationToken);
 }

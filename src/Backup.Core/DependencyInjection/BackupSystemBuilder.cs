@@ -177,8 +177,10 @@ public sealed class BackupSystemBuilder : IBackupStorageBuilder
 
     /// <summary>
     /// Leaves out the hosted service that checks the change-capture slots' lag
-    /// (<see cref="PostgresOptions.MaxSlotLagMegabytes"/>) while the host runs; the health check
-    /// still reports a slot over its limit.
+    /// (<see cref="PostgresOptions.MaxSlotLagMegabytes"/>) and sends their heartbeats
+    /// (<see cref="PostgresOptions.HeartbeatInterval"/>) while the host runs; the health check
+    /// still reports a slot over its limit, and <see cref="BackupService.SendSlotHeartbeatsAsync"/>
+    /// sends a heartbeat on demand.
     /// </summary>
     public BackupSystemBuilder WithoutHostedSlotLagMonitor()
     {

@@ -107,6 +107,12 @@ internal static partial class Log
     [LoggerMessage(1362, LogLevel.Information, "Schedule {ScheduleId} was {Change} by another replica: this one follows the stored definition")]
     public static partial void ScheduleChangedElsewhere(ILogger logger, string scheduleId, string change);
 
+    [LoggerMessage(1500, LogLevel.Debug, "Slot {Slot}: heartbeat moved its confirmed position to {Lsn} (no change was waiting before it)")]
+    public static partial void SlotHeartbeatAdvanced(ILogger logger, string slot, string lsn);
+
+    [LoggerMessage(1501, LogLevel.Error, "The change-capture slot heartbeat failed: {Reason}")]
+    public static partial void SlotHeartbeatFailed(ILogger logger, string reason);
+
     [LoggerMessage(1400, LogLevel.Error, "Backup {BackupId} is stored and complete, but {Handler} failed after it: {Reason}")]
     public static partial void AfterStoredHandlerFailed(ILogger logger, string backupId, string handler, string reason);
 

@@ -16,6 +16,9 @@ internal interface IReplicationSlots : IDatabase
     /// <summary>The chain slots of the database (of any store) and the WAL each retains.</summary>
     Task<IReadOnlyList<SlotStatus>> ListAsync(CancellationToken cancellationToken);
 
+    /// <summary>Writes a heartbeat on the database and moves the slot past it when no unacknowledged change comes before it; returns the position it moved to (an LSN), or null.</summary>
+    Task<string?> HeartbeatAsync(string slotName, CancellationToken cancellationToken);
+
     /// <summary>Drops a slot.</summary>
     Task DropAsync(string slotName, CancellationToken cancellationToken);
 

@@ -7,34 +7,50 @@ using Microsoft.Extensions.Options;
 namespace Backup.Core.Hosting;
 
 /// <summary>
-/// Checks the change-capture slots against <see cref="PostgresOptions.MaxSlotLagMegabytes"/> every
-/// <see cref="PostgresOptions.SlotLagCheckInterval"/> while the host runs. Idle unless a database,
-/// change capture and a limit are configured. A failed check is logged and retried at the next
-/// interval: the monitor must outlive a database that is down for a while.
+/// Watches the change-capture slots while the host runs: checks them against
+/// <see cref="PostgresOptions.MaxSlotLagMegabytes"/> every <see cref="PostgresOptions.SlotLagCheckInterval"/>,
+/// and sends a heartbeat every <see cref="PostgresOptions.HeartbeatInterval"/> so that an idle
+/// database's slot does not hold the cluster's WAL. Idle unless a database and change capture are
+/// configured. A failed round is logged and retried at the next interval: the monitor must outlive
+/// a database that is down for a while.
 /// </summary>
 internal sealed class SlotLagMonitor(IOptions<PostgresOptions> options, IServiceProvider services, TimeProvider time, ILogger<SlotLagMonitor> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Decided from the options, not by resolving the engine: a host without a database (file
         // backups only) has no engine, and asking for one would fault this service and stop the host.
         var postgres = options.Value;
-        if (postgres is not { ConnectionString: not null, ChangeCapture: true, MaxSlotLagMegabytes: not null })
+        if (postgres is not { ConnectionString: not null, ChangeCapture: true })
         {
-            return;
+            return Task.CompletedTask;
         }
-        // Resolved only when there is something to watch.
+        var rounds = new List<Task>();
+        if (postgres.MaxSlotLagMegabytes is not null)
+        {
+            rounds.Add(RepeatAsync(postgres.SlotLagCheckInterval, b => b.EnforceSlotLagLimitAsync(stoppingToken), Log.SlotLagCheckFailed, stoppingToken));
+        }
+        if (postgres.HeartbeatInterval is { } heartbeat && heartbeat > TimeSpan.Zero)
+        {
+            rounds.Add(RepeatAsync(heartbeat, b => b.SendSlotHeartbeatsAsync(stoppingToken), Log.SlotHeartbeatFailed, stoppingToken));
+        }
+        return Task.WhenAll(rounds);
+    }
+
+    private async Task RepeatAsync(TimeSpan interval, Func<BackupService, Task> round, Action<ILogger, string> failed, CancellationToken stoppingToken)
+    {
+        // Resolved only when there is something to do.
         var backups = services.GetRequiredService<BackupService>();
-        using var timer = new PeriodicTimer(postgres.SlotLagCheckInterval, time);
+        using var timer = new PeriodicTimer(interval, time);
         do
         {
             try
             {
-                await backups.EnforceSlotLagLimitAsync(stoppingToken).ConfigureAwait(false);
+                await round(backups).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                Log.SlotLagCheckFailed(logger, ex.Message);
+                failed(logger, ex.Message);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));

@@ -26,6 +26,9 @@ internal readonly record struct AdvisoryLockKey(int ClassId, int ObjectId)
     /// <summary>Class id of the schedule run lock: "BKSC".</summary>
     public const int ScheduleRunClass = 0x424B5343;
 
+    /// <summary>Class id of the slot use lock (<see cref="SlotUseLock"/>): "BKSL".</summary>
+    public const int SlotUseClass = 0x424B534C;
+
     /// <summary>The key of <paramref name="name"/> in the class <paramref name="classId"/>.</summary>
     public static AdvisoryLockKey For(int classId, string name) =>
         new(classId, BinaryPrimitives.ReadInt32BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes(name))));

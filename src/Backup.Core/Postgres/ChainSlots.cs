@@ -38,6 +38,12 @@ internal sealed class ChainSlots(PostgresConnectionInfo connection, PostgresOpti
     /// <summary>Whether <paramref name="slotName"/> is a chain slot named for the store <paramref name="storeId"/> by <see cref="SlotFor"/>.</summary>
     public bool IsStoreSlot(string slotName, string storeId) => slotName.StartsWith($"{options.SlotName}_{storeId}_", StringComparison.Ordinal);
 
+    // One for the engine's life: it remembers which slots wait for an incremental.
+    private readonly SlotHeartbeat _heartbeat = new(connection, options.PublicationName);
+
+    /// <summary>See <see cref="SlotHeartbeat.BeatAsync"/>.</summary>
+    public Task<ulong?> HeartbeatAsync(string slotName, CancellationToken cancellationToken) => _heartbeat.BeatAsync(slotName, cancellationToken);
+
     /// <summary>Change capture on one chain's slot.</summary>
     public ChangeCapture Capture(string slotName) => new(connection, slotName, options.PublicationName);
 

@@ -80,6 +80,7 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
     public async Task<CaptureResult> DrainAsync(ChangeSegmentWriter writer, IReadOnlyDictionary<string, string>? shapes, string chainId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        await using var use = (await SlotUseLock.HoldAsync(connection, slotName, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         if (!await SlotExistsAsync(cancellationToken).ConfigureAwait(false))
         {
             throw new ReplicationSlotMissingException(slotName);
@@ -224,6 +225,7 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
     /// <summary>Moves the slot's confirmed position to <paramref name="lsn"/>: the server may now discard the WAL before it.</summary>
     public async Task AcknowledgeAsync(ulong lsn, CancellationToken cancellationToken)
     {
+        await using var use = (await SlotUseLock.HoldAsync(connection, slotName, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         var open = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (open.ConfigureAwait(false))
         {

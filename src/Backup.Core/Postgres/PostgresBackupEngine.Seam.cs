@@ -3,6 +3,7 @@ using Backup.Core.Changes;
 using Backup.Core.Engine;
 using Backup.Core.Operations;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Backup.Core.Postgres;
 
@@ -67,6 +68,9 @@ internal sealed partial class PostgresBackupEngine
     bool IReplicationSlots.IsStoreSlot(string slotName, string storeId) => _slots.IsStoreSlot(slotName, storeId);
 
     Task<IReadOnlyList<SlotStatus>> IReplicationSlots.ListAsync(CancellationToken cancellationToken) => _slots.ListAsync(cancellationToken);
+
+    async Task<string?> IReplicationSlots.HeartbeatAsync(string slotName, CancellationToken cancellationToken) =>
+        await _slots.HeartbeatAsync(slotName, cancellationToken).ConfigureAwait(false) is { } lsn ? new NpgsqlLogSequenceNumber(lsn).ToString() : null;
 
     Task IReplicationSlots.DropAsync(string slotName, CancellationToken cancellationToken) => _slots.Capture(slotName).DropSlotAsync(cancellationToken);
 

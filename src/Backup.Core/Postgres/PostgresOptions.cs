@@ -51,6 +51,15 @@ public sealed class PostgresOptions
     /// <summary>How often the slot lag is checked against <see cref="MaxSlotLagMegabytes"/>. Default one minute.</summary>
     public TimeSpan SlotLagCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How often a heartbeat (a non-transactional logical message) is written on the database, and
+    /// each chain slot with no unacknowledged change is moved past it, so that a database with no
+    /// writes does not hold back the WAL the rest of the cluster writes. Slots with changes move at
+    /// the next incremental, never before. Sent by the hosted slot monitor. Default one minute; null
+    /// or zero: off.
+    /// </summary>
+    public TimeSpan? HeartbeatInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The replication slot change capture uses.</summary>
     public string SlotName { get; set; } = "backup_core";
 

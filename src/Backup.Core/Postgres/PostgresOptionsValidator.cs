@@ -40,6 +40,10 @@ internal sealed class PostgresOptionsValidator : IValidateOptions<PostgresOption
         {
             errors.Add($"Backup:Postgres:SlotLagCheckInterval must be positive (it is {options.SlotLagCheckInterval}).");
         }
+        if (options.HeartbeatInterval < TimeSpan.Zero)
+        {
+            errors.Add($"Backup:Postgres:HeartbeatInterval must not be negative (it is {options.HeartbeatInterval}); zero or empty turns the heartbeat off.");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -167,6 +167,7 @@ public sealed class AddBackupSystemTests : IDisposable
     [InlineData("Backup:Retention:KeepDaily", "0", "Backup:Retention:KeepDaily must be at least 1")]
     [InlineData("Backup:Health:FailuresInARow", "0", "Backup:Health:FailuresInARow must be at least 1")]
     [InlineData("Backup:Scheduler:CatchUpGrace", "-00:01:00", "Backup:Scheduler:CatchUpGrace must not be negative")]
+    [InlineData("Backup:Postgres:HeartbeatInterval", "-00:01:00", "Backup:Postgres:HeartbeatInterval must not be negative")]
     public async Task Start_InvalidSectionSetting_FailsNamingIt(string key, string value, string message)
     {
         var builder = Host.CreateApplicationBuilder();

@@ -84,6 +84,12 @@ internal sealed class FakeDatabaseEngine : IDatabaseEngine
     public Task<IReadOnlyList<SlotStatus>> ListAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<SlotStatus>>([.. _slots.Order(StringComparer.Ordinal).Select(s => new SlotStatus(s, 0, false))]);
 
+    public Task<string?> HeartbeatAsync(string slotName, CancellationToken cancellationToken)
+    {
+        Events.Add("heartbeat " + slotName);
+        return Task.FromResult<string?>(null);
+    }
+
     public Task DropAsync(string slotName, CancellationToken cancellationToken)
     {
         _slots.Remove(slotName);

@@ -8,7 +8,8 @@ namespace Backup.IntegrationTests.Changes;
 /// Point-in-time recovery while pgbench (its built-in TPC-B script) writes: incrementals are taken
 /// repeatedly under load; at several moments the test records the content of every table; recovery
 /// to each moment must reproduce exactly that content, and pgbench's own invariant
-/// sum(abalance) = sum(delta) must hold in every recovered database.
+/// sum(abalance) = sum(delta) must hold in every recovered database. Slot heartbeats run all along,
+/// as the hosted monitor sends them: they must never move the slot past a change.
 /// </summary>
 public sealed class PitrUnderLoadTests : IAsyncLifetime, IDisposable
 {
@@ -38,6 +39,14 @@ public sealed class PitrUnderLoadTests : IAsyncLifetime, IDisposable
         await service.CreateFullBackupAsync();
 
         var load = RunPgbenchAsync("-n", "-c", "2", "-j", "2", "-T", "10");
+        var heartbeats = Task.Run(async () =>
+        {
+            while (!load.IsCompleted)
+            {
+                await service.SendSlotHeartbeatsAsync();
+                await Task.Delay(100);
+            }
+        });
         var moments = new List<(DateTimeOffset At, SortedDictionary<string, string> Hashes)>();
         var incrementals = 0;
         while (!load.IsCompleted)
@@ -48,6 +57,7 @@ public sealed class PitrUnderLoadTests : IAsyncLifetime, IDisposable
             incrementals++;
         }
         await load;
+        await heartbeats;
         await service.CreateIncrementalBackupAsync();
 
         Assert.True(moments.Count >= 3, $"only {moments.Count} moments were recorded during the load");

@@ -1,0 +1,126 @@
+using Backup.Core;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Backup.IntegrationTests.Changes;
+
+/// <summary>
+/// A backed-up database with no writes, on a server where another database writes a lot of WAL:
+/// with heartbeats the chain slot's retained WAL stays bounded, without them it grows with the
+/// cluster's WAL; a heartbeat never moves the slot past a change no incremental has stored, and its
+/// messages never show up as transactions in a segment.
+/// </summary>
+public sealed class SlotHeartbeatTests : IAsyncLifetime, IDisposable
+{
+    private const long MegaByte = 1024 * 1024;
+
+    // Each round writes about 12 MB of WAL in the busy database; 12 rounds are about 140 MB.
+    private const int Rounds = 12;
+
+    private readonly string _database = "it_hb_" + Guid.NewGuid().ToString("N")[..8];
+    private readonly string _busy = "it_hb_busy_" + Guid.NewGuid().ToString("N")[..8];
+    private readonly TempDirectory _store = new();
+
+    public async Task InitializeAsync()
+    {
+        await TestServer.CreateDatabaseAsync(_database);
+        await TestServer.ExecuteAsync(_database, "CREATE TABLE items (id int PRIMARY KEY, note text NOT NULL); INSERT INTO items SELECT g, 'n' || g FROM generate_series(1, 10) g;");
+        await TestServer.CreateDatabaseAsync(_busy);
+        await TestServer.ExecuteAsync(_busy, "CREATE TABLE filler (v text NOT NULL)");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await TestServer.DropWithSlotsAsync(_database, []);
+        await TestServer.DropDatabaseAsync(_busy);
+    }
+
+    public void Dispose() => _store.Dispose();
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task IdleDatabase_BusyCluster_RetainedWalStaysBoundedOnlyWithHeartbeats(bool heartbeats)
+    {
+        using var provider = Build();
+        var service = provider.Service();
+        await service.CreateFullBackupAsync();
+        var start = await CurrentWalAsync();
+
+        for (var round = 0; round < Rounds; round++)
+        {
+            await WriteBusyWalAsync();
+            if (heartbeats)
+            {
+                await service.SendSlotHeartbeatsAsync();
+            }
+        }
+        var end = await CurrentWalAsync();
+        var written = await DistanceAsync(start, end);
+
+        Assert.True(written > 100 * MegaByte, $"The busy database wrote only {written / MegaByte} MB of WAL.");
+        if (heartbeats)
+        {
+            // A round or two behind: the slot's restart position moves at the running-transactions records.
+            var behind = await RestartBehindAsync(end);
+            Assert.True(behind < 3 * written / Rounds, $"With heartbeats the slot holds {behind / MegaByte} MB of the {written / MegaByte} MB written.");
+        }
+        else
+        {
+            Assert.True(await RestartBehindAsync(start) >= 0, "Without heartbeats the slot moved on.");
+        }
+        // The heartbeat messages are not transactions: an incremental of the idle database holds none.
+        var incremental = await service.CreateIncrementalBackupAsync();
+        Assert.Equal(0, incremental.TransactionCount);
+    }
+
+    [Fact]
+    public async Task ChangeNotYetInAnIncremental_HeartbeatsDoNotSkipIt_TheNextIncrementalHoldsIt_ThenTheSlotIsBoundedAgain()
+    {
+        using var provider = Build();
+        var service = provider.Service();
+        await service.CreateFullBackupAsync();
+        await TestServer.ExecuteAsync(_database, "UPDATE items SET note = 'changed' WHERE id = 3");
+        var start = await CurrentWalAsync();
+
+        for (var round = 0; round < Rounds / 2; round++)
+        {
+            await WriteBusyWalAsync();
+            Assert.Empty(await service.SendSlotHeartbeatsAsync());
+        }
+        // The change holds the slot where it was: the WAL waits for the incremental.
+        Assert.True(await RestartBehindAsync(start) >= 0);
+        Assert.True(await TestServer.ScalarAsync<bool>(_database, $"SELECT confirmed_flush_lsn <= '{start}' FROM pg_replication_slots WHERE database = '{_database}'"));
+
+        var incremental = await service.CreateIncrementalBackupAsync();
+        Assert.Equal(1, incremental.TransactionCount);
+        Assert.Equal(1, incremental.ChangeCount);
+
+        // Acknowledged by the incremental, the idle slot follows the heartbeats again.
+        start = await CurrentWalAsync();
+        for (var round = 0; round < Rounds / 2; round++)
+        {
+            await WriteBusyWalAsync();
+            await service.SendSlotHeartbeatsAsync();
+        }
+        var end = await CurrentWalAsync();
+        Assert.True(await RestartBehindAsync(end) < 3 * await DistanceAsync(start, end) / (Rounds / 2));
+    }
+
+    private ServiceProvider Build() =>
+        Services.Build(TestServer.ConnectionString(_database), _store.Path, null,
+            b => b.UsePostgres(TestServer.ConnectionString(_database), o => { o.ToolsDirectory = TestServer.ToolsDirectory; o.ChangeCapture = true; }));
+
+    // The checkpoint logs the running transactions, as the background writer does every 15 s on a
+    // busy server: only at such a record can decoding move the slot's restart position.
+    private Task WriteBusyWalAsync() =>
+        TestServer.ExecuteAsync(_busy, "INSERT INTO filler SELECT repeat(md5(g::text), 30) FROM generate_series(1, 12000) g; TRUNCATE filler; CHECKPOINT;");
+
+    private Task<string> CurrentWalAsync() => TestServer.ScalarAsync<string>(_busy, "SELECT pg_current_wal_lsn()::text");
+
+    private Task<long> DistanceAsync(string from, string to) => TestServer.ScalarAsync<long>(_busy, $"SELECT pg_wal_lsn_diff('{to}', '{from}')::bigint");
+
+    // How much WAL before the position the slot keeps the server from removing (negative: none).
+    // Against fixed positions, not the current one: other tests write WAL on the same server meanwhile.
+    private Task<long> RestartBehindAsync(string position) =>
+        TestServer.ScalarAsync<long>(_database, $"SELECT pg_wal_lsn_diff('{position}', restart_lsn)::bigint FROM pg_replication_slots WHERE database = '{_database}'");
+}
