@@ -1,4 +1,5 @@
 using Backup.Core;
+using Backup.IntegrationTests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Backup.IntegrationTests.Changes;
@@ -16,23 +17,13 @@ public sealed class SlotHeartbeatTests : IAsyncLifetime, IDisposable
     // Each round writes about 12 MB of WAL in the busy database; 12 rounds are about 140 MB.
     private const int Rounds = 12;
 
-    private readonly string _database = "it_hb_" + Guid.NewGuid().ToString("N")[..8];
-    private readonly string _busy = "it_hb_busy_" + Guid.NewGuid().ToString("N")[..8];
+    private readonly IdleDatabaseInABusyCluster _cluster = new("hb");
     private readonly TempDirectory _store = new();
 
-    public async Task InitializeAsync()
-    {
-        await TestServer.CreateDatabaseAsync(_database);
-        await TestServer.ExecuteAsync(_database, "CREATE TABLE items (id int PRIMARY KEY, note text NOT NULL); INSERT INTO items SELECT g, 'n' || g FROM generate_series(1, 10) g;");
-        await TestServer.CreateDatabaseAsync(_busy);
-        await TestServer.ExecuteAsync(_busy, "CREATE TABLE filler (v text NOT NULL)");
-    }
+    public Task InitializeAsync() =>
+        _cluster.CreateAsync("CREATE TABLE items (id int PRIMARY KEY, note text NOT NULL); INSERT INTO items SELECT g, 'n' || g FROM generate_series(1, 10) g;");
 
-    public async Task DisposeAsync()
-    {
-        await TestServer.DropWithSlotsAsync(_database, []);
-        await TestServer.DropDatabaseAsync(_busy);
-    }
+    public Task DisposeAsync() => _cluster.DropAsync();
 
     public void Dispose() => _store.Dispose();
 
@@ -79,7 +70,7 @@ public sealed class SlotHeartbeatTests : IAsyncLifetime, IDisposable
         using var provider = Build();
         var service = provider.Service();
         await service.CreateFullBackupAsync();
-        await TestServer.ExecuteAsync(_database, "UPDATE items SET note = 'changed' WHERE id = 3");
+        await TestServer.ExecuteAsync(_cluster.Database, "UPDATE items SET note = 'changed' WHERE id = 3");
         var start = await CurrentWalAsync();
 
         for (var round = 0; round < Rounds / 2; round++)
@@ -89,7 +80,7 @@ public sealed class SlotHeartbeatTests : IAsyncLifetime, IDisposable
         }
         // The change holds the slot where it was: the WAL waits for the incremental.
         Assert.True(await RestartBehindAsync(start) >= 0);
-        Assert.True(await TestServer.ScalarAsync<bool>(_database, $"SELECT confirmed_flush_lsn <= '{start}' FROM pg_replication_slots WHERE database = '{_database}'"));
+        Assert.True(await TestServer.ScalarAsync<bool>(_cluster.Database, $"SELECT confirmed_flush_lsn <= '{start}' FROM pg_replication_slots WHERE database = '{_cluster.Database}'"));
 
         var incremental = await service.CreateIncrementalBackupAsync();
         Assert.Equal(1, incremental.TransactionCount);
@@ -107,20 +98,14 @@ public sealed class SlotHeartbeatTests : IAsyncLifetime, IDisposable
     }
 
     private ServiceProvider Build() =>
-        Services.Build(TestServer.ConnectionString(_database), _store.Path, null,
-            b => b.UsePostgres(TestServer.ConnectionString(_database), o => { o.ToolsDirectory = TestServer.ToolsDirectory; o.ChangeCapture = true; }));
+        Services.Build(TestServer.ConnectionString(_cluster.Database), _store.Path, null,
+            b => b.UsePostgres(TestServer.ConnectionString(_cluster.Database), o => { o.ToolsDirectory = TestServer.ToolsDirectory; o.ChangeCapture = true; }));
 
-    // The checkpoint logs the running transactions, as the background writer does every 15 s on a
-    // busy server: only at such a record can decoding move the slot's restart position.
-    private Task WriteBusyWalAsync() =>
-        TestServer.ExecuteAsync(_busy, "INSERT INTO filler SELECT repeat(md5(g::text), 30) FROM generate_series(1, 12000) g; TRUNCATE filler; CHECKPOINT;");
+    private Task WriteBusyWalAsync() => _cluster.WriteWalAsync();
 
-    private Task<string> CurrentWalAsync() => TestServer.ScalarAsync<string>(_busy, "SELECT pg_current_wal_lsn()::text");
+    private Task<string> CurrentWalAsync() => _cluster.CurrentWalAsync();
 
-    private Task<long> DistanceAsync(string from, string to) => TestServer.ScalarAsync<long>(_busy, $"SELECT pg_wal_lsn_diff('{to}', '{from}')::bigint");
+    private Task<long> DistanceAsync(string from, string to) => _cluster.DistanceAsync(from, to);
 
-    // How much WAL before the position the slot keeps the server from removing (negative: none).
-    // Against fixed positions, not the current one: other tests write WAL on the same server meanwhile.
-    private Task<long> RestartBehindAsync(string position) =>
-        TestServer.ScalarAsync<long>(_database, $"SELECT pg_wal_lsn_diff('{position}', restart_lsn)::bigint FROM pg_replication_slots WHERE database = '{_database}'");
+    private Task<long> RestartBehindAsync(string position) => _cluster.SlotBehindAsync(position);
 }

@@ -1,5 +1,6 @@
 using Backup.Core;
 using Backup.Core.Configuration;
+using Backup.IntegrationTests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,23 +15,12 @@ public sealed class SlotHeartbeatHostingTests : IAsyncLifetime, IDisposable
 {
     private const int Rounds = 10;
 
-    private readonly string _database = "it_hbhost_" + Guid.NewGuid().ToString("N")[..8];
-    private readonly string _busy = "it_hbhost_busy_" + Guid.NewGuid().ToString("N")[..8];
+    private readonly IdleDatabaseInABusyCluster _cluster = new("hbhost");
     private readonly TempDirectory _store = new();
 
-    public async Task InitializeAsync()
-    {
-        await TestServer.CreateDatabaseAsync(_database);
-        await TestServer.ExecuteAsync(_database, "CREATE TABLE items (id int PRIMARY KEY)");
-        await TestServer.CreateDatabaseAsync(_busy);
-        await TestServer.ExecuteAsync(_busy, "CREATE TABLE filler (v text NOT NULL)");
-    }
+    public Task InitializeAsync() => _cluster.CreateAsync("CREATE TABLE items (id int PRIMARY KEY)");
 
-    public async Task DisposeAsync()
-    {
-        await TestServer.DropWithSlotsAsync(_database, []);
-        await TestServer.DropDatabaseAsync(_busy);
-    }
+    public Task DisposeAsync() => _cluster.DropAsync();
 
     public void Dispose() => _store.Dispose();
 
@@ -42,7 +32,7 @@ public sealed class SlotHeartbeatHostingTests : IAsyncLifetime, IDisposable
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         builder.Services.AddSingleton<BackupEnvironment>(new NoEnvironment());
-        builder.Services.AddBackupSystem(b => b.UseLocalStorage(_store.Path).UsePostgres(TestServer.ConnectionString(_database), o =>
+        builder.Services.AddBackupSystem(b => b.UseLocalStorage(_store.Path).UsePostgres(TestServer.ConnectionString(_cluster.Database), o =>
         {
             o.ToolsDirectory = TestServer.ToolsDirectory;
             o.ChangeCapture = true;
@@ -50,20 +40,18 @@ public sealed class SlotHeartbeatHostingTests : IAsyncLifetime, IDisposable
         }));
         using var host = builder.Build();
         await host.Services.GetRequiredService<BackupService>().CreateFullBackupAsync();
-        var start = await TestServer.ScalarAsync<string>(_busy, "SELECT pg_current_wal_lsn()::text");
+        var start = await _cluster.CurrentWalAsync();
 
         await host.StartAsync();
         for (var round = 0; round < Rounds; round++)
         {
-            // The checkpoint logs the running transactions, as the background writer does every 15 s on a busy server.
-            await TestServer.ExecuteAsync(_busy, "INSERT INTO filler SELECT repeat(md5(g::text), 30) FROM generate_series(1, 12000) g; TRUNCATE filler; CHECKPOINT;");
+            await _cluster.WriteWalAsync();
             await Task.Delay(300);
         }
         await host.StopAsync();
-        // Against fixed positions, not the current one: other tests write WAL on the same server meanwhile.
-        var end = await TestServer.ScalarAsync<string>(_busy, "SELECT pg_current_wal_lsn()::text");
-        var written = await TestServer.ScalarAsync<long>(_busy, $"SELECT pg_wal_lsn_diff('{end}', '{start}')::bigint");
-        var behind = await TestServer.ScalarAsync<long>(_database, $"SELECT pg_wal_lsn_diff('{end}', restart_lsn)::bigint FROM pg_replication_slots WHERE database = '{_database}'");
+        var end = await _cluster.CurrentWalAsync();
+        var written = await _cluster.DistanceAsync(start, end);
+        var behind = await _cluster.SlotBehindAsync(end);
 
         if (heartbeat)
         {
