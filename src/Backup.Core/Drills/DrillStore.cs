@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
 
@@ -13,7 +12,7 @@ internal sealed class DrillStore(IStorageProvider storage)
     private const string Prefix = "drills/";
 
     public Task SaveAsync(DrillRecord record, CancellationToken cancellationToken) =>
-        storage.PutAsync(Prefix + record.Id + ".json", new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(record, ManifestJson.Options)), cancellationToken);
+        StoredJson.WriteAsync(storage, Prefix + record.Id + ".json", record, cancellationToken);
 
     /// <summary>The records, newest first; ids sort by time, so only as many are read as the caller takes.</summary>
     public async IAsyncEnumerable<DrillRecord> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
@@ -29,21 +28,8 @@ internal sealed class DrillStore(IStorageProvider storage)
         keys.Sort(StringComparer.Ordinal);
         for (var i = keys.Count - 1; i >= 0; i--)
         {
-            DrillRecord? record;
-            try
-            {
-                var stream = await storage.OpenReadAsync(keys[i], cancellationToken).ConfigureAwait(false);
-                await using (stream.ConfigureAwait(false))
-                {
-                    record = await JsonSerializer.DeserializeAsync<DrillRecord>(stream, ManifestJson.Options, cancellationToken).ConfigureAwait(false);
-                }
-            }
-            catch (BackupObjectNotFoundException)
-            {
-                // Deleted between the listing and the read: it is simply no longer there.
-                continue;
-            }
-            if (record is not null)
+            // Null also when deleted between the listing and the read: it is simply no longer there.
+            if (await StoredJson.ReadAsync<DrillRecord>(storage, keys[i], cancellationToken).ConfigureAwait(false) is { } record)
             {
                 yield return record;
             }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
 
@@ -49,27 +48,9 @@ internal sealed class ScheduleStore(IStorageProvider storage)
     public Task SaveStateAsync(string id, ScheduleRunState state, CancellationToken cancellationToken) =>
         WriteAsync(StatePrefix + id + ".json", state, cancellationToken);
 
-    private async Task<T?> ReadAsync<T>(string key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var stream = await storage.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
-            {
-                return await JsonSerializer.DeserializeAsync<T>(stream, ManifestJson.Options, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (BackupObjectNotFoundException)
-        {
-            return default;
-        }
-    }
+    private Task<T?> ReadAsync<T>(string key, CancellationToken cancellationToken) => StoredJson.ReadAsync<T>(storage, key, cancellationToken);
 
-    private async Task WriteAsync<T>(string key, T value, CancellationToken cancellationToken)
-    {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, ManifestJson.Options);
-        await storage.PutAsync(key, new MemoryStream(bytes), cancellationToken).ConfigureAwait(false);
-    }
+    private Task WriteAsync<T>(string key, T value, CancellationToken cancellationToken) => StoredJson.WriteAsync(storage, key, value, cancellationToken);
 
     /// <summary>A stored schedule or its tombstone.</summary>
     private sealed record StoredSchedule(string Id, bool Deleted, BackupSchedule? Schedule);
