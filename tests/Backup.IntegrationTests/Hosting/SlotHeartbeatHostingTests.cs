@@ -55,7 +55,10 @@ public sealed class SlotHeartbeatHostingTests : IAsyncLifetime, IDisposable
 
         if (heartbeat)
         {
-            Assert.True(behind < 3 * written / Rounds, $"The slot holds {behind >> 20} MB of the {written >> 20} MB written.");
+            // Under half of it, not a round or two: the other test classes on this server run their own
+            // transactions meanwhile, and the slot's restart position cannot pass the oldest of them
+            // (seen: 51 of 175 MB in a full run). Without heartbeats the slot holds all of it.
+            Assert.True(behind < written / 2, $"The slot holds {behind >> 20} MB of the {written >> 20} MB written.");
         }
         else
         {
