@@ -332,18 +332,23 @@ public sealed partial class S3StorageProvider : IStorageProvider, IDisposable
             try
             {
                 stored = await _client.GetObjectMetadataAsync(_bucket, _prefix + key, cancellationToken).ConfigureAwait(false);
-                break;
+                if (stored.ContentLength == length || attempt >= ReadAfterWriteAttempts)
+                {
+                    break;
+                }
             }
             // AWS reads its own writes, but some S3-compatible stores (s3rver under load, seen in CI)
-            // answer 404 for an instant after a successful PUT: look again before calling it lost.
+            // answer 404, or the size of an object still being written (0 bytes, with the right
+            // ETag), for an instant after a successful PUT: look again before calling it lost or damaged.
             catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound && attempt < ReadAfterWriteAttempts)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt * attempt), cancellationToken).ConfigureAwait(false);
+                // Looked at again below.
             }
             catch (Exception ex) when (S3Errors.IsStoreError(ex))
             {
                 throw S3Errors.Wrap(ex, $"checking '{key}' after its upload to S3 bucket '{_bucket}'");
             }
+            await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt * attempt), cancellationToken).ConfigureAwait(false);
         }
         // With SSE-KMS the ETag is not an MD5. Some S3-compatible stores (s3rver) give a multipart
         // object a plain ETag instead of AWS's md5-of-parts form: there, each part's Content-MD5 and the size are the checks.
