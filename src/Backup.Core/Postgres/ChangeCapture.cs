@@ -22,7 +22,9 @@ namespace Backup.Core.Postgres;
 /// </remarks>
 internal sealed class ChangeCapture(PostgresConnectionInfo connection, string slotName, string publicationName)
 {
-    private const string MarkerPrefix = "backup-core";
+    /// <summary>What this library asks pgoutput for: protocol 2 with large transactions streamed while they run, and logical messages (the markers).</summary>
+    public static PgOutputReplicationOptions StreamOptions(string publicationName) =>
+        new(publicationName, PgOutputProtocolVersion.V2, binary: false, streamingMode: PgOutputStreamingMode.On, messages: true);
 
     /// <summary>Checks the server and the tables (see <see cref="ChangeCapturePreflight"/>), then creates the publication (all tables) when it is missing.</summary>
     public async Task EnsurePublicationAsync(CancellationToken cancellationToken)
@@ -96,99 +98,28 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
         }
         var typeNames = new TypeNames(connection);
         await using var typeNamesScope = typeNames.ConfigureAwait(false);
-        // Large transactions arrive in blocks while they still run (protocol v2 streaming): they are
-        // spooled to temporary files and written whole at their commit, in commit order.
-        var spools = new Dictionary<uint, StreamedTransactionSpool>();
+        // Transactions still running (or whose end is after the marker) are sent again next time, from the slot.
+        var decoder = new PgOutputDecoder(typeNames, shapes, chainId, skipCommitsBefore: 0);
+        await using var decoderScope = decoder.ConfigureAwait(false);
         var replication = new LogicalReplicationConnection(connection.ConnectionString);
         try
         {
             await using (replication.ConfigureAwait(false))
             {
                 await replication.Open(cancellationToken).ConfigureAwait(false);
-                var options = new PgOutputReplicationOptions(publicationName, PgOutputProtocolVersion.V2, binary: false, streamingMode: PgOutputStreamingMode.On, messages: true);
-                BeginMessage? begin = null;
-                uint? streaming = null;
-                var beganInSegment = false;
-                var sawMarker = false;
-                await foreach (var message in replication.StartReplication(new PgOutputReplicationSlot(slotName), options, cancellationToken).ConfigureAwait(false))
+                await foreach (var message in replication.StartReplication(new PgOutputReplicationSlot(slotName), StreamOptions(publicationName), cancellationToken).ConfigureAwait(false))
                 {
-                    switch (message)
+                    if (await decoder.HandleAsync(message, writer, cancellationToken).ConfigureAwait(false) is { } commit)
                     {
-                        case BeginMessage b:
-                            begin = b;
-                            beganInSegment = false;
-                            break;
-                        case RelationMessage relation:
-                            var described = await DescribeAsync(relation, typeNames, cancellationToken).ConfigureAwait(false);
-                            if (shapes is not null)
-                            {
-                                TableShapes.Check(shapes, described, chainId);
-                            }
-                            await writer.WriteAsync(new RelationItem(described), cancellationToken).ConfigureAwait(false);
-                            break;
-                        case LogicalDecodingMessage decoding when decoding.Prefix == MarkerPrefix:
-                            sawMarker |= await ReadTextAsync(decoding.Data, cancellationToken).ConfigureAwait(false) == marker;
-                            break;
-                        case StreamStartMessage start:
-                            streaming = start.TransactionXid;
-                            if (!spools.ContainsKey(streaming.Value))
-                            {
-                                spools[streaming.Value] = new StreamedTransactionSpool();
-                            }
-                            break;
-                        case StreamStopMessage:
-                            streaming = null;
-                            break;
-                        case InsertMessage or UpdateMessage or DeleteMessage or TruncateMessage when streaming is { } top:
-                            // A change of a streamed transaction carries its subtransaction's xid, so a rolled-back savepoint can be dropped.
-                            var subtransaction = ((TransactionalMessage)message).TransactionXid ?? top;
-                            var streamed = await ToChangeAsync((PgOutputReplicationMessage)message, cancellationToken).ConfigureAwait(false);
-                            await spools[top].AppendAsync(subtransaction, streamed, cancellationToken).ConfigureAwait(false);
-                            break;
-                        case StreamAbortMessage abort when spools.TryGetValue(abort.TransactionXid, out var aborted):
-                            if (abort.SubtransactionXid == abort.TransactionXid)
-                            {
-                                spools.Remove(abort.TransactionXid);
-                                await aborted.DisposeAsync().ConfigureAwait(false);
-                            }
-                            else
-                            {
-                                aborted.Abort(abort.SubtransactionXid);
-                            }
-                            break;
-                        case StreamCommitMessage commit when spools.Remove(commit.TransactionXid, out var spool):
-                            await using (spool.ConfigureAwait(false))
-                            {
-                                var committedAt = CaptureResult.Utc(commit.TransactionCommitTimestamp);
-                                await writer.WriteAsync(new BeginItem(commit.TransactionXid, (ulong)commit.CommitLsn, committedAt), cancellationToken).ConfigureAwait(false);
-                                await spool.CopyCommittedAsync(writer, cancellationToken).ConfigureAwait(false);
-                                await writer.WriteAsync(new CommitItem(commit.TransactionXid, (ulong)commit.CommitLsn), cancellationToken).ConfigureAwait(false);
-                                result.Note(committedAt);
-                                result.StreamedTransactions++;
-                            }
-                            result.EndLsn = (ulong)commit.TransactionEndLsn;
-                            break;
-                        case InsertMessage or UpdateMessage or DeleteMessage or TruncateMessage:
-                            if (!beganInSegment)
-                            {
-                                // Written at the first change, so that empty transactions (like the marker's) leave no trace.
-                                var committed = CaptureResult.Utc(begin!.TransactionCommitTimestamp);
-                                await writer.WriteAsync(new BeginItem(begin.TransactionXid, (ulong)begin.TransactionFinalLsn, committed), cancellationToken).ConfigureAwait(false);
-                                beganInSegment = true;
-                                result.Note(committed);
-                            }
-                            await writer.WriteAsync(new ChangeItem(await ToChangeAsync((PgOutputReplicationMessage)message, cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
-                            break;
-                        case CommitMessage commit:
-                            if (beganInSegment)
-                            {
-                                await writer.WriteAsync(new CommitItem(begin!.TransactionXid, (ulong)commit.CommitLsn), cancellationToken).ConfigureAwait(false);
-                            }
-                            result.EndLsn = (ulong)commit.TransactionEndLsn;
-                            break;
+                        if (commit.Written)
+                        {
+                            result.Note(commit.CommitTime);
+                            result.StreamedTransactions += commit.Streamed ? 1 : 0;
+                        }
+                        result.EndLsn = commit.EndLsn;
                     }
                     // Stopping by leaving the loop (not by cancelling) ends the stream at exactly this point.
-                    if (sawMarker && message is CommitMessage)
+                    if (decoder.LastMarker == marker && message is CommitMessage)
                     {
                         break;
                     }
@@ -203,14 +134,6 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
                 throw new ReplicationSlotMissingException(slotName, ex);
             }
             throw;
-        }
-        finally
-        {
-            // Transactions still running (or whose end is after the marker) are sent again next time, from the slot.
-            foreach (var spool in spools.Values)
-            {
-                await spool.DisposeAsync().ConfigureAwait(false);
-            }
         }
         var open = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (open.ConfigureAwait(false))
@@ -295,58 +218,12 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
         var open = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (open.ConfigureAwait(false))
         {
-            var emit = new NpgsqlCommand("SELECT pg_logical_emit_message(true, $1, $2)", open) { Parameters = { new() { Value = MarkerPrefix }, new() { Value = marker } } };
+            var emit = new NpgsqlCommand("SELECT pg_logical_emit_message(true, $1, $2)", open) { Parameters = { new() { Value = PgOutputDecoder.MarkerPrefix }, new() { Value = marker } } };
             await using (emit.ConfigureAwait(false))
             {
                 await emit.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
-    }
-
-    private static async Task<SegmentRelation> DescribeAsync(RelationMessage relation, TypeNames typeNames, CancellationToken cancellationToken)
-    {
-        var columns = new List<SegmentColumn>(relation.Columns.Count);
-        foreach (var c in relation.Columns)
-        {
-            var typeName = await typeNames.NameAsync(c.DataTypeId, c.TypeModifier, cancellationToken).ConfigureAwait(false);
-            columns.Add(new SegmentColumn(c.ColumnName, c.DataTypeId, c.TypeModifier, ((byte)c.Flags & 1) != 0, typeName));
-        }
-        return new SegmentRelation(relation.RelationId, relation.Namespace, relation.RelationName, (char)(byte)relation.ReplicaIdentity, columns);
-    }
-
-    private static async Task<RowChange> ToChangeAsync(PgOutputReplicationMessage message, CancellationToken cancellationToken) => message switch
-    {
-        InsertMessage insert => new InsertChange(insert.Relation.RelationId, await TupleAsync(insert.NewRow, cancellationToken).ConfigureAwait(false)),
-        IndexUpdateMessage update => new UpdateChange(update.Relation.RelationId, await TupleAsync(update.Key, cancellationToken).ConfigureAwait(false), await TupleAsync(update.NewRow, cancellationToken).ConfigureAwait(false)),
-        FullUpdateMessage update => new UpdateChange(update.Relation.RelationId, await TupleAsync(update.OldRow, cancellationToken).ConfigureAwait(false), await TupleAsync(update.NewRow, cancellationToken).ConfigureAwait(false)),
-        UpdateMessage update => new UpdateChange(update.Relation.RelationId, null, await TupleAsync(update.NewRow, cancellationToken).ConfigureAwait(false)),
-        KeyDeleteMessage delete => new DeleteChange(delete.Relation.RelationId, await TupleAsync(delete.Key, cancellationToken).ConfigureAwait(false)),
-        FullDeleteMessage delete => new DeleteChange(delete.Relation.RelationId, await TupleAsync(delete.OldRow, cancellationToken).ConfigureAwait(false)),
-        TruncateMessage truncate => new TruncateChange(
-            truncate.Relations.Select(r => r.RelationId).ToArray(),
-            truncate.Options.HasFlag(TruncateMessage.TruncateOptions.Cascade),
-            truncate.Options.HasFlag(TruncateMessage.TruncateOptions.RestartIdentity)),
-        _ => throw new BackupException($"Unexpected change message {message.GetType().Name}."),
-    };
-
-    // Values are kept in PostgreSQL's text format, which the server parses back to exactly the same value.
-    private static async Task<ColumnValue[]> TupleAsync(ReplicationTuple tuple, CancellationToken cancellationToken)
-    {
-        var values = new ColumnValue[tuple.NumColumns];
-        var i = 0;
-        await foreach (var value in tuple.ConfigureAwait(false).WithCancellation(cancellationToken))
-        {
-            values[i++] = value.IsDBNull ? ColumnValue.Null
-                : value.IsUnchangedToastedValue ? ColumnValue.UnchangedToast
-                : ColumnValue.Of(await value.Get<string>(cancellationToken).ConfigureAwait(false));
-        }
-        return values;
-    }
-
-    private static async Task<string> ReadTextAsync(Stream data, CancellationToken cancellationToken)
-    {
-        using var reader = new StreamReader(data, leaveOpen: true);
-        return await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
     }
 }
 
