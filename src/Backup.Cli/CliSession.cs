@@ -71,7 +71,7 @@ internal sealed class CliSession : IAsyncDisposable
             store?.Apply(b, s3Endpoint);
             if (!hostedServices)
             {
-                b.WithoutHostedScheduler().WithoutHostedSlotLagMonitor();
+                b.WithoutHostedScheduler().WithoutHostedSlotLagMonitor().WithoutHostedContinuousCapture();
             }
         });
     }

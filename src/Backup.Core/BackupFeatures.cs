@@ -51,6 +51,9 @@ internal sealed class BackupFeatures
 
     public required RestoreDrills Drills { get; init; }
 
+    /// <summary>What continuous capture knows about itself (it runs as a hosted service, <see cref="Continuous.ContinuousCapture"/>).</summary>
+    public required Continuous.CaptureState Capture { get; init; }
+
     /// <summary>Composes the features over one store (the pipeline's) and, when configured, one database.</summary>
     /// <param name="pipeline">Moves data between the engine and the store.</param>
     /// <param name="catalog">The catalog of the pipeline's store.</param>
@@ -89,6 +92,8 @@ internal sealed class BackupFeatures
         var files = new FileBackups(recorder, pipeline, catalog);
         var fullBackups = new FullBackups(recorder, engine, engine, slotGuard, roles, files, logger);
         var inventory = new BackupInventory(catalog, pipeline, engine, time, logger);
+        var capture = new Continuous.CaptureState(time, logger);
+        metrics?.ShowCapture(capture);
         var recovery = new PointInTimeRecovery(catalog, pipeline, engine, engine, roles, files, time, logger);
         return new BackupFeatures
         {
@@ -96,14 +101,15 @@ internal sealed class BackupFeatures
             Inventory = inventory,
             FullBackups = fullBackups,
             Restores = new DatabaseRestores(catalog, pipeline, engine, roles, files, time, logger),
-            Incrementals = new IncrementalBackups(recorder, catalog, engine, slotGuard, new TimestampSegments(logger), fullBackups, time, logger),
+            Incrementals = new IncrementalBackups(recorder, catalog, engine, slotGuard, new TimestampSegments(logger), fullBackups, capture, time, logger),
             Recovery = recovery,
             Files = files,
             Verifier = new Verification.BackupVerifier(catalog, pipeline, engine, roles, files),
             Retention = new RetentionService(catalog, inventory, retention, options.RetentionDays, time, logger),
             SlotGuard = slotGuard,
             SlotHeartbeats = new SlotHeartbeats(slotGuard, catalog, logger),
-            Status = new BackupStatusReader(catalog, running, slotGuard, metrics),
+            Status = new BackupStatusReader(catalog, running, slotGuard, metrics, capture),
+            Capture = capture,
             Drills = new RestoreDrills(catalog, recovery, engine, engine, drills ?? new RestoreDrillsOptions(), metrics, time, logger),
         };
     }

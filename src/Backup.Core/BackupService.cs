@@ -89,6 +89,9 @@ public sealed class BackupService
     /// <summary>The latest completed backup, counts, what is running now, and this store's change-capture slots with the WAL they hold (a slot over the lag limit is dropped first).</summary>
     public Task<BackupSystemStatus> GetBackupStatusAsync(CancellationToken cancellationToken = default) => _features.Status.GetStatusAsync(cancellationToken);
 
+    /// <summary>Continuous capture in this process: the recovery point and its lag, segments stored, the spool, and the faults that last.</summary>
+    public Continuous.ContinuousCaptureStatus GetContinuousCaptureStatus() => _features.Capture.Snapshot();
+
     /// <summary>Success rate, sizes, storage used, counts per type, average and p95 duration, last success per type.</summary>
     public Task<BackupAnalytics> GetBackupAnalyticsAsync(CancellationToken cancellationToken = default) => _features.Status.GetAnalyticsAsync(cancellationToken);
 

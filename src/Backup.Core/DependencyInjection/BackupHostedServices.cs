@@ -6,8 +6,8 @@ using Microsoft.Extensions.Hosting;
 namespace Backup.Core.DependencyInjection;
 
 /// <summary>
-/// The hosted services <c>AddBackupSystem</c> registers (the scheduler's run loop and the slot lag
-/// monitor), and how to take each one out again: a host that only manages schedules, or a one-shot
+/// The hosted services <c>AddBackupSystem</c> registers (the scheduler's run loop, the slot lag
+/// monitor and continuous capture, idle unless enabled), and how to take each one out again: a host that only manages schedules, or a one-shot
 /// tool, leaves them out (<see cref="BackupSystemBuilder.WithoutHostedScheduler"/>,
 /// <see cref="BackupSystemBuilder.WithoutHostedSlotLagMonitor"/>).
 /// </summary>
@@ -19,10 +19,14 @@ internal static class BackupHostedServices
         // registration is a factory; the named method makes that registration recognisable for removal.
         services.AddSingleton<IHostedService>(SchedulerAsHostedService);
         services.AddHostedService<SlotLagMonitor>();
+        services.AddHostedService<ContinuousCaptureService>();
     }
 
     public static void RemoveScheduler(IServiceCollection services) =>
         Remove(services, d => d.ImplementationFactory?.Method == ((Func<IServiceProvider, IHostedService>)SchedulerAsHostedService).Method);
+
+    public static void RemoveContinuousCapture(IServiceCollection services) =>
+        Remove(services, d => d.ImplementationType == typeof(ContinuousCaptureService));
 
     public static void RemoveSlotLagMonitor(IServiceCollection services) =>
         Remove(services, d => d.ImplementationType == typeof(SlotLagMonitor));

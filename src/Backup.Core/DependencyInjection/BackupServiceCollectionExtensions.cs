@@ -108,6 +108,27 @@ public static class BackupServiceCollectionExtensions
         });
         services.TryAddSingleton(sp => new BackupService(sp.GetRequiredService<BackupFeatures>()));
 
+        // Continuous capture: a room of its own over the features' catalog, pipeline and slot guard.
+        AddOptions<Backup.Core.Continuous.ContinuousCaptureOptions, Backup.Core.Continuous.ContinuousCaptureOptionsValidator>(services, Backup.Core.Continuous.ContinuousCaptureOptions.SectionName);
+        services.TryAddSingleton(sp =>
+        {
+            var features = sp.GetRequiredService<BackupFeatures>();
+            var postgres = sp.GetRequiredService<IOptions<PostgresOptions>>().Value;
+            Func<CancellationToken, Task>? newChain = postgres.NewChainOnSchemaChange
+                ? ct => features.FullBackups.CreateAsync(new Backup.Core.Operations.FullBackupOptions { WaitIfBusy = true, Comment = "new chain: a table changed under continuous capture" }, null, ct)
+                : null;
+            return new Backup.Core.Continuous.ContinuousCapture(
+                sp.GetRequiredService<PostgresBackupEngine>(),
+                features.Catalog,
+                sp.GetRequiredService<BackupPipeline>(),
+                features.SlotGuard,
+                sp.GetRequiredService<IOptions<Backup.Core.Continuous.ContinuousCaptureOptions>>().Value,
+                features.Capture,
+                newChain,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<Backup.Core.Continuous.ContinuousCapture>>());
+        });
+
         // Monitoring: the meter, and the health check's options (the check is added with AddHealthChecks().AddCheck<BackupHealthCheck>).
         services.TryAddSingleton(sp => new Backup.Core.Monitoring.BackupMetrics(
             sp.GetRequiredService<Backup.Core.Catalog.BackupCatalog>(),

@@ -188,6 +188,29 @@ public sealed class BackupSystemBuilder : IBackupStorageBuilder
         return this;
     }
 
+    /// <summary>
+    /// Turns on continuous capture (<see cref="Continuous.ContinuousCaptureOptions"/>): while the host
+    /// runs, the newest chain's slot stays open and its changes are stored every
+    /// <see cref="Continuous.ContinuousCaptureOptions.FlushInterval"/>. Needs change capture on
+    /// (<see cref="PostgresOptions.ChangeCapture"/>) and a full backup that started a chain.
+    /// </summary>
+    public BackupSystemBuilder UseContinuousCapture(Action<Continuous.ContinuousCaptureOptions>? configure = null)
+    {
+        Services.PostConfigure<Continuous.ContinuousCaptureOptions>(o =>
+        {
+            o.Enabled = true;
+            configure?.Invoke(o);
+        });
+        return this;
+    }
+
+    /// <summary>Leaves continuous capture out of the host (a one-shot tool, or a replica that must not read the slot), whatever the configuration says.</summary>
+    public BackupSystemBuilder WithoutHostedContinuousCapture()
+    {
+        BackupHostedServices.RemoveContinuousCapture(Services);
+        return this;
+    }
+
     private BackupSystemBuilder UseCompression(string algorithm, int? level, int? workers)
     {
         Services.PostConfigure<BackupCompressionOptions>(o =>

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
 using Backup.Core.Drills;
+using Backup.Core.Operations;
 using Backup.Core.Postgres;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,8 @@ namespace Backup.Core.Health;
 /// Unhealthy when the newest good backup is too old, when the newest backups all failed, when a
 /// change-capture slot holds too much WAL, when a schedule is failing or overdue, when the last
 /// restore drill failed, or when drills are expected (<see cref="RestoreDrillsOptions.MaxAge"/>)
-/// and none succeeded within that time. The data gives the figures behind the verdict.
+/// and none succeeded within that time. Degraded while continuous capture is in a fault it rides
+/// out (database or store unreachable, spool full). The data gives the figures behind the verdict.
 /// </summary>
 public sealed class BackupHealthCheck(
     BackupService backups, IOptions<BackupHealthOptions> options, IOptions<PostgresOptions> postgres, TimeProvider time, IScheduler? scheduler = null, IOptions<RestoreDrillsOptions>? drills = null) : IHealthCheck
@@ -46,7 +48,17 @@ public sealed class BackupHealthCheck(
     private async Task<HealthCheckResult> EvaluateAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
-        var status = await backups.GetBackupStatusAsync(cancellationToken).ConfigureAwait(false);
+        BackupSystemStatus status;
+        try
+        {
+            status = await backups.GetBackupStatusAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && backups.GetContinuousCaptureStatus() is { Running: true, Faults.Count: > 0 } riding)
+        {
+            // The store or the database is away, and continuous capture already knows: it spools or
+            // reconnects and loses nothing meanwhile, so this is degraded, not failed.
+            return HealthCheckResult.Degraded($"continuous capture: {string.Join("; ", riding.Faults.Select(f => f.Message))} (the status could not be read: {ex.Message})");
+        }
         var recent = await backups.ListBackupsAsync(new BackupQuery { Limit = o.FailuresInARow }, cancellationToken).ConfigureAwait(false);
         var problems = new List<string>();
         var now = time.GetUtcNow();
@@ -87,9 +99,18 @@ public sealed class BackupHealthCheck(
             ["failedBackups"] = status.FailedBackups,
             ["failedCopies"] = status.FailedCopies.Count,
         };
-        return problems.Count == 0
-            ? HealthCheckResult.Healthy("backups are current", data)
-            : HealthCheckResult.Unhealthy(string.Join("; ", problems), data: data);
+        if (problems.Count > 0)
+        {
+            return HealthCheckResult.Unhealthy(string.Join("; ", problems), data: data);
+        }
+        // Continuous capture rides out its faults (reconnects, spools) without losing anything, so
+        // they degrade the verdict rather than fail it; the checks above catch them if they last.
+        if (status.ContinuousCapture is { Faults.Count: > 0 } capture)
+        {
+            data["recoveryPointLagSeconds"] = capture.RecoveryPointLag?.TotalSeconds ?? -1;
+            return HealthCheckResult.Degraded("continuous capture: " + string.Join("; ", capture.Faults.Select(f => f.Message)), data: data);
+        }
+        return HealthCheckResult.Healthy("backups are current", data);
     }
 
     private sealed class CachedVerdict

@@ -13,7 +13,7 @@ namespace Backup.Core.Incrementals;
 
 /// <summary>Incremental backups that continue the newest chain: change capture from its replication slot, or rows newer than a timestamp.</summary>
 internal sealed class IncrementalBackups(
-    BackupRecorder recorder, BackupCatalog catalog, IChangeSource? database, SlotGuard slotGuard, TimestampSegments timestamps, FullBackups fullBackups, TimeProvider time, ILogger logger)
+    BackupRecorder recorder, BackupCatalog catalog, IChangeSource? database, SlotGuard slotGuard, TimestampSegments timestamps, FullBackups fullBackups, Continuous.CaptureState capture, TimeProvider time, ILogger logger)
 {
     /// <summary>Takes an incremental backup; see <see cref="BackupService.CreateIncrementalBackupAsync"/>.</summary>
     public async Task<BackupManifest> CreateAsync(IncrementalBackupOptions? options, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
@@ -31,6 +31,11 @@ internal sealed class IncrementalBackups(
                 throw new BackupException($"The newest chain (full backup {chain.Full.Id}) captures changes from a replication slot, but change capture is off now. Turn Backup:Postgres:ChangeCapture on again, or take a full backup to start a timestamp-mode chain.");
             }
             return await StoreAsync(engine, chain, options, progress, (writer, ct) => timestamps.ExportAsync(engine, chain, options, writer, ct), cancellationToken).ConfigureAwait(false);
+        }
+        if (capture.Running)
+        {
+            // Two writers of one chain would fork it; the capture's segments already are its incrementals.
+            throw new BackupInProgressException("Continuous capture is recording this chain in this process: its segments are the chain's incrementals (at most Backup:Postgres:ContinuousCapture:FlushInterval old), so no incremental is taken.");
         }
         if (options.Since is not null)
         {

@@ -120,6 +120,9 @@ public sealed class BackupMetrics : IDisposable
     /// <summary>The change-capture slots the slot gauge shows, as status just read them.</summary>
     internal void ShowSlots(IReadOnlyList<SlotStatus> slots) => _slots = slots;
 
+    /// <summary>Adds continuous capture's instruments (<see cref="Continuous.CaptureMetrics"/>) to the meter.</summary>
+    internal void ShowCapture(Continuous.CaptureState capture) => Continuous.CaptureMetrics.Register(_meter, capture);
+
     /// <summary>The catalog whose manifests the gauges show.</summary>
     internal BackupCatalog Catalog => _catalog;
 

@@ -23,6 +23,9 @@ public sealed record BackupSystemStatus
     /// <summary>The change-capture slots of this database and the WAL each holds back on the server (empty when change capture is off).</summary>
     public IReadOnlyList<SlotStatus> Slots { get; init; } = [];
 
+    /// <summary>Continuous capture in this process (recovery point, faults, spool); null when it is not enabled here.</summary>
+    public Continuous.ContinuousCaptureStatus? ContinuousCapture { get; init; }
+
     /// <summary>Backups whose copy to the second store failed (their manifests say why, under <c>copy:NAME</c>).</summary>
     public IReadOnlyList<string> FailedCopies { get; init; } = [];
 }

@@ -66,6 +66,9 @@ internal sealed class BackupPipeline
     /// <summary>Whether objects stored in the clear are refused (<see cref="Configuration.BackupEncryptionOptions.RequireEncryption"/>).</summary>
     public bool RequiresEncryption => _requireEncryption;
 
+    /// <summary>A pipeline with the same codec and encryption that writes to <paramref name="storage"/> instead (continuous capture's spool).</summary>
+    public BackupPipeline WithStorage(IStorageProvider storage) => new(storage, _compressor, _encryptor, _encryptByDefault, _requireEncryption);
+
     /// <summary>The store this pipeline writes to.</summary>
     public IStorageProvider Storage => _storage;
 

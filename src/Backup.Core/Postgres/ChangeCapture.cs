@@ -126,6 +126,11 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
                 }
             }
         }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ObjectInUse)
+        {
+            // A slot serves one reader: continuous capture holds it open, and its segments already are this chain's incrementals.
+            throw new BackupInProgressException($"The replication slot {slotName} is being read by another process (continuous capture, or an incremental on another replica): with continuous capture on, its segments are the chain's incrementals and no incremental is needed.", ex);
+        }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedObject)
         {
             // Dropped between the check above and START_REPLICATION (42704 may also name a missing publication).

@@ -58,6 +58,9 @@ internal sealed partial class PostgresBackupEngine
         return new CapturedChanges(captured.EndLsn, captured.FirstCommit, captured.LastCommit, [.. captured.NewPartitions.Select(p => new TableShape(p.Table, p.Shape))]);
     }
 
+    Task IContinuousChangeSource.StreamAsync(ContinuousStreamRequest request, IChangeStreamConsumer consumer, CancellationToken cancellationToken) =>
+        new ContinuousChangeStream(_connection, request.Slot, _options.PublicationName, TimeProvider.System).RunAsync(request, consumer, cancellationToken);
+
     Task IChangeSource.AcknowledgeAsync(string slot, ulong endLsn, CancellationToken cancellationToken) => _slots.Capture(slot).AcknowledgeAsync(endLsn, cancellationToken);
 
     Task<TimestampExportResult> IChangeSource.ExportSinceAsync(DateTimeOffset since, IReadOnlyList<string>? tables, bool waitIfBusy, ChangeSegmentWriter writer, CancellationToken cancellationToken) =>

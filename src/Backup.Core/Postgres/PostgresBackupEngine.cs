@@ -12,7 +12,7 @@ namespace Backup.Core.Postgres;
 /// restores with <c>pg_restore</c> fed on its stdin. The snapshot's transaction also counts every
 /// table's rows, so the counts in the manifest describe exactly the dumped data.
 /// </summary>
-internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEngine
+internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEngine, IContinuousChangeSource
 {
     /// <summary>The engine name written in manifests.</summary>
     public const string EngineName = "postgresql";

@@ -8,7 +8,7 @@ using Backup.Core.Slots;
 namespace Backup.Core.Status;
 
 /// <summary>Status and analytics over the catalog, the running backups and this store's slots.</summary>
-internal sealed class BackupStatusReader(BackupCatalog catalog, ActiveBackups running, SlotGuard slotGuard, BackupMetrics? metrics)
+internal sealed class BackupStatusReader(BackupCatalog catalog, ActiveBackups running, SlotGuard slotGuard, BackupMetrics? metrics, Continuous.CaptureState capture)
 {
     /// <summary>The status; see <see cref="BackupService.GetBackupStatusAsync"/>.</summary>
     public async Task<BackupSystemStatus> GetStatusAsync(CancellationToken cancellationToken)
@@ -35,6 +35,7 @@ internal sealed class BackupStatusReader(BackupCatalog catalog, ActiveBackups ru
             RunningBackups = running.Ids,
             FailedCopies = [.. all.Where(m => m.Properties.Any(p => p.Key.StartsWith(ManifestProperties.CopyFailedPrefix, StringComparison.Ordinal))).Select(m => m.Id)],
             Slots = slots,
+            ContinuousCapture = capture.Running ? capture.Snapshot() : null,
         };
     }
 

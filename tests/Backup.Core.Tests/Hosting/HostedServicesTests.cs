@@ -30,6 +30,19 @@ public sealed class HostedServicesTests : IDisposable
 
         Assert.Same(provider.GetRequiredService<IScheduler>(), Assert.Single(hosted.OfType<BackupScheduler>()));
         Assert.Single(hosted.OfType<SlotLagMonitor>());
+        Assert.Single(hosted.OfType<ContinuousCaptureService>());
+    }
+
+    [Fact]
+    public void WithoutHostedContinuousCapture_LeavesOutOnlyTheCapture()
+    {
+        using var provider = Build(b => b.WithoutHostedContinuousCapture());
+
+        var hosted = provider.GetServices<IHostedService>().ToList();
+
+        Assert.Empty(hosted.OfType<ContinuousCaptureService>());
+        Assert.Single(hosted.OfType<SlotLagMonitor>());
+        Assert.Single(hosted.OfType<BackupScheduler>());
     }
 
     [Fact]
@@ -60,7 +73,7 @@ public sealed class HostedServicesTests : IDisposable
     {
         // Provider packages call AddBackupSystem again with only their settings; so may a host.
         var services = Services(_ => { });
-        services.AddBackupSystem(b => b.WithoutHostedScheduler().WithoutHostedSlotLagMonitor());
+        services.AddBackupSystem(b => b.WithoutHostedScheduler().WithoutHostedSlotLagMonitor().WithoutHostedContinuousCapture());
         using var provider = services.BuildServiceProvider();
 
         Assert.Empty(provider.GetServices<IHostedService>());

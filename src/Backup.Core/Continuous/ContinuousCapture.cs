@@ -1,0 +1,182 @@
+using Backup.Core.Abstractions;
+using Backup.Core.Catalog;
+using Backup.Core.Engine;
+using Backup.Core.Pipeline;
+using Backup.Core.Recovery;
+using Backup.Core.Slots;
+using Microsoft.Extensions.Logging;
+using NpgsqlTypes;
+
+namespace Backup.Core.Continuous;
+
+/// <summary>
+/// Continuous capture's run: records the newest chain through its slot, one connection (a
+/// <see cref="CaptureSession"/>) after another. A lost connection is retried with backoff and
+/// resumes after the newest spooled segment; a newer chain (a full backup taken meanwhile) is
+/// followed; a chain that cannot go on (slot gone, table changed) waits for a full backup.
+/// </summary>
+internal sealed class ContinuousCapture(
+    IContinuousChangeSource source, BackupCatalog catalog, BackupPipeline pipeline, SlotGuard slotGuard,
+    ContinuousCaptureOptions options, CaptureState state, Func<CancellationToken, Task>? takeFullBackup, TimeProvider time, ILogger logger)
+{
+    // How often the catalog is asked whether a newer chain began (a full backup taken elsewhere).
+    private static readonly TimeSpan ChainCheckInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>The spool folder: the option, or one per database under the temporary folder.</summary>
+    public string SpoolDirectory => options.SpoolDirectory ?? Path.Combine(Path.GetTempPath(), "backup-core-capture", source.Database);
+
+    /// <summary>Runs until <paramref name="stoppingToken"/> is cancelled.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var spoolStore = new Storage.LocalStorageProvider(new Storage.LocalStorageOptions { RootPath = SpoolDirectory, FlushToDisk = false });
+        await ClearSpoolAsync(spoolStore, stoppingToken).ConfigureAwait(false);
+        var spool = pipeline.WithStorage(spoolStore);
+        using var uploader = new SegmentUploader(spoolStore, catalog, state, options.SpoolLimitMegabytes << 20, options.MaxRetryDelay, time);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var uploading = uploader.RunAsync(stopping.Token);
+        state.Running = true;
+        try
+        {
+            ChainCursor? cursor = null;
+            var delay = TimeSpan.FromSeconds(1);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var outcome = await RunSessionAsync(cursor, spool, uploader, stoppingToken).ConfigureAwait(false);
+                cursor = outcome.Cursor;
+                if (outcome.Healthy)
+                {
+                    delay = TimeSpan.FromSeconds(1);
+                    continue;
+                }
+                await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxRetryDelay.Ticks));
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping: what is not stored is still in the slot.
+        }
+        finally
+        {
+            state.Running = false;
+            await stopping.CancelAsync().ConfigureAwait(false);
+            await uploading.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(ChainCursor? Cursor, bool Healthy)> RunSessionAsync(ChainCursor? cursor, BackupPipeline spool, SegmentUploader uploader, CancellationToken stoppingToken)
+    {
+        RecoveryChain chain;
+        string slot;
+        try
+        {
+            (chain, slot) = await NewestChainAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (BackupException ex)
+        {
+            state.Fault(CaptureFault.NeedsFullBackup, ex.Message, "Take a full backup with change capture on (Backup:Postgres:ChangeCapture); capture starts on its chain by itself.");
+            return (cursor, false);
+        }
+        if (cursor?.ChainId != chain.Full.Id)
+        {
+            if (cursor is not null)
+            {
+                Log.CaptureChainChanged(logger, chain.Full.Id);
+            }
+            cursor = ChainCursor.Start(chain);
+        }
+        state.ChainId = chain.Full.Id;
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var watching = WatchForNewerChainAsync(chain.Full.Id, session);
+        var consumer = new CaptureSession(cursor, uploader, spool, options, source.Name, state, time);
+        try
+        {
+            await using (consumer.ConfigureAwait(false))
+            {
+                Log.CaptureStarted(logger, source.Database, chain.Full.Id, new NpgsqlLogSequenceNumber(cursor.EndLsn).ToString(), options.FlushInterval.TotalSeconds);
+                state.Cleared(CaptureFault.NeedsFullBackup);
+                await source.StreamAsync(new ContinuousStreamRequest(slot, cursor.EndLsn, cursor.Shapes, chain.Full.Id, options.IdleMarkerInterval), consumer, session.Token).ConfigureAwait(false);
+            }
+            return (cursor, false);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested && session.IsCancellationRequested)
+        {
+            // A newer chain began: the next session records it.
+            return (cursor, true);
+        }
+        catch (ReplicationSlotMissingException ex)
+        {
+            var reason = $"its replication slot {ex.SlotName} was found missing at {time.GetUtcNow():u}";
+            await slotGuard.MarkChainBrokenAsync(chain.Full, reason, stoppingToken).ConfigureAwait(false);
+            state.Fault(CaptureFault.NeedsFullBackup, $"the chain of full backup {chain.Full.Id} is broken: {reason}", "Take a full backup; capture starts on its chain by itself.");
+            return (null, false);
+        }
+        catch (SchemaChangedException ex) when (takeFullBackup is not null)
+        {
+            Log.NewChainAfterSchemaChange(logger, chain.Full.Id, ex.Message);
+            await takeFullBackup(stoppingToken).ConfigureAwait(false);
+            return (null, true);
+        }
+        catch (SchemaChangedException ex)
+        {
+            state.Fault(CaptureFault.NeedsFullBackup, ex.Message, "Take a full backup (or set Backup:Postgres:NewChainOnSchemaChange to take one by itself).");
+            return (cursor, false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            state.Fault(CaptureFault.DatabaseUnreachable, $"reading the slot of {source.Database} failed ({ex.Message})", "It reconnects with backoff and resumes from the newest stored change; nothing is lost while the slot exists.");
+            return (cursor, false);
+        }
+        finally
+        {
+            await session.CancelAsync().ConfigureAwait(false);
+            await watching.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(RecoveryChain Chain, string Slot)> NewestChainAsync(CancellationToken cancellationToken)
+    {
+        var chain = RecoveryPlanner.Plan(await catalog.ListAllAsync(new BackupQuery { Status = BackupStatus.Completed }, cancellationToken).ConfigureAwait(false), source.Database, null);
+        chain.Full.RequireDetails();
+        if (chain.Full.Properties.GetValueOrDefault(ManifestProperties.ChainBroken) is { } broken)
+        {
+            throw SlotGuard.ChainBrokenError(chain.Full.Id, broken, null);
+        }
+        var slot = chain.Full.Properties.GetValueOrDefault(ManifestProperties.Slot)
+            ?? throw new BackupException($"The newest full backup {chain.Full.Id} was taken without change capture, so no slot holds the changes since.");
+        return (chain, slot);
+    }
+
+    // Ends the session (by cancelling it) when the catalog shows a chain newer than the one recorded.
+    private async Task WatchForNewerChainAsync(string chainId, CancellationTokenSource session)
+    {
+        using var timer = new PeriodicTimer(ChainCheckInterval, time);
+        while (await timer.WaitForNextTickAsync(session.Token).ConfigureAwait(false))
+        {
+            var newest = RecoveryPlanner.Chains(await catalog.ListAllAsync(new BackupQuery { Status = BackupStatus.Completed }, session.Token).ConfigureAwait(false), source.Database);
+            if (newest.Count > 0 && newest[^1].Full.Id != chainId)
+            {
+                await session.CancelAsync().ConfigureAwait(false);
+                return;
+            }
+        }
+    }
+
+    // What a killed process left in the spool was never confirmed to the server: the slot sends it again.
+    private async Task ClearSpoolAsync(Storage.LocalStorageProvider spool, CancellationToken cancellationToken)
+    {
+        var left = new List<string>();
+        await foreach (var item in spool.ListAsync("", cancellationToken).ConfigureAwait(false))
+        {
+            left.Add(item.Key);
+        }
+        foreach (var key in left)
+        {
+            await spool.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        if (left.Count > 0)
+        {
+            Log.CaptureSpoolCleared(logger, left.Count, SpoolDirectory);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using Backup.Core.Changes;
+using Backup.Core.Engine;
+using Npgsql;
+using Npgsql.Replication;
+using Npgsql.Replication.PgOutput;
+using Npgsql.Replication.PgOutput.Messages;
+using NpgsqlTypes;
+
+namespace Backup.Core.Postgres;
+
+/// <summary>
+/// Keeps a chain slot's replication connection open and writes what it receives into the
+/// consumer's segments as it arrives (continuous capture). The server is told a position is
+/// flushed only when the consumer says the store holds it, so a crash at any moment loses nothing:
+/// the next stream starts again from what is stored.
+/// </summary>
+/// <remarks>
+/// One loop reads the stream. A read that waits longer than the consumer's poll interval gives
+/// the loop back, so that a segment is cut on time (and acknowledgements sent) while no message
+/// comes; the read it left pending is awaited again, never started twice.
+/// </remarks>
+internal sealed class ContinuousChangeStream(PostgresConnectionInfo connection, string slotName, string publicationName, TimeProvider time)
+{
+    /// <summary>See <see cref="IContinuousChangeSource.StreamAsync"/>.</summary>
+    public async Task RunAsync(ContinuousStreamRequest request, IChangeStreamConsumer consumer, CancellationToken cancellationToken)
+    {
+        var open = await connection.OpenAsync(cancellationToken, "Backup.Core continuous capture", pooled: false).ConfigureAwait(false);
+        await using var openScope = open.ConfigureAwait(false);
+        if (!await SlotExistsAsync(open, cancellationToken).ConfigureAwait(false))
+        {
+            throw new ReplicationSlotMissingException(slotName);
+        }
+        var shapes = await CoverNewPartitionsAsync(open, request, consumer, cancellationToken).ConfigureAwait(false);
+        var typeNames = new TypeNames(connection);
+        await using var typeNamesScope = typeNames.ConfigureAwait(false);
+        var decoder = new PgOutputDecoder(typeNames, shapes, request.ChainId, request.ResumeAfter);
+        await using var decoderScope = decoder.ConfigureAwait(false);
+        var replication = new LogicalReplicationConnection(connection.ConnectionString);
+        await using var replicationScope = replication.ConfigureAwait(false);
+        await replication.Open(cancellationToken).ConfigureAwait(false);
+        var messages = replication.StartReplication(
+            new PgOutputReplicationSlot(slotName), ChangeCapture.StreamOptions(publicationName), cancellationToken, new NpgsqlLogSequenceNumber(request.ResumeAfter))
+            .GetAsyncEnumerator(cancellationToken);
+        Task<bool>? next = null;
+        consumer.Connected();
+        try
+        {
+            var confirmed = request.ResumeAfter;
+            var lastHeard = time.GetUtcNow();
+            while (true)
+            {
+                next ??= messages.MoveNextAsync().AsTask();
+                if (!next.IsCompleted)
+                {
+                    await Task.WhenAny(next, Task.Delay(consumer.PollInterval, time, cancellationToken)).ConfigureAwait(false);
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+                confirmed = await ConfirmAsync(replication, consumer, confirmed, cancellationToken).ConfigureAwait(false);
+                if (!next.IsCompleted)
+                {
+                    if (!decoder.WritingTransaction && consumer.CutDue)
+                    {
+                        await consumer.CutAsync((w, ct) => SequenceValues.WriteAsync(open, w, ct), cancellationToken).ConfigureAwait(false);
+                    }
+                    if (time.GetUtcNow() - lastHeard >= request.IdleMarkerInterval)
+                    {
+                        // A transaction of its own: the stream gives back its commit time, which moves the recovery point.
+                        await EmitMarkerAsync(open, cancellationToken).ConfigureAwait(false);
+                        lastHeard = time.GetUtcNow();
+                    }
+                    continue;
+                }
+                if (!await next.ConfigureAwait(false))
+                {
+                    throw new Abstractions.BackupDatabaseException($"The server ended the replication stream of the slot {slotName}.");
+                }
+                next = null;
+                lastHeard = time.GetUtcNow();
+                var segment = await consumer.SegmentAsync(cancellationToken).ConfigureAwait(false);
+                if (await decoder.HandleAsync(messages.Current, segment, cancellationToken).ConfigureAwait(false) is { } commit)
+                {
+                    consumer.Committed(commit.EndLsn, commit.CommitTime, commit.Written);
+                    if (consumer.CutDue)
+                    {
+                        await consumer.CutAsync((w, ct) => SequenceValues.WriteAsync(open, w, ct), cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            await messages.DisposeAsync().ConfigureAwait(false);
+            // A read still pending ends with the connection; its outcome no longer matters.
+            next?.ContinueWith(t => t.Exception, TaskScheduler.Default);
+        }
+    }
+
+    // Sent on the stream itself: the slot is in use by it, so it cannot be advanced any other way.
+    private static async Task<ulong> ConfirmAsync(LogicalReplicationConnection replication, IChangeStreamConsumer consumer, ulong confirmed, CancellationToken cancellationToken)
+    {
+        var stored = consumer.Confirmed;
+        if (stored <= confirmed)
+        {
+            return confirmed;
+        }
+        replication.SetReplicationStatus(new NpgsqlLogSequenceNumber(stored));
+        await replication.SendStatusUpdate(cancellationToken).ConfigureAwait(false);
+        return stored;
+    }
+
+    // Partitions created since the chain's full backup go first in the stream's first segment, as in a drain.
+    private static async Task<IReadOnlyDictionary<string, string>> CoverNewPartitionsAsync(NpgsqlConnection open, ContinuousStreamRequest request, IChangeStreamConsumer consumer, CancellationToken cancellationToken)
+    {
+        var found = await NewPartitions.FindAsync(open, request.Shapes, request.ChainId, cancellationToken).ConfigureAwait(false);
+        if (found.Count == 0)
+        {
+            return request.Shapes;
+        }
+        var segment = await consumer.SegmentAsync(cancellationToken).ConfigureAwait(false);
+        var known = new Dictionary<string, string>(request.Shapes, StringComparer.Ordinal);
+        foreach (var partition in found)
+        {
+            await segment.WriteAsync(new PartitionItem(partition.Partition), cancellationToken).ConfigureAwait(false);
+            known[partition.Table] = partition.Shape;
+        }
+        consumer.PartitionsAdded([.. found.Select(p => new TableShape(p.Table, p.Shape))]);
+        return known;
+    }
+
+    private async Task<bool> SlotExistsAsync(NpgsqlConnection open, CancellationToken cancellationToken)
+    {
+        var exists = new NpgsqlCommand("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND database = current_database()", open) { Parameters = { new() { Value = slotName } } };
+        await using (exists.ConfigureAwait(false))
+        {
+            return await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+        }
+    }
+
+    private static async Task EmitMarkerAsync(NpgsqlConnection open, CancellationToken cancellationToken)
+    {
+        var emit = new NpgsqlCommand("SELECT pg_logical_emit_message(true, $1, 'idle')", open) { Parameters = { new() { Value = PgOutputDecoder.MarkerPrefix } } };
+        await using (emit.ConfigureAwait(false))
+        {
+            await emit.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+using Backup.Core;
+using Backup.Core.Abstractions;
+using Backup.Core.Catalog;
+using Backup.Core.Continuous;
+using Backup.Core.Health;
+using Backup.IntegrationTests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using NpgsqlTypes;
+
+namespace Backup.IntegrationTests.Continuous;
+
+/// <summary>
+/// Continuous capture against the real server under pgbench load: recovery to moments recorded
+/// while it ran is exact, also across a connection the server cut, a store that was down for a
+/// while, and a spool too small to hold what came meanwhile; the server is only told what the store holds.
+/// </summary>
+public sealed class ContinuousCaptureTests : IAsyncLifetime, IDisposable
+{
+    private readonly string _database = "it_cc_" + Guid.NewGuid().ToString("N")[..8];
+    private readonly TempDirectory _store = new();
+    private readonly TempDirectory _spool = new();
+    private readonly string _key = Services.NewKey();
+    private readonly List<string> _recovered = [];
+
+    public async Task InitializeAsync()
+    {
+        await TestServer.CreateDatabaseAsync(_database);
+        await PgbenchMoments.InitializeAsync(_database);
+    }
+
+    public Task DisposeAsync() => TestServer.DropWithSlotsAsync(_database, _recovered);
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        _spool.Dispose();
+    }
+
+    [Fact]
+    public async Task UnderPgbenchLoad_EveryMomentRecoversExactly_AcrossAConnectionTheServerCut()
+    {
+        using var provider = Build();
+        var service = provider.Service();
+        await service.CreateFullBackupAsync();
+        var moments = new List<(DateTimeOffset At, SortedDictionary<string, string> Hashes)>();
+        var cut = 0L;
+        await WithCaptureAsync(provider, async () =>
+        {
+            var load = PgbenchMoments.RunAsync(_database, "-n", "-c", "2", "-j", "2", "-T", "8");
+            while (!load.IsCompleted)
+            {
+                await Task.Delay(1000);
+                moments.Add(await PgbenchMoments.RecordAsync(_database));
+                if (moments.Count == 3)
+                {
+                    // As a failover or a restart would: the capture must reconnect and lose nothing.
+                    cut = await TestServer.ScalarAsync<long>("postgres", $"SELECT count(pg_terminate_backend(active_pid)) FROM pg_replication_slots WHERE database = '{_database}' AND active_pid IS NOT NULL");
+                }
+            }
+            await load;
+            moments.Add(await PgbenchMoments.RecordAsync(_database));
+            // Two writers of one chain would fork it: the capture's segments already are its incrementals.
+            await Assert.ThrowsAsync<BackupInProgressException>(() => service.CreateIncrementalBackupAsync());
+            await WaitUntilAsync(() => service.GetContinuousCaptureStatus().RecoveryPoint >= moments[^1].At, "the recovery point to pass the last moment");
+        });
+
+        Assert.Equal(1, cut);
+        var segments = await service.ListBackupsAsync(new BackupQuery { Type = BackupType.Incremental });
+        Assert.True(segments.Count >= 5, $"only {segments.Count} segments");
+        Assert.All(segments, s => Assert.Equal(ManifestProperties.ContinuousCapture, s.Properties[ManifestProperties.Capture]));
+        await AssertServerToldOnlyWhatIsStoredAsync(segments);
+        foreach (var (at, hashes) in moments)
+        {
+            var recovered = await service.PointInTimeRecoveryAsync(at);
+            _recovered.Add(recovered.TargetDatabase);
+            Assert.Equal(hashes, await PgbenchMoments.HashesAsync(recovered.TargetDatabase));
+            await PgbenchMoments.AssertBalancedAsync(recovered.TargetDatabase);
+        }
+    }
+
+    [Fact]
+    public async Task StoreDown_SegmentsWaitInTheSpool_HealthIsDegraded_AndNothingIsLost()
+    {
+        var store = new OutageStorage(_store.Path);
+        using var provider = Build(store);
+        var service = provider.Service();
+        await service.CreateFullBackupAsync();
+        (DateTimeOffset At, SortedDictionary<string, string> Hashes) end = default;
+        await WithCaptureAsync(provider, async () =>
+        {
+            await PgbenchMoments.RunAsync(_database, "-n", "-c", "1", "-T", "1");
+            await WaitUntilAsync(() => service.GetContinuousCaptureStatus().SegmentsStored > 0, "a first segment to be stored");
+            store.Down = true;
+            // An upload (and its confirmation) already under way when the store went down settles first.
+            await Task.Delay(1000);
+            var storedBefore = service.GetContinuousCaptureStatus().SegmentsStored;
+            var confirmedBefore = await ConfirmedFlushAsync();
+            await PgbenchMoments.RunAsync(_database, "-n", "-c", "1", "-T", "3");
+            await WaitUntilAsync(() => service.GetContinuousCaptureStatus().Faults.Any(f => f.Fault == CaptureFault.StoreUnreachable), "the store fault");
+            await WaitUntilAsync(() => Directory.EnumerateFiles(_spool.Path, "*.changes*", SearchOption.AllDirectories).Any(), "segments in the spool");
+
+            var health = await ActivatorUtilities.CreateInstance<BackupHealthCheck>(provider).CheckHealthAsync(new HealthCheckContext());
+            Assert.Equal(HealthStatus.Degraded, health.Status);
+            Assert.Contains("store", health.Description, StringComparison.Ordinal);
+            Assert.Equal(storedBefore, service.GetContinuousCaptureStatus().SegmentsStored);
+            // Nothing the store does not hold is confirmed: the server keeps it.
+            Assert.Equal(confirmedBefore, await ConfirmedFlushAsync());
+
+            end = await PgbenchMoments.RecordAsync(_database);
+            store.Down = false;
+            await WaitUntilAsync(() => service.GetContinuousCaptureStatus() is { Faults.Count: 0 } s && s.RecoveryPoint >= end.At, "the spool to drain");
+        });
+
+        Assert.True(store.Refused > 0);
+        Assert.Empty(Directory.EnumerateFiles(_spool.Path, "*.changes*", SearchOption.AllDirectories));
+        var recovered = await service.PointInTimeRecoveryAsync(end.At);
+        _recovered.Add(recovered.TargetDatabase);
+        Assert.Equal(end.Hashes, await PgbenchMoments.HashesAsync(recovered.TargetDatabase));
+        await PgbenchMoments.AssertBalancedAsync(recovered.TargetDatabase);
+    }
+
+    [Fact]
+    public async Task SpoolFull_ReadingStops_TheServerKeepsTheWal_AndCaptureCatchesUpAfterwards()
+    {
+        var store = new OutageStorage(_store.Path);
+        using var provider = Build(store, o => o.SpoolLimitMegabytes = 1);
+        var service = provider.Service();
+        await TestServer.ExecuteAsync(_database, "CREATE TABLE bulk (id bigserial PRIMARY KEY, v text NOT NULL)");
+        await service.CreateFullBackupAsync();
+        (DateTimeOffset At, SortedDictionary<string, string> Hashes) end = default;
+        await WithCaptureAsync(provider, async () =>
+        {
+            store.Down = true;
+            // One transaction of some 13 MB (6 MB compressed): one segment, past the spool's limit of 1 MB.
+            await TestServer.ExecuteAsync(_database, "INSERT INTO bulk (v) SELECT md5(random()::text) || md5(random()::text) FROM generate_series(1, 200000)");
+            await WaitUntilAsync(() => service.GetContinuousCaptureStatus().Faults.Any(f => f.Fault == CaptureFault.SpoolFull), "the spool to fill");
+            var spooled = service.GetContinuousCaptureStatus().SpooledBytes;
+            var (walBefore, retainedBefore) = (await CurrentWalAsync(), await RetainedWalAsync());
+            await PgbenchMoments.RunAsync(_database, "-n", "-c", "2", "-j", "2", "-T", "3");
+            await Task.Delay(1000);
+            // Nothing more enters the spool: the capture stopped taking segments, so the server keeps all that came after.
+            Assert.InRange(spooled, 1 << 20, 16 << 20);
+            Assert.Equal(spooled, service.GetContinuousCaptureStatus().SpooledBytes);
+            var written = await CurrentWalAsync() - walBefore;
+            Assert.True(await RetainedWalAsync() - retainedBefore >= written, $"the slot should keep all {written} bytes of WAL written meanwhile");
+
+            end = await PgbenchMoments.RecordAsync(_database);
+            store.Down = false;
+            await WaitUntilAsync(() => service.GetContinuousCaptureStatus() is { Faults.Count: 0 } s && s.RecoveryPoint >= end.At, "the capture to catch up", TimeSpan.FromSeconds(90));
+        });
+
+        var recovered = await service.PointInTimeRecoveryAsync(end.At);
+        _recovered.Add(recovered.TargetDatabase);
+        Assert.Equal(end.Hashes, await PgbenchMoments.HashesAsync(recovered.TargetDatabase));
+        await PgbenchMoments.AssertBalancedAsync(recovered.TargetDatabase);
+    }
+
+    [Fact]
+    public async Task IdleDatabase_RecoveryPointStillMoves()
+    {
+        using var provider = Build();
+        var service = provider.Service();
+        await service.CreateFullBackupAsync();
+        await WithCaptureAsync(provider, async () =>
+        {
+            var started = DateTimeOffset.UtcNow;
+            await WaitUntilAsync(() => service.GetContinuousCaptureStatus().RecoveryPoint > started.AddSeconds(2), "idle markers to move the recovery point");
+            var status = await service.GetBackupStatusAsync();
+            Assert.NotNull(status.ContinuousCapture);
+            Assert.InRange(status.ContinuousCapture!.RecoveryPointLag!.Value, TimeSpan.Zero, TimeSpan.FromSeconds(10));
+        });
+    }
+
+    private ServiceProvider Build(OutageStorage? store = null, Action<ContinuousCaptureOptions>? configure = null) =>
+        Services.Build(TestServer.ConnectionString(_database), _store.Path, _key, b =>
+        {
+            b.UsePostgres(TestServer.ConnectionString(_database), o => { o.ToolsDirectory = TestServer.ToolsDirectory; o.ChangeCapture = true; });
+            if (store is not null)
+            {
+                b.UseStorage(_ => store);
+            }
+            b.UseContinuousCapture(o =>
+            {
+                o.FlushInterval = TimeSpan.FromMilliseconds(200);
+                o.IdleMarkerInterval = TimeSpan.FromSeconds(1);
+                o.MaxRetryDelay = TimeSpan.FromSeconds(1);
+                o.SpoolDirectory = _spool.Path;
+                configure?.Invoke(o);
+            });
+        });
+
+    // As the hosted service runs it, stopped at the end as a host stops it.
+    private static async Task WithCaptureAsync(ServiceProvider provider, Func<Task> body)
+    {
+        var capture = provider.GetRequiredService<ContinuousCapture>();
+        using var stopping = new CancellationTokenSource();
+        var running = capture.RunAsync(stopping.Token);
+        try
+        {
+            await body();
+        }
+        finally
+        {
+            await stopping.CancelAsync();
+            await running;
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(100);
+        }
+    }
+
+    private async Task AssertServerToldOnlyWhatIsStoredAsync(IReadOnlyList<BackupManifest> segments)
+    {
+        var storedEnd = segments.Max(s => (ulong)NpgsqlLogSequenceNumber.Parse(s.EndLsn!));
+        Assert.InRange(await ConfirmedFlushAsync(), 1UL, storedEnd);
+    }
+
+    private async Task<ulong> ConfirmedFlushAsync() =>
+        (ulong)NpgsqlLogSequenceNumber.Parse(await TestServer.ScalarAsync<string>("postgres", $"SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE database = '{_database}'"));
+
+    private static Task<long> CurrentWalAsync() =>
+        TestServer.ScalarAsync<long>("postgres", "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint");
+
+    private Task<long> RetainedWalAsync() =>
+        TestServer.ScalarAsync<long>("postgres", $"SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint FROM pg_replication_slots WHERE database = '{_database}'");
+}
