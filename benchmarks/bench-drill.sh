@@ -21,7 +21,8 @@ bench=benchmarks/FullBackupBench/bin/Release/net10.0/FullBackupBench
 BACKUP_ENCRYPTION_KEY=$(head -c 32 /dev/urandom | base64)
 export BACKUP_ENCRYPTION_KEY BENCH_CHANGE_CAPTURE=1
 
-field() { sed -n "s/.*$1=\([^ ]*\).*/\1/p"; }
+# One NAME=value field of the bench program's line (whole names: "bytes" is not "stored_bytes").
+field() { tr ' ' '\n' | sed -n "s/^$1=//p"; }
 # phase NAME SECONDS BYTES: one line of the table (GB and MB are 10^9 and 10^6 bytes).
 phase() {
   awk -v n="$1" -v s="$2" -v b="$3" 'BEGIN {

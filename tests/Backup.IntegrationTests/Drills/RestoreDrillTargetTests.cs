@@ -1,5 +1,4 @@
 using Backup.Core.Drills;
-using Backup.Core.Health;
 using Backup.IntegrationTests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -7,25 +6,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Backup.IntegrationTests.Drills;
 
 /// <summary>Restore drills on another server (Backup:Drills:TargetConnectionString): a second real PostgreSQL of this class's own.</summary>
-public sealed class RestoreDrillTargetTests(SecondServer target) : IClassFixture<SecondServer>, IAsyncLifetime, IDisposable
+public sealed class RestoreDrillTargetTests(SecondServer target) : DrillTestsBase, IClassFixture<SecondServer>
 {
-    private readonly string _database = "it_drill_target_" + Guid.NewGuid().ToString("N")[..8];
-    private readonly TempDirectory _store = new();
-    private readonly string _key = Services.NewKey();
-
-    public async Task InitializeAsync()
-    {
-        await TestServer.CreateDatabaseAsync(_database);
-        await TestServer.ExecuteAsync(_database, """
-            CREATE TABLE accounts (aid int PRIMARY KEY, abalance int NOT NULL);
-            INSERT INTO accounts SELECT g, 0 FROM generate_series(1, 500) g;
-            """);
-    }
-
-    public Task DisposeAsync() => TestServer.DropWithSlotsAsync(_database, []);
-
-    public void Dispose() => _store.Dispose();
-
     [Fact]
     public async Task Drill_TargetConnectionString_RestoresChecksAndDropsOnTheOtherServerOnly()
     {
@@ -37,7 +19,7 @@ public sealed class RestoreDrillTargetTests(SecondServer target) : IClassFixture
         });
         var service = provider.Service();
         var full = await service.CreateFullBackupAsync();
-        await TestServer.ExecuteAsync(_database, "UPDATE accounts SET abalance = 1");
+        await TestServer.ExecuteAsync(Database, "UPDATE accounts SET abalance = 1");
         var incremental = await service.CreateIncrementalBackupAsync();
 
         var drill = await service.RunRestoreDrillAsync();
@@ -50,8 +32,8 @@ public sealed class RestoreDrillTargetTests(SecondServer target) : IClassFixture
         Assert.Equal(0, await target.ScalarAsync<long>("postgres", "SELECT count(*) FROM pg_database WHERE datname LIKE 'backup\\_drill\\_%'"));
         Assert.False(await TestServer.DatabaseExistsAsync(drill.ScratchDatabase));
         // The backed-up server is untouched: its database is as it was, and only it exists there.
-        Assert.Equal(500, await TestServer.ScalarAsync<long>(_database, "SELECT sum(abalance) FROM accounts"));
-        var json = await File.ReadAllTextAsync(Path.Combine(_store.Path, "drills", drill.Id + ".json"));
+        Assert.Equal(500, await TestServer.ScalarAsync<long>(Database, "SELECT sum(abalance) FROM accounts"));
+        var json = await File.ReadAllTextAsync(Path.Combine(Store.Path, "drills", drill.Id + ".json"));
         Assert.DoesNotContain(TestServer.Password, json, StringComparison.Ordinal);
         Assert.Equal(HealthStatus.Healthy, (await CheckHealthAsync(provider)).Status);
     }
@@ -78,17 +60,9 @@ public sealed class RestoreDrillTargetTests(SecondServer target) : IClassFixture
     }
 
     private ServiceProvider Build(string targetConnection, Action<RestoreDrillsOptions>? drills = null) =>
-        Services.Build(TestServer.ConnectionString(_database), _store.Path, _key, b =>
+        Build(o =>
         {
-            b.UsePostgres(TestServer.ConnectionString(_database), o => { o.ToolsDirectory = TestServer.ToolsDirectory; o.ChangeCapture = true; });
-            b.Services.Configure<BackupHealthOptions>(o => o.CacheDuration = TimeSpan.Zero);
-            b.Services.Configure<RestoreDrillsOptions>(o =>
-            {
-                o.TargetConnectionString = targetConnection;
-                drills?.Invoke(o);
-            });
+            o.TargetConnectionString = targetConnection;
+            drills?.Invoke(o);
         });
-
-    private static Task<HealthCheckResult> CheckHealthAsync(ServiceProvider provider) =>
-        ActivatorUtilities.CreateInstance<BackupHealthCheck>(provider).CheckHealthAsync(new HealthCheckContext());
 }
