@@ -36,6 +36,10 @@ internal sealed class RestoreDrills(
         restorer.ValidateTargetName(scratch, nameof(DrillOptions));
         var record = new DrillRecord { Id = id, StartedAt = startedAt, At = drill.At, ScheduleId = drill.ScheduleId, ScratchDatabase = scratch, TargetServer = targetServer };
         Log.DrillStarting(logger, id, scratch, drill.At);
+        if (targetServer is not null)
+        {
+            Log.DrillOnTargetServer(logger, id, targetServer);
+        }
         var started = time.GetTimestamp();
         var phases = new DrillPhases();
         IReadOnlyList<DrillCheckResult> checks = [];
@@ -212,7 +216,8 @@ internal sealed class RestoreDrills(
         catch (Exception ex) when (ex is BackupException or Npgsql.NpgsqlException)
         {
             Log.DrillScratchNotDropped(logger, scratch, ex.Message);
-            return $"The drill's scratch database '{scratch}' could not be dropped ({ex.Message}); drop it by hand.";
+            var where = targetServer is null ? "" : $" on {targetServer}";
+            return $"The drill's scratch database '{scratch}'{where} could not be dropped ({ex.Message}); drop it by hand.";
         }
     }
 }
