@@ -44,6 +44,14 @@ public abstract class DrillTestsBase : IAsyncLifetime, IDisposable
             }
         });
 
+    /// <summary>A full backup, every balance set to 1, an incremental backup: a drill has both to restore and to replay.</summary>
+    protected async Task<(Backup.Core.Catalog.BackupManifest Full, Backup.Core.Catalog.BackupManifest Incremental)> FullThenIncrementalAsync(Backup.Core.BackupService service)
+    {
+        var full = await service.CreateFullBackupAsync();
+        await TestServer.ExecuteAsync(Database, "UPDATE accounts SET abalance = 1");
+        return (full, await service.CreateIncrementalBackupAsync());
+    }
+
     protected static Task<HealthCheckResult> CheckHealthAsync(ServiceProvider provider) =>
         ActivatorUtilities.CreateInstance<BackupHealthCheck>(provider).CheckHealthAsync(new HealthCheckContext());
 }

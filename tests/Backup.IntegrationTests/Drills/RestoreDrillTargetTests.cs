@@ -18,9 +18,7 @@ public sealed class RestoreDrillTargetTests(SecondServer target) : DrillTestsBas
             drills.Checks.Add(new DrillCheck { Name = "balances", Sql = "SELECT sum(abalance) = 500 FROM accounts" });
         });
         var service = provider.Service();
-        var full = await service.CreateFullBackupAsync();
-        await TestServer.ExecuteAsync(Database, "UPDATE accounts SET abalance = 1");
-        var incremental = await service.CreateIncrementalBackupAsync();
+        var (full, incremental) = await FullThenIncrementalAsync(service);
 
         var drill = await service.RunRestoreDrillAsync();
 
