@@ -6,6 +6,8 @@
 //   FullBackupBench restore <id> <target database>
 //   FullBackupBench incremental          (change capture on: prints transactions= changes=)
 //   FullBackupBench restore-latest <target database>   (prints replay_seconds= changes=)
+//   FullBackupBench download <id>        reads a backup's plain content from the store (decrypt, decompress, check) and discards it
+//   FullBackupBench drill                a restore drill of the newest backups (prints success= bytes= and the phases' seconds)
 using System.Diagnostics;
 using System.Globalization;
 using Backup.Core;
@@ -30,7 +32,9 @@ string id;
 switch (args)
 {
     case ["backup"] or ["backup", _]:
-        id = (await backups.CreateFullBackupAsync(new FullBackupOptions { Encrypt = true })).Id;
+        var full = await backups.CreateFullBackupAsync(new FullBackupOptions { Encrypt = true });
+        id = full.Id;
+        extra = $" bytes={full.Content?.RawBytes}";
         break;
     case ["backup-warm"] or ["backup-warm", _]:
         await backups.CreateFullBackupAsync(new FullBackupOptions { Encrypt = true });
@@ -49,15 +53,34 @@ switch (args)
     case ["incremental"]:
         var incremental = await backups.CreateIncrementalBackupAsync();
         id = incremental.Id;
-        extra = $" transactions={incremental.TransactionCount} changes={incremental.ChangeCount}";
+        extra = $" transactions={incremental.TransactionCount} changes={incremental.ChangeCount} bytes={incremental.Content?.RawBytes}";
         break;
     case ["restore-latest", var latestTarget]:
         var latest = await backups.RestoreLatestAsync(new PointInTimeOptions { TargetDatabase = latestTarget });
         id = latest.BackupIds[^1];
         extra = string.Create(CultureInfo.InvariantCulture, $" replay_seconds={latest.ReplayDuration.TotalSeconds:0.00} changes={latest.Changes}");
         break;
+    case ["download", var downloadId]:
+        var content = await backups.OpenBackupContentAsync(downloadId);
+        await using (content)
+        {
+            await content.CopyToAsync(Stream.Null);
+        }
+        id = downloadId;
+        break;
+    case ["drill"]:
+        var drill = await backups.RunRestoreDrillAsync();
+        if (!drill.Success)
+        {
+            Console.Error.WriteLine("the drill failed: " + drill.Error);
+            return 1;
+        }
+        id = drill.Id;
+        extra = string.Create(CultureInfo.InvariantCulture,
+            $" success={drill.Success} total_seconds={drill.TotalSeconds:0.000} bytes={drill.Bytes} stored_bytes={drill.StoredBytes} restore_seconds={drill.Phases.RestoreSeconds:0.000} replay_seconds={drill.Phases.ReplaySeconds:0.000} verify_seconds={drill.Phases.VerifySeconds:0.000} checks_seconds={drill.Phases.ChecksSeconds:0.000}");
+        break;
     default:
-        Console.Error.WriteLine("usage: FullBackupBench backup [level] | backup-warm [level] | restore <id> <target> | incremental | restore-latest <target>");
+        Console.Error.WriteLine("usage: FullBackupBench backup [level] | backup-warm [level] | restore <id> <target> | incremental | restore-latest <target> | download <id> | drill");
         return 2;
 }
 var seconds = clock.Elapsed.TotalSeconds;

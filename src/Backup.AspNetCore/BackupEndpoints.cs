@@ -84,6 +84,8 @@ public static class BackupEndpoints
         read.MapGet("/", async (BackupService s, string? type, string? status, int? limit, CancellationToken ct) =>
             Json(await s.ListBackupsAsync(new BackupQuery { Type = Parse<BackupType>(type, "type"), Status = Parse<BackupStatus>(status, "status"), Limit = limit }, ct).ConfigureAwait(false)));
         read.MapGet("/analytics/overview", async (BackupService s, CancellationToken ct) => Json(await s.GetBackupAnalyticsAsync(ct).ConfigureAwait(false)));
+        read.MapGet("/analytics/drills", async (BackupService s, int? limit, DateTimeOffset? since, CancellationToken ct) =>
+            Json(await s.GetDrillAnalyticsAsync(limit, since, ct).ConfigureAwait(false)));
         read.MapGet("/operations/{operationId}", (BackupOperations ops, string operationId) =>
             ops.Get(operationId) is { } op ? Json(op) : throw new BackupNotFoundException($"There is no operation '{operationId}' (operations are kept in memory for a while after they end, and until the host restarts)."));
         read.MapPost("/cleanup", async (HttpContext http, BackupService s, bool? dryRun, CancellationToken ct) =>

@@ -65,9 +65,15 @@ internal sealed class BackupFeatures
     /// <param name="time">The clock.</param>
     /// <param name="logger">Where the features log.</param>
     /// <param name="drills">The restore drills' checks; none when null.</param>
+    /// <param name="drillTarget">
+    /// The server restore drills restore on, with its <c>host:port</c> for the records, when it is
+    /// not the backed-up one (<see cref="RestoreDrillsOptions.TargetConnectionString"/>); its engine
+    /// must name the backed-up database, whose chains the drills recover.
+    /// </param>
     public static BackupFeatures Create(
         BackupPipeline pipeline, BackupCatalog catalog, IDatabaseEngine? engine, BackupOptions options, RetentionRules retention,
-        BackupMetrics? metrics, (string Name, IStorageProvider Store)? copyTo, TimeProvider time, ILogger logger, RestoreDrillsOptions? drills = null)
+        BackupMetrics? metrics, (string Name, IStorageProvider Store)? copyTo, TimeProvider time, ILogger logger, RestoreDrillsOptions? drills = null,
+        (IDatabaseEngine Engine, string Server)? drillTarget = null)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         if (!ReferenceEquals(catalog.Storage, pipeline.Storage))
@@ -95,6 +101,9 @@ internal sealed class BackupFeatures
         var capture = new Continuous.CaptureState(time, logger);
         metrics?.ShowCapture(capture);
         var recovery = new PointInTimeRecovery(catalog, pipeline, engine, engine, roles, files, time, logger);
+        // Drills on another server recover through the same code, only restoring and replaying there.
+        var drillEngine = drillTarget?.Engine ?? engine;
+        var drillRecovery = drillTarget is { } other ? new PointInTimeRecovery(catalog, pipeline, other.Engine, other.Engine, roles, files, time, logger) : recovery;
         return new BackupFeatures
         {
             Catalog = catalog,
@@ -110,7 +119,7 @@ internal sealed class BackupFeatures
             SlotHeartbeats = new SlotHeartbeats(slotGuard, catalog, logger),
             Status = new BackupStatusReader(catalog, running, slotGuard, metrics, capture),
             Capture = capture,
-            Drills = new RestoreDrills(catalog, recovery, engine, engine, drills ?? new RestoreDrillsOptions(), metrics, time, logger),
+            Drills = new RestoreDrills(catalog, drillRecovery, drillEngine, drillEngine, drills ?? new RestoreDrillsOptions(), metrics, time, logger, drillTarget?.Server),
         };
     }
 }

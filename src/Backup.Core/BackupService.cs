@@ -202,6 +202,14 @@ public sealed class BackupService
         _features.Drills.ListAsync(limit, cancellationToken);
 
     /// <summary>
+    /// Restore drills over time: success rate, and each successful drill's recovery time per GB
+    /// and MB/s (oldest first) with their median and the latest. Reads the newest
+    /// <paramref name="limit"/> drills (100 when null) that started at or after <paramref name="since"/>.
+    /// </summary>
+    public Task<DrillAnalytics> GetDrillAnalyticsAsync(int? limit = null, DateTimeOffset? since = null, CancellationToken cancellationToken = default) =>
+        _features.Drills.AnalyticsAsync(limit, since, cancellationToken);
+
+    /// <summary>
     /// Writes a heartbeat on the database and moves each of this store's chain slots past it when no
     /// unacknowledged change comes before it (see <see cref="PostgresOptions.HeartbeatInterval"/>).
     /// Returns the slots moved. Does nothing without change capture.

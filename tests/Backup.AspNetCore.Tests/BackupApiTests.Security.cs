@@ -20,7 +20,7 @@ public sealed partial class BackupApiTests
         var reader = Client(ReaderKey);
         const string id = "20260101T000000000Z-00000000";
 
-        foreach (var url in new[] { "/api/v1/backup/status", "/api/v1/backup/", "/api/v1/backup/analytics/overview", "/api/v1/backup/schedules", "/metrics" })
+        foreach (var url in new[] { "/api/v1/backup/status", "/api/v1/backup/", "/api/v1/backup/analytics/overview", "/api/v1/backup/analytics/drills", "/api/v1/backup/schedules", "/metrics" })
         {
             Assert.True((await reader.GetAsync(url)).StatusCode == HttpStatusCode.OK, url);
         }

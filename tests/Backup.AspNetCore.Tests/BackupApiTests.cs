@@ -128,6 +128,31 @@ public sealed partial class BackupApiTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task DrillAnalyticsRoute_AfterADrill_SuccessRateAndItsRecoveryTimePerGigabyte_BadLimit400()
+    {
+        var client = Client(AdminKey);
+        await PollAsync(client, (await client.PostAsync("/api/v1/backup/full", null)).Headers.Location!.ToString());
+        var before = await Client(ReaderKey).GetFromJsonAsync<JsonElement>("/api/v1/backup/analytics/drills");
+        var drill = (await PollAsync(client, (await client.PostAsync("/api/v1/backup/drills", null)).Headers.Location!.ToString())).GetProperty("result");
+
+        var analytics = await Client(ReaderKey).GetFromJsonAsync<JsonElement>("/api/v1/backup/analytics/drills?limit=10");
+        var future = await Client(ReaderKey).GetFromJsonAsync<JsonElement>($"/api/v1/backup/analytics/drills?since={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(1).ToString("O"))}");
+        var badLimit = await Client(ReaderKey).GetAsync("/api/v1/backup/analytics/drills?limit=0");
+
+        Assert.Equal(0, before.GetProperty("totalDrills").GetInt32());
+        Assert.False(before.TryGetProperty("successRate", out _));
+        Assert.Equal(1.0, analytics.GetProperty("successRate").GetDouble());
+        var point = Assert.Single(analytics.GetProperty("recoveryTimes").EnumerateArray());
+        Assert.Equal(drill.GetProperty("id").GetString(), point.GetProperty("id").GetString());
+        var expected = drill.GetProperty("totalSeconds").GetDouble() / (drill.GetProperty("bytes").GetInt64() / 1e9);
+        Assert.Equal(expected, point.GetProperty("secondsPerGigabyte").GetDouble(), 6);
+        Assert.Equal(expected, analytics.GetProperty("medianSecondsPerGigabyte").GetDouble(), 6);
+        Assert.Equal(point.GetProperty("id").GetString(), analytics.GetProperty("latest").GetProperty("id").GetString());
+        Assert.Equal(0, future.GetProperty("totalDrills").GetInt32());
+        Assert.Equal(HttpStatusCode.BadRequest, badLimit.StatusCode);
+    }
+
+    [Fact]
     public async Task FilesIncrementalAndPointInTimeRoutes_RunAsOperations()
     {
         var client = Client(AdminKey);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 
 namespace Backup.Cli.Commands;
 
@@ -75,6 +76,7 @@ internal static class MaintenanceCommands
                 context.Console.WriteJson(status);
                 return ExitCodes.Ok;
             }
+            var drills = await context.Backups.GetDrillAnalyticsAsync(cancellationToken: context.CancellationToken);
             context.Console.Summary("Backup status",
             [
                 ("latest", status.LatestBackup is { } latest ? $"{latest.Id} ({latest.Type.ToString().ToLowerInvariant()}, {latest.Status.ToString().ToLowerInvariant()})" : "none"),
@@ -82,9 +84,19 @@ internal static class MaintenanceCommands
                 ("running", status.RunningBackups.Count == 0 ? "none" : string.Join(", ", status.RunningBackups)),
                 .. status.Slots.Select(s => ("slot", $"{s.Name}: {ManifestOutput.Size(s.RetainedWalBytes)} of WAL held{(s.Active ? ", active" : "")}")),
                 .. status.FailedCopies.Select(c => ("failed copy", c)),
+                ("restore drills", DrillSummary(drills)),
             ]);
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    // The recovery time per GB is what a restore of this store can be expected to take; the median, because one slow drill is not the norm.
+    private static string DrillSummary(Backup.Core.Drills.DrillAnalytics drills) =>
+        drills.TotalDrills == 0
+            ? "none"
+            : $"{drills.SuccessfulDrills} of the last {drills.TotalDrills} succeeded"
+              + (drills.Latest is { } latest
+                  ? string.Create(CultureInfo.InvariantCulture, $"; recovery {drills.MedianSecondsPerGigabyte:0.0} s/GB median, {latest.SecondsPerGigabyte:0.0} s/GB ({latest.MegabytesPerSecond:0.0} MB/s) latest")
+                  : "");
 }

@@ -94,6 +94,7 @@ public static class BackupServiceCollectionExtensions
                     ?? throw new BackupConfigurationException("Backup:CopyTo", $"Backups are to be copied to the store '{name}', but no store has that name: register it with AddS3Storage/AddAzureBlobStorage/AddGcsStorage(\"{name}\", ...) or AddStorage."))
                 : null;
             var pipeline = sp.GetRequiredService<BackupPipeline>();
+            var drills = sp.GetRequiredService<IOptions<Backup.Core.Drills.RestoreDrillsOptions>>().Value;
             return BackupFeatures.Create(
                 pipeline,
                 sp.GetRequiredService<Backup.Core.Catalog.BackupCatalog>(),
@@ -104,7 +105,8 @@ public static class BackupServiceCollectionExtensions
                 copyTo,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<BackupService>>(),
-                sp.GetRequiredService<IOptions<Backup.Core.Drills.RestoreDrillsOptions>>().Value);
+                drills,
+                database is null ? null : DrillTarget(sp, drills));
         });
         services.TryAddSingleton(sp => new BackupService(sp.GetRequiredService<BackupFeatures>()));
 
@@ -154,6 +156,23 @@ public static class BackupServiceCollectionExtensions
 
         configure?.Invoke(new BackupSystemBuilder(services));
         return services;
+    }
+
+    // Another server for the drills' scratch databases: an engine of its own (its pg_restore matched to its
+    // version) that still names the backed-up database, whose chains the drills recover.
+    private static (Backup.Core.Engine.IDatabaseEngine, string)? DrillTarget(IServiceProvider sp, Backup.Core.Drills.RestoreDrillsOptions drills)
+    {
+        if (drills.TargetConnectionString is not { } target)
+        {
+            return null;
+        }
+        var source = sp.GetRequiredService<PostgresBackupEngine>();
+        var server = PostgresConnectionInfo.Parse(target, $"{Backup.Core.Drills.RestoreDrillsOptions.SectionName}:TargetConnectionString");
+        var engine = new PostgresBackupEngine(
+            server.WithDatabase(source.Connection.Database),
+            sp.GetRequiredService<IOptions<PostgresOptions>>().Value,
+            sp.GetRequiredService<ILogger<PostgresBackupEngine>>());
+        return (engine, $"{server.Host}:{server.Port}");
     }
 
     private static void AddOptions<TOptions, TValidator>(IServiceCollection services, string section)

@@ -130,4 +130,7 @@ internal static partial class Log
 
     [LoggerMessage(1484, LogLevel.Information, "Restore drill {DrillId} was cancelled: its scratch database is dropped and nothing is recorded")]
     public static partial void DrillCancelled(ILogger logger, string drillId);
+
+    [LoggerMessage(1485, LogLevel.Information, "Restore drill {DrillId}: the scratch database is on {Server} (Backup:Drills:TargetConnectionString), not on the backed-up server")]
+    public static partial void DrillOnTargetServer(ILogger logger, string drillId, string server);
 }

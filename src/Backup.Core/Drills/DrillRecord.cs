@@ -33,6 +33,12 @@ public sealed record DrillRecord
     /// <summary>The scratch database restored into (dropped again).</summary>
     public string ScratchDatabase { get; init; } = "";
 
+    /// <summary>
+    /// The server the scratch database was on (<c>host:port</c>) when drills restore on another
+    /// server (<see cref="RestoreDrillsOptions.TargetConnectionString"/>); null on the backed-up server.
+    /// </summary>
+    public string? TargetServer { get; init; }
+
     /// <summary>The full backup restored, then the incrementals replayed, in order (empty when the drill failed before recovery began).</summary>
     public IReadOnlyList<string> BackupIds { get; init; } = [];
 

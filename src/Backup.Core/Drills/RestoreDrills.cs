@@ -13,11 +13,13 @@ namespace Backup.Core.Drills;
 /// Restore drills: the newest backups (or a moment) recovered into a scratch database by the
 /// ordinary point-in-time recovery, the full backup's row counts checked against its manifest,
 /// the host's checks run, the scratch database dropped, and the outcome with its measured
-/// recovery time recorded in the store.
+/// recovery time recorded in the store. <paramref name="recovery"/>, <paramref name="database"/> and
+/// <paramref name="replayTarget"/> work on the server the drills restore on: the backed-up one, or
+/// another (<paramref name="targetServer"/>, from <see cref="RestoreDrillsOptions.TargetConnectionString"/>).
 /// </summary>
 internal sealed class RestoreDrills(
     BackupCatalog catalog, PointInTimeRecovery recovery, IDatabaseRestorer? database, IReplayTarget? replayTarget, RestoreDrillsOptions options,
-    BackupMetrics? metrics, TimeProvider time, ILogger logger)
+    BackupMetrics? metrics, TimeProvider time, ILogger logger, string? targetServer = null)
 {
     private readonly DrillStore _store = new(catalog.Storage);
 
@@ -32,8 +34,12 @@ internal sealed class RestoreDrills(
         // The id's random part keeps two drills of one millisecond (two replicas) apart.
         var scratch = $"backup_drill_{startedAt.UtcDateTime:yyyyMMdd_HHmmss_fff}_{id[^6..]}";
         restorer.ValidateTargetName(scratch, nameof(DrillOptions));
-        var record = new DrillRecord { Id = id, StartedAt = startedAt, At = drill.At, ScheduleId = drill.ScheduleId, ScratchDatabase = scratch };
+        var record = new DrillRecord { Id = id, StartedAt = startedAt, At = drill.At, ScheduleId = drill.ScheduleId, ScratchDatabase = scratch, TargetServer = targetServer };
         Log.DrillStarting(logger, id, scratch, drill.At);
+        if (targetServer is not null)
+        {
+            Log.DrillOnTargetServer(logger, id, targetServer);
+        }
         var started = time.GetTimestamp();
         var phases = new DrillPhases();
         IReadOnlyList<DrillCheckResult> checks = [];
@@ -143,6 +149,30 @@ internal sealed class RestoreDrills(
         return records;
     }
 
+    /// <summary>The analytics of the newest <paramref name="limit"/> drills (100 when null) that started at or after <paramref name="since"/> (any time when null).</summary>
+    public async Task<DrillAnalytics> AnalyticsAsync(int? limit, DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        if (limit is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, "The limit must be at least 1.");
+        }
+        var take = limit ?? DefaultAnalyticsLimit;
+        var records = new List<DrillRecord>();
+        await foreach (var record in _store.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // Newest first: the first one older than the period ends it.
+            if (record.StartedAt < since || records.Count == take)
+            {
+                break;
+            }
+            records.Add(record);
+        }
+        return DrillAnalytics.Of(records);
+    }
+
+    /// <summary>How many drills the analytics read when the caller sets no limit: two years of weekly drills.</summary>
+    public const int DefaultAnalyticsLimit = 100;
+
     /// <summary>The newest drill, and the newest successful one not older than <paramref name="since"/> (reading no further back).</summary>
     public async Task<(DrillRecord? Last, DrillRecord? LastSuccess)> LatestAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
@@ -186,7 +216,8 @@ internal sealed class RestoreDrills(
         catch (Exception ex) when (ex is BackupException or Npgsql.NpgsqlException)
         {
             Log.DrillScratchNotDropped(logger, scratch, ex.Message);
-            return $"The drill's scratch database '{scratch}' could not be dropped ({ex.Message}); drop it by hand.";
+            var where = targetServer is null ? "" : $" on {targetServer}";
+            return $"The drill's scratch database '{scratch}'{where} could not be dropped ({ex.Message}); drop it by hand.";
         }
     }
 }

@@ -1,3 +1,5 @@
+using Backup.Core.Abstractions;
+using Backup.Core.Postgres;
 using Microsoft.Extensions.Options;
 
 namespace Backup.Core.Drills;
@@ -11,6 +13,26 @@ internal sealed class RestoreDrillsOptionsValidator : IValidateOptions<RestoreDr
         if (options.MaxAge is { } maxAge && maxAge <= TimeSpan.Zero)
         {
             errors.Add($"{RestoreDrillsOptions.SectionName}:MaxAge must be positive, or unset; it is {maxAge}.");
+        }
+        if (options.TargetConnectionString is { } target)
+        {
+            var setting = $"{RestoreDrillsOptions.SectionName}:TargetConnectionString";
+            if (string.IsNullOrWhiteSpace(target))
+            {
+                errors.Add($"{setting} is empty: give another server's connection, or leave it unset to restore drills on the backed-up server.");
+            }
+            else
+            {
+                try
+                {
+                    PostgresConnectionInfo.Parse(target, setting);
+                }
+                catch (BackupConfigurationException ex)
+                {
+                    // The parser's message names the setting and leaves the password out.
+                    errors.Add(ex.Message);
+                }
+            }
         }
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Checks.Count; i++)

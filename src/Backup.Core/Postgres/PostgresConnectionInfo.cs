@@ -44,7 +44,11 @@ internal sealed class PostgresConnectionInfo
 
     /// <summary>Parses a URL or a connection string.</summary>
     /// <exception cref="BackupConfigurationException">It is neither; the message never contains the password.</exception>
-    public static PostgresConnectionInfo Parse(string value)
+    public static PostgresConnectionInfo Parse(string value) => Parse(value, "DATABASE_URL");
+
+    /// <summary>Parses a URL or a connection string given by the setting <paramref name="setting"/>.</summary>
+    /// <exception cref="BackupConfigurationException">It is neither; the message names <paramref name="setting"/> and never contains the password.</exception>
+    public static PostgresConnectionInfo Parse(string value, string setting)
     {
         ArgumentNullException.ThrowIfNull(value);
         var trimmed = value.Trim();
@@ -58,8 +62,8 @@ internal sealed class PostgresConnectionInfo
         catch (Exception ex) when (ex is ArgumentException or FormatException or UriFormatException or KeyNotFoundException)
         {
             throw new BackupConfigurationException(
-                "DATABASE_URL",
-                $"The database connection (DATABASE_URL) is neither a postgresql://user:password@host:port/database URL nor an Npgsql connection string ({Redact(ex.Message, trimmed)}).");
+                setting,
+                $"The database connection ({setting}) is neither a postgresql://user:password@host:port/database URL nor an Npgsql connection string ({Redact(ex.Message, trimmed)}).");
         }
     }
 

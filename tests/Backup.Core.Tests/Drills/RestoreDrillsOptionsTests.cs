@@ -36,6 +36,32 @@ public sealed class RestoreDrillsOptionsTests
     }
 
     [Fact]
+    public void Validate_TargetConnectionStringAUrlOrAConnectionString_Succeeds()
+    {
+        Assert.True(new RestoreDrillsOptionsValidator().Validate(null, new RestoreDrillsOptions { TargetConnectionString = "postgresql://drill:s3cret@drills.internal:5433/postgres" }).Succeeded);
+        Assert.True(new RestoreDrillsOptionsValidator().Validate(null, new RestoreDrillsOptions { TargetConnectionString = "Host=drills.internal;Username=drill;Password=s3cret" }).Succeeded);
+    }
+
+    [Theory]
+    [InlineData("postgresql://drill:s3cret@drills.internal:notaport/postgres")]
+    [InlineData("Host=drills.internal;Password=s3cret;Colour=blue")]
+    public void Validate_TargetConnectionStringUnreadable_NamesTheSettingAndNotThePassword(string target)
+    {
+        var failure = Assert.Single(new RestoreDrillsOptionsValidator().Validate(null, new RestoreDrillsOptions { TargetConnectionString = target }).Failures!);
+
+        Assert.Contains("Backup:Drills:TargetConnectionString", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_TargetConnectionStringBlank_NamesTheSetting()
+    {
+        var failure = Assert.Single(new RestoreDrillsOptionsValidator().Validate(null, new RestoreDrillsOptions { TargetConnectionString = " " }).Failures!);
+
+        Assert.StartsWith("Backup:Drills:TargetConnectionString is empty", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AddBackupSystem_BackupDrillsSection_BindsChecksAndMaxAge()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

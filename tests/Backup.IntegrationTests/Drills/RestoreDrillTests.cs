@@ -1,6 +1,5 @@
 using Backup.Core.Abstractions;
 using Backup.Core.Drills;
-using Backup.Core.Health;
 using Backup.IntegrationTests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -8,33 +7,14 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Backup.IntegrationTests.Drills;
 
 /// <summary>Restore drills against the real server: what they record, what health makes of it, and that no scratch database outlives one.</summary>
-public sealed class RestoreDrillTests : IAsyncLifetime, IDisposable
+public sealed class RestoreDrillTests : DrillTestsBase
 {
-    private readonly string _database = "it_drill_" + Guid.NewGuid().ToString("N")[..8];
-    private readonly TempDirectory _store = new();
-    private readonly string _key = Services.NewKey();
-
-    public async Task InitializeAsync()
-    {
-        await TestServer.CreateDatabaseAsync(_database);
-        await TestServer.ExecuteAsync(_database, """
-            CREATE TABLE accounts (aid int PRIMARY KEY, abalance int NOT NULL);
-            INSERT INTO accounts SELECT g, 0 FROM generate_series(1, 500) g;
-            """);
-    }
-
-    public Task DisposeAsync() => TestServer.DropWithSlotsAsync(_database, []);
-
-    public void Dispose() => _store.Dispose();
-
     [Fact]
     public async Task Drill_FullAndIncremental_SucceedsRecordsRecoveryTimeAndDropsScratch()
     {
         using var provider = Build(drills => drills.Checks.Add(new DrillCheck { Name = "balances", Sql = "SELECT sum(abalance) = 500 FROM accounts" }));
         var service = provider.Service();
-        var full = await service.CreateFullBackupAsync();
-        await TestServer.ExecuteAsync(_database, "UPDATE accounts SET abalance = 1");
-        var incremental = await service.CreateIncrementalBackupAsync();
+        var (full, incremental) = await FullThenIncrementalAsync(service);
 
         var drill = await service.RunRestoreDrillAsync();
 
@@ -56,9 +36,9 @@ public sealed class RestoreDrillTests : IAsyncLifetime, IDisposable
         Assert.Equal(0, await ScratchDatabasesAsync());
         var listed = Assert.Single(await service.ListDrillsAsync());
         Assert.Equal(drill, listed with { BackupIds = drill.BackupIds, Checks = drill.Checks });
-        var json = await File.ReadAllTextAsync(Path.Combine(_store.Path, "drills", drill.Id + ".json"));
+        var json = await File.ReadAllTextAsync(Path.Combine(Store.Path, "drills", drill.Id + ".json"));
         Assert.DoesNotContain(TestServer.Password, json, StringComparison.Ordinal);
-        Assert.DoesNotContain(_key, json, StringComparison.Ordinal);
+        Assert.DoesNotContain(Key, json, StringComparison.Ordinal);
         Assert.Equal(HealthStatus.Healthy, (await CheckHealthAsync(provider)).Status);
     }
 
@@ -68,9 +48,9 @@ public sealed class RestoreDrillTests : IAsyncLifetime, IDisposable
         using var provider = Build(drills => drills.Checks.Add(new DrillCheck { Name = "as before", Sql = "SELECT sum(abalance) = 0 FROM accounts" }));
         var service = provider.Service();
         await service.CreateFullBackupAsync();
-        var moment = await TestServer.ScalarAsync<DateTime>(_database, "SELECT clock_timestamp()");
+        var moment = await TestServer.ScalarAsync<DateTime>(Database, "SELECT clock_timestamp()");
         await Task.Delay(20);
-        await TestServer.ExecuteAsync(_database, "UPDATE accounts SET abalance = 1");
+        await TestServer.ExecuteAsync(Database, "UPDATE accounts SET abalance = 1");
         await service.CreateIncrementalBackupAsync();
 
         var drill = await service.RunRestoreDrillAsync(new DrillOptions { At = new DateTimeOffset(moment, TimeSpan.Zero) });
@@ -128,7 +108,7 @@ public sealed class RestoreDrillTests : IAsyncLifetime, IDisposable
         using var provider = Build();
         var service = provider.Service();
         var full = await service.CreateFullBackupAsync();
-        var path = Path.Combine(_store.Path, full.Content!.Key);
+        var path = Path.Combine(Store.Path, full.Content!.Key);
         var bytes = await File.ReadAllBytesAsync(path);
         bytes[bytes.Length / 2] ^= 0x40;
         await File.WriteAllBytesAsync(path, bytes);
@@ -205,22 +185,7 @@ public sealed class RestoreDrillTests : IAsyncLifetime, IDisposable
         Assert.Single(await service.ListBackupsAsync());
     }
 
-    private ServiceProvider Build(Action<RestoreDrillsOptions>? drills = null, Action<Backup.Core.Configuration.BackupOptions>? configureBackup = null) =>
-        Services.Build(TestServer.ConnectionString(_database), _store.Path, _key, b =>
-        {
-            b.UsePostgres(TestServer.ConnectionString(_database), o => { o.ToolsDirectory = TestServer.ToolsDirectory; o.ChangeCapture = true; });
-            b.Services.Configure<BackupHealthOptions>(o => o.CacheDuration = TimeSpan.Zero);
-            b.Services.Configure<RestoreDrillsOptions>(o => drills?.Invoke(o));
-            if (configureBackup is not null)
-            {
-                b.Configure(configureBackup);
-            }
-        });
-
-    private static Task<HealthCheckResult> CheckHealthAsync(ServiceProvider provider) =>
-        ActivatorUtilities.CreateInstance<BackupHealthCheck>(provider).CheckHealthAsync(new HealthCheckContext());
-
-    // Every drill of this class names its scratch database so; test classes run one test at a time, and no other class makes drills.
+    // Every drill of this class names its scratch database so; test classes run one test at a time, and no other class makes drills on this server (RestoreDrillTargetTests restores on its own).
     private static Task<long> ScratchDatabasesAsync() =>
         TestServer.ScalarAsync<long>("postgres", "SELECT count(*) FROM pg_database WHERE datname LIKE 'backup\\_drill\\_%'");
 
