@@ -91,6 +91,10 @@ public sealed class BackupHealthCheck(
         {
             problems.Add($"no restore drill succeeded within {maxAge}");
         }
+        if (status.ContinuousCapture?.Faults.FirstOrDefault(f => f.Fault == Continuous.CaptureFault.NeedsFullBackup) is { } stopped)
+        {
+            problems.Add($"continuous capture stopped: {stopped.Message}");
+        }
         var data = new Dictionary<string, object>
         {
             ["lastDrill"] = lastDrill?.Id ?? "",

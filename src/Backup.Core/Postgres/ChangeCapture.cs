@@ -168,16 +168,26 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
         }
     }
 
-    /// <summary>Drops the slot (and so the WAL it holds back), if it exists.</summary>
+    /// <summary>
+    /// Drops the slot (and so the WAL it holds back), if it exists. A process reading it (continuous
+    /// capture, stalled on a full spool while the slot-lag limit drops the slot) is disconnected first:
+    /// an active slot cannot be dropped, and this drop is meant.
+    /// </summary>
     public async Task DropSlotAsync(CancellationToken cancellationToken)
     {
         var open = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (open.ConfigureAwait(false))
         {
-            var drop = new NpgsqlCommand("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1", open) { Parameters = { new() { Value = slotName } } };
-            await using (drop.ConfigureAwait(false))
+            // pg_terminate_backend with a timeout waits until the reader is gone, so the drop that follows finds the slot inactive.
+            foreach (var sql in (string[])[
+                "SELECT pg_terminate_backend(active_pid, 10000) FROM pg_replication_slots WHERE slot_name = $1 AND active_pid IS NOT NULL",
+                "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1"])
             {
-                await drop.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                var command = new NpgsqlCommand(sql, open) { Parameters = { new() { Value = slotName } } };
+                await using (command.ConfigureAwait(false))
+                {
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
         }
     }

@@ -157,6 +157,32 @@ public sealed class ContinuousCaptureTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task SlotLagLimit_DropsTheSlotOfAStalledCapture_WhichThenStopsAndTurnsHealthUnhealthy()
+    {
+        var store = new OutageStorage(_store.Path);
+        using var provider = Build(store, o => o.SpoolLimitMegabytes = 1, maxSlotLagMegabytes: 1);
+        var service = provider.Service();
+        await TestServer.ExecuteAsync(_database, "CREATE TABLE bulk (id bigserial PRIMARY KEY, v text NOT NULL)");
+        await service.CreateFullBackupAsync();
+        await WithCaptureAsync(provider, async () =>
+        {
+            store.Down = true;
+            await TestServer.ExecuteAsync(_database, "INSERT INTO bulk (v) SELECT md5(random()::text) || md5(random()::text) FROM generate_series(1, 200000)");
+            await WaitUntilAsync(() => service.GetContinuousCaptureStatus().Faults.Any(f => f.Fault == CaptureFault.SpoolFull), "the spool to fill");
+            await PgbenchMoments.RunAsync(_database, "-n", "-c", "1", "-T", "2");
+            store.Down = false;
+
+            // The slot is in use by the stalled capture; the limit drops it all the same.
+            Assert.Single(await service.EnforceSlotLagLimitAsync());
+            await WaitUntilAsync(() => service.GetContinuousCaptureStatus().Faults.Any(f => f.Fault == CaptureFault.NeedsFullBackup), "the capture to stop on the missing slot");
+            var health = await ActivatorUtilities.CreateInstance<BackupHealthCheck>(provider).CheckHealthAsync(new HealthCheckContext());
+            Assert.Equal(HealthStatus.Unhealthy, health.Status);
+            Assert.Contains("continuous capture stopped", health.Description, StringComparison.Ordinal);
+        });
+        Assert.Equal(0L, await TestServer.ScalarAsync<long>("postgres", $"SELECT count(*) FROM pg_replication_slots WHERE database = '{_database}'"));
+    }
+
+    [Fact]
     public async Task IdleDatabase_RecoveryPointStillMoves()
     {
         using var provider = Build();
@@ -172,10 +198,15 @@ public sealed class ContinuousCaptureTests : IAsyncLifetime, IDisposable
         });
     }
 
-    private ServiceProvider Build(OutageStorage? store = null, Action<ContinuousCaptureOptions>? configure = null) =>
+    private ServiceProvider Build(OutageStorage? store = null, Action<ContinuousCaptureOptions>? configure = null, long? maxSlotLagMegabytes = null) =>
         Services.Build(TestServer.ConnectionString(_database), _store.Path, _key, b =>
         {
-            b.UsePostgres(TestServer.ConnectionString(_database), o => { o.ToolsDirectory = TestServer.ToolsDirectory; o.ChangeCapture = true; });
+            b.UsePostgres(TestServer.ConnectionString(_database), o =>
+            {
+                o.ToolsDirectory = TestServer.ToolsDirectory;
+                o.ChangeCapture = true;
+                o.MaxSlotLagMegabytes = maxSlotLagMegabytes;
+            });
             if (store is not null)
             {
                 b.UseStorage(_ => store);
