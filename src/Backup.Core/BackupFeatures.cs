@@ -1,6 +1,7 @@
 using Backup.Core.Abstractions;
 using Backup.Core.Backups;
 using Backup.Core.Catalog;
+using Backup.Core.Compaction;
 using Backup.Core.Configuration;
 using Backup.Core.Copies;
 using Backup.Core.Database;
@@ -50,6 +51,8 @@ internal sealed class BackupFeatures
     public required BackupCatalog Catalog { get; init; }
 
     public required RestoreDrills Drills { get; init; }
+
+    public required SegmentCompaction Compaction { get; init; }
 
     /// <summary>Composes the features over one store (the pipeline's) and, when configured, one database.</summary>
     /// <param name="pipeline">Moves data between the engine and the store.</param>
@@ -105,6 +108,7 @@ internal sealed class BackupFeatures
             SlotHeartbeats = new SlotHeartbeats(slotGuard, catalog, logger),
             Status = new BackupStatusReader(catalog, running, slotGuard, metrics),
             Drills = new RestoreDrills(catalog, recovery, engine, engine, drills ?? new RestoreDrillsOptions(), metrics, time, logger),
+            Compaction = new SegmentCompaction(catalog, pipeline, time, logger),
         };
     }
 }
