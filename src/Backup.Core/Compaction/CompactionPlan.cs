@@ -1,7 +1,6 @@
 using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
 using Backup.Core.Recovery;
-using NpgsqlTypes;
 
 namespace Backup.Core.Compaction;
 
@@ -54,12 +53,9 @@ internal static class CompactionPlan
     public static IReadOnlyList<BackupManifest> Leftovers(RecoveryChain chain, IEnumerable<BackupManifest> completed)
     {
         var links = chain.Incrementals.Select(l => l.Id).ToHashSet(StringComparer.Ordinal);
-        var compacted = chain.Incrementals.Where(RecoveryPlanner.IsCompacted).Where(l => l.StartLsn is not null && l.EndLsn is not null).ToList();
-        return completed
-            .Where(b => b.Type == BackupType.Incremental && b.ChainId == chain.Full.Id && !links.Contains(b.Id) && b.StartLsn is not null && b.EndLsn is not null)
-            .Where(b => compacted.Any(c => Lsn(c.StartLsn!) <= Lsn(b.StartLsn!) && Lsn(b.EndLsn!) <= Lsn(c.EndLsn!)))
-            .OrderBy(b => b.Id, StringComparer.Ordinal)
-            .ToList();
+        var all = completed.ToList();
+        var superseded = CompactedSegments.Superseded(all);
+        return [.. all.Where(b => b.ChainId == chain.Full.Id && superseded.Contains(b.Id) && !links.Contains(b.Id)).OrderBy(b => b.Id, StringComparer.Ordinal)];
     }
 
     /// <summary>Objects stored for an incremental: its manifest and its data.</summary>
@@ -74,6 +70,4 @@ internal static class CompactionPlan
         var at = (link.FirstCommitAt ?? link.StartedAt).UtcDateTime;
         return new DateTime(at.Year, at.Month, at.Day, at.Hour, 0, 0, DateTimeKind.Utc);
     }
-
-    private static ulong Lsn(string text) => (ulong)NpgsqlLogSequenceNumber.Parse(text);
 }

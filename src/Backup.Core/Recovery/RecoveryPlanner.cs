@@ -38,12 +38,13 @@ internal static class RecoveryPlanner
 
     // The incremental that continues `previous`. A compacted one wins over the sources it merged
     // (a crash may leave them until the next compaction deletes them), and the one that reaches
-    // furthest wins over an older compaction of the same start; the link after it continues its
+    // furthest (then the newer write) wins over an older compaction of the same start; the link after it continues its
     // last source. Otherwise the first by id, as ever.
     private static BackupManifest? NextLink(List<BackupManifest> members, string previous)
     {
         var candidates = members.Where(b => b.ParentId == previous).ToList();
-        return candidates.Where(IsCompacted).MaxBy(b => b.EndLsn is null ? 0UL : (ulong)NpgsqlLogSequenceNumber.Parse(b.EndLsn))
+        return candidates.Where(IsCompacted)
+                .OrderByDescending(b => b.EndLsn is null ? 0UL : (ulong)NpgsqlLogSequenceNumber.Parse(b.EndLsn)).ThenByDescending(b => b.Id, StringComparer.Ordinal).FirstOrDefault()
             ?? candidates.OrderBy(b => b.Id, StringComparer.Ordinal).FirstOrDefault();
     }
 

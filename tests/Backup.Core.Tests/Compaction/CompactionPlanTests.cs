@@ -1,6 +1,7 @@
 using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
 using Backup.Core.Compaction;
+using Backup.Core.Monitoring;
 using Backup.Core.Pipeline;
 using Backup.Core.Recovery;
 
@@ -144,5 +145,16 @@ public sealed class CompactionPlanTests
         var buckets = CompactionPlan.Buckets(Chain(timestampMode), Segments[4].CompletedAt!.Value, long.MaxValue);
 
         Assert.Empty(buckets);
+    }
+
+    [Fact]
+    public void Analytics_CountLeftSourcesOnce_AndAMergedIncrementalsSpanIsNoDuration()
+    {
+        var merged = Merged(2, 3);
+
+        var analytics = BackupAnalytics.Of([merged, .. Segments, Full]);
+
+        Assert.Equal(5, analytics.CountsByType[BackupType.Incremental]);
+        Assert.Equal(TimeSpan.FromSeconds(1), analytics.P95Duration);
     }
 }
