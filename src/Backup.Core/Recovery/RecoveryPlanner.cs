@@ -26,9 +26,11 @@ internal static class RecoveryPlanner
             var links = new List<BackupManifest>();
             var previous = full.Id;
             // Follow parent links; a missing link ends the usable chain (later segments would leave a hole).
-            while (NextLink(members, previous) is { } next)
+            var previousLink = full.Id;
+            while (NextLink(members, previous, previousLink) is { } next)
             {
                 links.Add(next);
+                previousLink = next.Id;
                 previous = next.Properties.GetValueOrDefault(ManifestProperties.CompactedLast) ?? next.Id;
             }
             chains.Add(new RecoveryChain(full, links, full.SnapshotAt!.Value, links.Count > 0 ? links[^1].SnapshotAt ?? links[^1].StartedAt : full.SnapshotAt.Value));
@@ -39,10 +41,11 @@ internal static class RecoveryPlanner
     // The incremental that continues `previous`. A compacted one wins over the sources it merged
     // (a crash may leave them until the next compaction deletes them), and the one that reaches
     // furthest (then the newer write) wins over an older compaction of the same start; the link after it continues its
-    // last source. Otherwise the first by id, as ever.
-    private static BackupManifest? NextLink(List<BackupManifest> members, string previous)
+    // last source — or the merged link itself, when it was the chain's last link as the next was
+    // taken. Otherwise the first by id, as ever.
+    private static BackupManifest? NextLink(List<BackupManifest> members, string previous, string previousLink)
     {
-        var candidates = members.Where(b => b.ParentId == previous).ToList();
+        var candidates = members.Where(b => b.ParentId == previous || b.ParentId == previousLink).ToList();
         return candidates.Where(IsCompacted)
                 .OrderByDescending(b => b.EndLsn is null ? 0UL : (ulong)NpgsqlLogSequenceNumber.Parse(b.EndLsn)).ThenByDescending(b => b.Id, StringComparer.Ordinal).FirstOrDefault()
             ?? candidates.OrderBy(b => b.Id, StringComparer.Ordinal).FirstOrDefault();

@@ -157,4 +157,16 @@ public sealed class CompactionPlanTests
         Assert.Equal(5, analytics.CountsByType[BackupType.Incremental]);
         Assert.Equal(TimeSpan.FromSeconds(1), analytics.P95Duration);
     }
+
+    [Fact]
+    public void Chains_AnIncrementalTakenAfterACompactedLastLink_ContinuesIt()
+    {
+        // s5..s6 merged while s6 was the last link: the next incremental names the merged link as its parent.
+        var merged = Merged(5, 6);
+        var next = Segment(7) with { ParentId = merged.Id };
+
+        var chain = Chain([.. Segments.Take(4), merged, next]);
+
+        Assert.Equal([Id(1), Id(2), Id(3), Id(4), merged.Id, Id(7)], chain.Incrementals.Select(l => l.Id));
+    }
 }
