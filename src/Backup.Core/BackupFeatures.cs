@@ -1,6 +1,7 @@
 using Backup.Core.Abstractions;
 using Backup.Core.Backups;
 using Backup.Core.Catalog;
+using Backup.Core.Compaction;
 using Backup.Core.Configuration;
 using Backup.Core.Copies;
 using Backup.Core.Database;
@@ -53,6 +54,8 @@ internal sealed class BackupFeatures
 
     /// <summary>What continuous capture knows about itself (it runs as a hosted service, <see cref="Continuous.ContinuousCapture"/>).</summary>
     public required Continuous.CaptureState Capture { get; init; }
+
+    public required SegmentCompaction Compaction { get; init; }
 
     /// <summary>Composes the features over one store (the pipeline's) and, when configured, one database.</summary>
     /// <param name="pipeline">Moves data between the engine and the store.</param>
@@ -120,6 +123,7 @@ internal sealed class BackupFeatures
             Status = new BackupStatusReader(catalog, running, slotGuard, metrics, capture),
             Capture = capture,
             Drills = new RestoreDrills(catalog, drillRecovery, drillEngine, drillEngine, drills ?? new RestoreDrillsOptions(), metrics, time, logger, drillTarget?.Server),
+            Compaction = new SegmentCompaction(catalog, pipeline, time, logger),
         };
     }
 }

@@ -1,5 +1,6 @@
 using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
+using Backup.Core.Compaction;
 using Backup.Core.Configuration;
 using Backup.Core.Drills;
 using Backup.Core.Files;
@@ -196,6 +197,19 @@ public sealed class BackupService
     /// </summary>
     public Task<DrillRecord> RunRestoreDrillAsync(DrillOptions? options = null, CancellationToken cancellationToken = default) =>
         _features.Drills.RunAsync(options, cancellationToken);
+
+    /// <summary>
+    /// Merges each chain's change-capture incrementals completed more than
+    /// <see cref="SegmentCompactionOptions.CompactAfter"/> ago into one per hour of their first
+    /// commit (split at <see cref="SegmentCompactionOptions.MaxMergedBytes"/>), so the store holds
+    /// a few objects an hour instead of one per segment. Each merged segment is written and
+    /// verified before its sources are deleted; recovery to any moment gives the same state
+    /// before, after, and at any point of an interrupted run, whose leftovers the next run
+    /// deletes. Timestamp-mode incrementals are never merged. A group that fails is logged and
+    /// kept as it was.
+    /// </summary>
+    public Task<SegmentCompactionResult> CompactSegmentsAsync(SegmentCompactionOptions? options = null, CancellationToken cancellationToken = default) =>
+        _features.Compaction.CompactAsync(options ?? new SegmentCompactionOptions(), cancellationToken);
 
     /// <summary>The recorded restore drills, newest first; at most <paramref name="limit"/> when given.</summary>
     public Task<IReadOnlyList<DrillRecord>> ListDrillsAsync(int? limit = null, CancellationToken cancellationToken = default) =>

@@ -39,7 +39,7 @@ internal sealed record ManifestDetails
 
     /// <summary>
     /// Whether a manifest property stays in the envelope: positions, times, the chain's slot and
-    /// mode, and the operational flags status reads (a broken chain, a failed copy). Everything
+    /// mode, compaction's links, and the operational flags status reads (a broken chain, a failed copy). Everything
     /// else — table shapes, not-covered tables, the timestamp column, collation, file errors, any
     /// property added later — is sealed: an unknown property is a detail until proved harmless.
     /// </summary>
@@ -58,6 +58,10 @@ internal sealed record ManifestDetails
         ManifestProperties.Deletes,
         ManifestProperties.IncrementalMode,
         ManifestProperties.ChainBroken,
+        // Chain links: planning a chain without the key must still skip a compaction's sources.
+        ManifestProperties.CompactedFirst,
+        ManifestProperties.CompactedLast,
+        ManifestProperties.CompactedCount,
     };
 
     /// <summary>The details of <paramref name="manifest"/>.</summary>

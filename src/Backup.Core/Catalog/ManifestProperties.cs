@@ -69,6 +69,15 @@ internal static class ManifestProperties
     /// <summary>A timestamp-mode incremental: the tables it does not cover, comma-separated.</summary>
     public const string NotCovered = "notCovered";
 
+    /// <summary>A compacted incremental: the id of the first change-capture incremental merged into it.</summary>
+    public const string CompactedFirst = "compactedFirst";
+
+    /// <summary>A compacted incremental: the id of the last one merged into it; the next link's parent.</summary>
+    public const string CompactedLast = "compactedLast";
+
+    /// <summary>A compacted incremental: how many incrementals were merged into it.</summary>
+    public const string CompactedCount = "compactedCount";
+
     /// <summary>A chain's full backup whose slot was dropped or found missing: why and when.</summary>
     public const string ChainBroken = "chainBroken";
 

@@ -2,7 +2,9 @@ namespace Backup.Core.Changes;
 
 /// <summary>
 /// Layout of a change segment (the plain bytes, before compression and encryption), version 3:
-/// the 8-byte magic <c>BKCHSEG3</c>, then records. Versions 2 (<c>BKCHSEG2</c>, without partition
+/// the 8-byte magic <c>BKCHSEG3</c>, then records. Version 4 (<c>BKCHSEG4</c>, written only by
+/// compaction) adds the source-boundary record, an empty record between the items of two merged
+/// segments, so replay can treat each part as the segment it was. Versions 2 (<c>BKCHSEG2</c>, without partition
 /// records) and 1 (<c>BKCHSEG1</c>, which also lacks the columns' type names in relation records)
 /// are still read. A record is a type byte, a 4-byte little-endian
 /// payload length, and the payload. Integers are little-endian; strings are a u32 byte length and
@@ -17,6 +19,9 @@ namespace Backup.Core.Changes;
 internal static class ChangeSegmentFormat
 {
     public static ReadOnlySpan<byte> Magic => "BKCHSEG3"u8;
+
+    /// <summary>Version 4's magic: version 3 plus source-boundary records (a compacted segment).</summary>
+    public static ReadOnlySpan<byte> MagicVersion4 => "BKCHSEG4"u8;
 
     /// <summary>Version 2's magic: no partition records.</summary>
     public static ReadOnlySpan<byte> MagicVersion2 => "BKCHSEG2"u8;
@@ -34,6 +39,7 @@ internal static class ChangeSegmentFormat
     public const byte Commit = (byte)'C';
     public const byte Sequence = (byte)'S';
     public const byte End = (byte)'E';
+    public const byte SourceBoundary = (byte)'M';
 
     /// <summary>PostgreSQL's timestamps have microsecond precision; segments store microseconds since 1970.</summary>
     public static long ToMicroseconds(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;

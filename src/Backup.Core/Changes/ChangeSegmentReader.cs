@@ -21,11 +21,11 @@ internal sealed class ChangeSegmentReader(Stream source)
     {
         var magic = new byte[ChangeSegmentFormat.Magic.Length];
         if (await StreamReading.ReadFullyAsync(source, magic, cancellationToken).ConfigureAwait(false) != magic.Length
-            || !(magic.AsSpan().SequenceEqual(ChangeSegmentFormat.Magic) || magic.AsSpan().SequenceEqual(ChangeSegmentFormat.MagicVersion2) || magic.AsSpan().SequenceEqual(ChangeSegmentFormat.MagicVersion1)))
+            || !(magic.AsSpan().SequenceEqual(ChangeSegmentFormat.Magic) || magic.AsSpan().SequenceEqual(ChangeSegmentFormat.MagicVersion4) || magic.AsSpan().SequenceEqual(ChangeSegmentFormat.MagicVersion2) || magic.AsSpan().SequenceEqual(ChangeSegmentFormat.MagicVersion1)))
         {
             throw Damaged("it does not start with the change-segment magic (not a change segment, or an unknown version)");
         }
-        var version = magic.AsSpan().SequenceEqual(ChangeSegmentFormat.Magic) ? 3 : magic.AsSpan().SequenceEqual(ChangeSegmentFormat.MagicVersion2) ? 2 : 1;
+        var version = magic.AsSpan().SequenceEqual(ChangeSegmentFormat.MagicVersion4) ? 4 : magic.AsSpan().SequenceEqual(ChangeSegmentFormat.Magic) ? 3 : magic.AsSpan().SequenceEqual(ChangeSegmentFormat.MagicVersion2) ? 2 : 1;
         var header = new byte[5];
         long transactions = 0, changes = 0;
         var inTransaction = false;
@@ -59,7 +59,7 @@ internal sealed class ChangeSegmentReader(Stream source)
             {
                 case BeginItem when inTransaction:
                 case ChangeItem or CommitItem when !inTransaction:
-                case SequenceItem or EndItem or PartitionItem when inTransaction:
+                case SequenceItem or EndItem or PartitionItem or SourceBoundaryItem when inTransaction:
                     throw Damaged($"a {item.GetType().Name} record is out of place");
                 case BeginItem:
                     inTransaction = true;
@@ -95,6 +95,7 @@ internal sealed class ChangeSegmentReader(Stream source)
             {
                 ChangeSegmentFormat.Relation => new RelationItem(ReadRelation(ref r, typeNames: version >= 2)),
                 ChangeSegmentFormat.Partition when version >= 3 => new PartitionItem(new SegmentPartition(r.String(), r.String(), r.String(), r.String(), r.String(), r.String())),
+                ChangeSegmentFormat.SourceBoundary when version >= 4 => SourceBoundaryItem.Instance,
                 ChangeSegmentFormat.Begin => new BeginItem(r.UInt32(), r.UInt64(), ChangeSegmentFormat.FromMicroseconds(r.Int64())),
                 ChangeSegmentFormat.Insert => new ChangeItem(new InsertChange(r.UInt32(), ReadTuple(ref r))),
                 ChangeSegmentFormat.Update => new ChangeItem(ReadUpdate(ref r)),

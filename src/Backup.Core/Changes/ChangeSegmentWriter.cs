@@ -18,13 +18,20 @@ internal sealed class ChangeSegmentWriter
     private long _changes;
     private bool _inTransaction;
     private bool _completed;
+    private readonly bool _marksSources;
 
     /// <summary>Starts a segment on <paramref name="destination"/>.</summary>
-    public ChangeSegmentWriter(Stream destination)
+    /// <param name="destination">Where the segment is written.</param>
+    /// <param name="marksSources">
+    /// A compacted segment: version 4, which may hold <see cref="SourceBoundaryItem"/>. Plain
+    /// segments stay version 3, so readers that predate compaction still read them.
+    /// </param>
+    public ChangeSegmentWriter(Stream destination, bool marksSources = false)
     {
         ArgumentNullException.ThrowIfNull(destination);
         _destination = destination;
-        _buffer.Write(ChangeSegmentFormat.Magic);
+        _marksSources = marksSources;
+        _buffer.Write(marksSources ? ChangeSegmentFormat.MagicVersion4 : ChangeSegmentFormat.Magic);
     }
 
     /// <summary>Transactions written so far.</summary>
@@ -54,6 +61,11 @@ internal sealed class ChangeSegmentWriter
                     WriteString(w, partition.Partition.Bound);
                     WriteString(w, partition.Partition.PartitionBy);
                 });
+                break;
+            case SourceBoundaryItem:
+                Require(_marksSources, "source boundaries belong to compacted (version 4) segments");
+                Require(!_inTransaction, "source boundaries are written between transactions");
+                Record(ChangeSegmentFormat.SourceBoundary, _ => { });
                 break;
             case BeginItem begin:
                 Require(!_inTransaction, "a transaction is already open");

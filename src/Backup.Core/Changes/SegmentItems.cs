@@ -29,3 +29,12 @@ internal sealed record SequenceItem(string Schema, string Name, long LastValue, 
 
 /// <summary>The end of the segment, with totals a reader checks, so that truncation at a record boundary is detected.</summary>
 internal sealed record EndItem(long Transactions, long Changes, ulong EndLsn) : SegmentItem;
+
+/// <summary>
+/// In a compacted segment (version 4), the end of one merged source segment's items and the start
+/// of the next: replay does at a boundary what it does at the end of a segment.
+/// </summary>
+internal sealed record SourceBoundaryItem : SegmentItem
+{
+    public static readonly SourceBoundaryItem Instance = new();
+}

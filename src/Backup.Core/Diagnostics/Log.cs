@@ -133,4 +133,16 @@ internal static partial class Log
 
     [LoggerMessage(1485, LogLevel.Information, "Restore drill {DrillId}: the scratch database is on {Server} (Backup:Drills:TargetConnectionString), not on the backed-up server")]
     public static partial void DrillOnTargetServer(ILogger logger, string drillId, string server);
+
+    [LoggerMessage(1530, LogLevel.Information, "Compaction of chain {ChainId}: {Merged} change-capture incremental(s) merged into {Written}; the chain's incrementals are now {ObjectsAfter} stored objects (were {ObjectsBefore})")]
+    public static partial void ChainCompacted(ILogger logger, string chainId, int merged, int written, int objectsBefore, int objectsAfter);
+
+    [LoggerMessage(1531, LogLevel.Warning, "Compaction of {Count} incrementals {FirstId} .. {LastId} of chain {ChainId} failed: {Reason}. Nothing merged is left behind and the incrementals are kept as they were; the next compaction run tries again (verify them if this repeats)")]
+    public static partial void CompactionGroupFailed(ILogger logger, int count, string firstId, string lastId, string chainId, string reason);
+
+    [LoggerMessage(1532, LogLevel.Information, "Compaction of chain {ChainId}: deleted {Count} incremental(s) an interrupted compaction had already merged")]
+    public static partial void CompactionLeftoversDeleted(ILogger logger, string chainId, int count);
+
+    [LoggerMessage(1533, LogLevel.Warning, "Compaction of chain {ChainId}: {Count} incremental(s) already merged into {MergedInto} could not be deleted ({Reason}). Recovery follows the merged segment and skips them; the next compaction run deletes them")]
+    public static partial void CompactionSourcesKept(ILogger logger, string chainId, string mergedInto, int count, string reason);
 }

@@ -43,8 +43,11 @@ public sealed record BackupAnalytics
     public static BackupAnalytics Of(IReadOnlyList<BackupManifest> backups)
     {
         ArgumentNullException.ThrowIfNull(backups);
-        var good = backups.Where(b => b.Status == BackupStatus.Completed).ToList();
-        var durations = good.Select(b => b.Duration ?? TimeSpan.Zero).Order().ToList();
+        // Sources a compaction already merged are counted once, in the merged incremental.
+        var superseded = CompactedSegments.Superseded(backups);
+        var good = backups.Where(b => b.Status == BackupStatus.Completed && !superseded.Contains(b.Id)).ToList();
+        // A merged incremental spans the hour of its sources: that is no backup's duration.
+        var durations = good.Where(b => !b.Properties.ContainsKey(ManifestProperties.CompactedLast)).Select(b => b.Duration ?? TimeSpan.Zero).Order().ToList();
         var sizes = good.Select(b => b.Content?.StoredBytes ?? 0).ToList();
         var failed = backups.Count(b => b.Status == BackupStatus.Failed);
         return new BackupAnalytics

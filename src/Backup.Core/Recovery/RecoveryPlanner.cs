@@ -1,6 +1,7 @@
 using System.Globalization;
 using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
+using NpgsqlTypes;
 
 namespace Backup.Core.Recovery;
 
@@ -21,22 +22,37 @@ internal static class RecoveryPlanner
         var chains = new List<RecoveryChain>();
         foreach (var full in completed.Where(b => b.Type == BackupType.Full && b.ChainId == b.Id && b.SnapshotAt is not null).OrderBy(b => b.Id, StringComparer.Ordinal))
         {
+            var members = completed.Where(b => b.Type == BackupType.Incremental && b.ChainId == full.Id).ToList();
             var links = new List<BackupManifest>();
             var previous = full.Id;
             // Follow parent links; a missing link ends the usable chain (later segments would leave a hole).
-            foreach (var incremental in completed.Where(b => b.Type == BackupType.Incremental && b.ChainId == full.Id).OrderBy(b => b.Id, StringComparer.Ordinal))
+            var previousLink = full.Id;
+            while (NextLink(members, previous, previousLink) is { } next)
             {
-                if (incremental.ParentId != previous)
-                {
-                    break;
-                }
-                links.Add(incremental);
-                previous = incremental.Id;
+                links.Add(next);
+                previousLink = next.Id;
+                previous = next.Properties.GetValueOrDefault(ManifestProperties.CompactedLast) ?? next.Id;
             }
             chains.Add(new RecoveryChain(full, links, full.SnapshotAt!.Value, links.Count > 0 ? links[^1].SnapshotAt ?? links[^1].StartedAt : full.SnapshotAt.Value));
         }
         return chains;
     }
+
+    // The incremental that continues `previous`. A compacted one wins over the sources it merged
+    // (a crash may leave them until the next compaction deletes them), and the one that reaches
+    // furthest (then the newer write) wins over an older compaction of the same start; the link after it continues its
+    // last source — or the merged link itself, when it was the chain's last link as the next was
+    // taken. Otherwise the first by id, as ever.
+    private static BackupManifest? NextLink(List<BackupManifest> members, string previous, string previousLink)
+    {
+        var candidates = members.Where(b => b.ParentId == previous || b.ParentId == previousLink).ToList();
+        return candidates.Where(IsCompacted)
+                .OrderByDescending(b => b.EndLsn is null ? 0UL : (ulong)NpgsqlLogSequenceNumber.Parse(b.EndLsn)).ThenByDescending(b => b.Id, StringComparer.Ordinal).FirstOrDefault()
+            ?? candidates.OrderBy(b => b.Id, StringComparer.Ordinal).FirstOrDefault();
+    }
+
+    /// <summary>True for an incremental that compaction merged from others.</summary>
+    public static bool IsCompacted(BackupManifest backup) => backup.Properties.ContainsKey(ManifestProperties.CompactedLast);
 
     /// <summary>The chain that recovers <paramref name="database"/> to <paramref name="target"/> (the latest moment when null).</summary>
     /// <exception cref="BackupException">No chain's window holds the target; the message lists the windows there are.</exception>

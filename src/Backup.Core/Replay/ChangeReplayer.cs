@@ -66,13 +66,20 @@ internal sealed class ChangeReplayer
         var pending = new List<RowChange>();
         BeginItem? begin = null;
         var reached = false;
+        var pastPart = false;
         await foreach (var item in segment.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             if (reached)
             {
                 // Past the target only the segment's closing sequence values matter: captured after
                 // every transaction in it, they are at least the target's (the previous segment's may be lower).
-                if (item is SequenceItem late)
+                // In a compacted segment that is the part up to the next source boundary: later parts'
+                // values are those of segments replay would not have opened before compaction.
+                if (item is SourceBoundaryItem)
+                {
+                    pastPart = true;
+                }
+                else if (item is SequenceItem late && !pastPart)
                 {
                     _sequences.Add(late);
                 }
@@ -80,6 +87,11 @@ internal sealed class ChangeReplayer
             }
             switch (item)
             {
+                case SourceBoundaryItem:
+                    // The end of a merged source segment: what the end of a segment does.
+                    await FlushAsync(cancellationToken).ConfigureAwait(false);
+                    await CreateRemainingPartitionsAsync(cancellationToken).ConfigureAwait(false);
+                    break;
                 case PartitionItem partition:
                     _partitions[(partition.Partition.Schema, partition.Partition.Name)] = partition.Partition;
                     break;
@@ -119,13 +131,18 @@ internal sealed class ChangeReplayer
             return false;
         }
         await FlushAsync(cancellationToken).ConfigureAwait(false);
-        // The segment was captured after these partitions existed: past its end, so does the recovered database.
+        await CreateRemainingPartitionsAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    // The segment was captured after these partitions existed: past its end, so does the recovered database.
+    private async Task CreateRemainingPartitionsAsync(CancellationToken cancellationToken)
+    {
         while (_partitions.Count > 0)
         {
             await CreatePartitionAsync(_partitions.Values.First(), cancellationToken).ConfigureAwait(false);
         }
         _duePartitions.Clear();
-        return true;
     }
 
     // A new partition is created just before the first transaction that may put rows in it: one
