@@ -19,6 +19,14 @@ internal static class CaptureMetrics
             "backup_capture_bytes",
             () => state.Running ? [new Measurement<long>(state.SegmentBytesStored)] : Array.Empty<Measurement<long>>(),
             description: "Bytes of change segments continuous capture stored since the process started.");
+        meter.CreateObservableCounter(
+            "backup_compaction_segments_merged",
+            () => state.Running ? [new Measurement<long>(state.SegmentsCompacted)] : Array.Empty<Measurement<long>>(),
+            description: "Change segments compaction merged into hourly ones while capture ran, since the process started.");
+        meter.CreateObservableCounter(
+            "backup_compaction_objects_removed",
+            () => state.Running ? [new Measurement<long>(state.ObjectsRemovedByCompaction)] : Array.Empty<Measurement<long>>(),
+            description: "Stored objects compaction removed (data and manifests of merged segments, less the merged ones written), since the process started.");
         meter.CreateObservableGauge(
             "backup_capture_spool_bytes",
             () => state.Running ? [new Measurement<long>(state.SpooledBytes)] : Array.Empty<Measurement<long>>(),

@@ -15,6 +15,8 @@ internal sealed class CaptureState(TimeProvider time, ILogger logger)
     private long _segments;
     private long _segmentBytes;
     private long _spooled;
+    private long _compacted;
+    private long _objectsRemoved;
 
     public volatile bool Running;
     public volatile string? ChainId;
@@ -26,6 +28,16 @@ internal sealed class CaptureState(TimeProvider time, ILogger logger)
     public long SpooledBytes => Interlocked.Read(ref _spooled);
 
     public DateTimeOffset? RecoveryPoint => Interlocked.Read(ref _recoveryPointTicks) is var ticks and >= 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    public long SegmentsCompacted => Interlocked.Read(ref _compacted);
+
+    public long ObjectsRemovedByCompaction => Interlocked.Read(ref _objectsRemoved);
+
+    public void Compacted(Compaction.SegmentCompactionResult result)
+    {
+        Interlocked.Add(ref _compacted, result.SegmentsMerged);
+        Interlocked.Add(ref _objectsRemoved, result.ObjectsBefore - result.ObjectsAfter);
+    }
 
     public void Spooled(long bytes) => Interlocked.Add(ref _spooled, bytes);
 

@@ -17,8 +17,12 @@ namespace Backup.Core.Continuous;
 /// </summary>
 internal sealed class ContinuousCapture(
     IContinuousChangeSource source, BackupCatalog catalog, BackupPipeline pipeline, SlotGuard slotGuard,
-    ContinuousCaptureOptions options, CaptureState state, Func<CancellationToken, Task>? takeFullBackup, TimeProvider time, ILogger logger)
+    ContinuousCaptureOptions options, CaptureState state, Func<CancellationToken, Task>? takeFullBackup,
+    Func<TimeSpan, CancellationToken, Task<Compaction.SegmentCompactionResult>>? compact, TimeProvider time, ILogger logger)
 {
+    // How often segments older than CompactAfter are looked for.
+    private static readonly TimeSpan CompactionInterval = TimeSpan.FromMinutes(10);
+
     // How often the catalog is asked whether a newer chain began (a full backup taken elsewhere).
     private static readonly TimeSpan ChainCheckInterval = TimeSpan.FromSeconds(30);
 
@@ -34,6 +38,7 @@ internal sealed class ContinuousCapture(
         using var uploader = new SegmentUploader(spoolStore, catalog, state, options.SpoolLimitMegabytes << 20, options.MaxRetryDelay, time);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var uploading = uploader.RunAsync(stopping.Token);
+        var compacting = options.CompactAfter is { } after && compact is not null ? CompactPeriodicallyAsync(after, compact, stopping.Token) : Task.CompletedTask;
         state.Running = true;
         try
         {
@@ -61,6 +66,25 @@ internal sealed class ContinuousCapture(
             state.Running = false;
             await stopping.CancelAsync().ConfigureAwait(false);
             await uploading.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            await compacting.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        }
+    }
+
+    // Compaction logs what it merged and what failed (it keeps the sources then); a run that fails
+    // as a whole (store away) is tried again at the next interval.
+    private async Task CompactPeriodicallyAsync(TimeSpan after, Func<TimeSpan, CancellationToken, Task<Compaction.SegmentCompactionResult>> compact, CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(CompactionInterval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            try
+            {
+                state.Compacted(await compact(after, stoppingToken).ConfigureAwait(false));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                Log.CaptureCompactionFailed(logger, ex.Message);
+            }
         }
     }
 

@@ -39,6 +39,13 @@ public sealed class ContinuousCaptureOptions
     /// </summary>
     public long SpoolLimitMegabytes { get; set; } = 1024;
 
+    /// <summary>
+    /// Segments older than this are merged into one per hour (<see cref="BackupService.CompactSegmentsAsync"/>),
+    /// checked every ten minutes while capture runs, so that a chain does not grow by thousands of
+    /// tiny objects a day (slow to list, and paid per request on S3). Default one hour; null: never.
+    /// </summary>
+    public TimeSpan? CompactAfter { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>The longest wait between two attempts to reconnect to the database or to reach the store. Default 30 seconds.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -25,6 +25,10 @@ internal sealed class ContinuousCaptureOptionsValidator : IValidateOptions<Conti
         {
             errors.Add($"{section}:SpoolLimitMegabytes must be at least 1 (it is {options.SpoolLimitMegabytes}).");
         }
+        if (options.CompactAfter is { } compactAfter && compactAfter < TimeSpan.Zero)
+        {
+            errors.Add($"{section}:CompactAfter must not be negative (it is {compactAfter}); leave it empty to never compact.");
+        }
         if (options.MaxRetryDelay < TimeSpan.FromSeconds(1))
         {
             errors.Add($"{section}:MaxRetryDelay must be at least one second (it is {options.MaxRetryDelay}).");

@@ -127,6 +127,7 @@ public static class BackupServiceCollectionExtensions
                 sp.GetRequiredService<IOptions<Backup.Core.Continuous.ContinuousCaptureOptions>>().Value,
                 features.Capture,
                 newChain,
+                (after, ct) => features.Compaction.CompactAsync(new Backup.Core.Compaction.SegmentCompactionOptions { CompactAfter = after }, ct),
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<Backup.Core.Continuous.ContinuousCapture>>());
         });

@@ -20,6 +20,9 @@ internal static partial class Log
     [LoggerMessage(1524, LogLevel.Information, "Continuous capture: a newer chain ({ChainId}) was found; recording it from now on")]
     public static partial void CaptureChainChanged(ILogger logger, string chainId);
 
+    [LoggerMessage(1526, LogLevel.Warning, "Continuous capture: compacting old segments failed ({Reason}); it is tried again in ten minutes, and recovery is not affected")]
+    public static partial void CaptureCompactionFailed(ILogger logger, string reason);
+
     [LoggerMessage(1525, LogLevel.Information, "Continuous capture: removed {Count} segment(s) a previous run left in the spool {Directory}; the slot still holds their changes")]
     public static partial void CaptureSpoolCleared(ILogger logger, int count, string directory);
 }

@@ -1,6 +1,7 @@
 using Backup.Core;
 using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
+using Backup.Core.Compaction;
 using Backup.Core.Continuous;
 using Backup.Core.Health;
 using Backup.IntegrationTests.Support;
@@ -38,13 +39,14 @@ public sealed class ContinuousCaptureTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task UnderPgbenchLoad_EveryMomentRecoversExactly_AcrossAConnectionTheServerCut()
+    public async Task UnderPgbenchLoad_EveryMomentRecoversExactly_AcrossACutConnectionAndACompaction()
     {
         using var provider = Build();
         var service = provider.Service();
         await service.CreateFullBackupAsync();
         var moments = new List<(DateTimeOffset At, SortedDictionary<string, string> Hashes)>();
         var cut = 0L;
+        SegmentCompactionResult? compacted = null;
         await WithCaptureAsync(provider, async () =>
         {
             var load = PgbenchMoments.RunAsync(_database, "-n", "-c", "2", "-j", "2", "-T", "8");
@@ -57,6 +59,11 @@ public sealed class ContinuousCaptureTests : IAsyncLifetime, IDisposable
                     // As a failover or a restart would: the capture must reconnect and lose nothing.
                     cut = await TestServer.ScalarAsync<long>("postgres", $"SELECT count(pg_terminate_backend(active_pid)) FROM pg_replication_slots WHERE database = '{_database}' AND active_pid IS NOT NULL");
                 }
+                if (moments.Count == 5)
+                {
+                    // Everything stored so far, the segment capture continues from included.
+                    compacted = await service.CompactSegmentsAsync(new SegmentCompactionOptions { CompactAfter = TimeSpan.Zero });
+                }
             }
             await load;
             moments.Add(await PgbenchMoments.RecordAsync(_database));
@@ -66,6 +73,7 @@ public sealed class ContinuousCaptureTests : IAsyncLifetime, IDisposable
         });
 
         Assert.Equal(1, cut);
+        Assert.True(compacted is { SegmentsMerged: > 1, FailedGroups: 0 }, $"{compacted}");
         var segments = await service.ListBackupsAsync(new BackupQuery { Type = BackupType.Incremental });
         Assert.True(segments.Count >= 5, $"only {segments.Count} segments");
         Assert.All(segments, s => Assert.Equal(ManifestProperties.ContinuousCapture, s.Properties[ManifestProperties.Capture]));
