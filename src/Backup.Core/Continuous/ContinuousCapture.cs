@@ -128,6 +128,11 @@ internal sealed class ContinuousCapture(
             // A newer chain began: the next session records it.
             return (cursor, true);
         }
+        catch (NewPartitionsFoundException)
+        {
+            // The next stream describes them first; the segment abandoned here was never confirmed.
+            return (cursor, true);
+        }
         catch (ReplicationSlotMissingException ex)
         {
             var reason = $"its replication slot {ex.SlotName} was found missing at {time.GetUtcNow():u}";

@@ -77,7 +77,22 @@ internal sealed class ContinuousChangeStream(PostgresConnectionInfo connection, 
                 next = null;
                 lastHeard = time.GetUtcNow();
                 var segment = await consumer.SegmentAsync(cancellationToken).ConfigureAwait(false);
-                if (await decoder.HandleAsync(messages.Current, segment, cancellationToken).ConfigureAwait(false) is { } commit)
+                DecodedCommit? commit;
+                try
+                {
+                    commit = await decoder.HandleAsync(messages.Current, segment, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Abstractions.SchemaChangedException ex)
+                {
+                    // A partition created since the stream began is no schema change: the next stream covers it.
+                    var found = await NewPartitions.FindAsync(open, decoder.Shapes!, request.ChainId, cancellationToken).ConfigureAwait(false);
+                    if (found.Count == 0)
+                    {
+                        throw;
+                    }
+                    throw new NewPartitionsFoundException(string.Join(", ", found.Select(f => f.Table)), ex);
+                }
+                if (commit is not null)
                 {
                     consumer.Committed(commit.EndLsn, commit.CommitTime, commit.Written);
                     if (consumer.CutDue)

@@ -47,7 +47,7 @@ public sealed class ContinuousCaptureTests : IAsyncLifetime, IDisposable
         var moments = new List<(DateTimeOffset At, SortedDictionary<string, string> Hashes)>();
         var cut = 0L;
         SegmentCompactionResult? compacted = null;
-        await WithCaptureAsync(provider, async () =>
+        await CaptureRun.WithCaptureAsync(provider, async () =>
         {
             var load = PgbenchMoments.RunAsync(_database, "-n", "-c", "2", "-j", "2", "-T", "8");
             while (!load.IsCompleted)
@@ -69,7 +69,7 @@ public sealed class ContinuousCaptureTests : IAsyncLifetime, IDisposable
             moments.Add(await PgbenchMoments.RecordAsync(_database));
             // Two writers of one chain would fork it: the capture's segments already are its incrementals.
             await Assert.ThrowsAsync<BackupInProgressException>(() => service.CreateIncrementalBackupAsync());
-            await WaitUntilAsync(() => service.GetContinuousCaptureStatus().RecoveryPoint >= moments[^1].At, "the recovery point to pass the last moment");
+            await CaptureRun.WaitUntilAsync(() => service.GetContinuousCaptureStatus().RecoveryPoint >= moments[^1].At, "the recovery point to pass the last moment");
         });
 
         Assert.Equal(1, cut);
@@ -95,18 +95,18 @@ public sealed class ContinuousCaptureTests : IAsyncLifetime, IDisposable
         var service = provider.Service();
         await service.CreateFullBackupAsync();
         (DateTimeOffset At, SortedDictionary<string, string> Hashes) end = default;
-        await WithCaptureAsync(provider, async () =>
+        await CaptureRun.WithCaptureAsync(provider, async () =>
         {
             await PgbenchMoments.RunAsync(_database, "-n", "-c", "1", "-T", "1");
-            await WaitUntilAsync(() => service.GetContinuousCaptureStatus().SegmentsStored > 0, "a first segment to be stored");
+            await CaptureRun.WaitUntilAsync(() => service.GetContinuousCaptureStatus().SegmentsStored > 0, "a first segment to be stored");
             store.Down = true;
             // An upload (and its confirmation) already under way when the store went down settles first.
             await Task.Delay(1000);
             var storedBefore = service.GetContinuousCaptureStatus().SegmentsStored;
             var confirmedBefore = await ConfirmedFlushAsync();
             await PgbenchMoments.RunAsync(_database, "-n", "-c", "1", "-T", "3");
-            await WaitUntilAsync(() => service.GetContinuousCaptureStatus().Faults.Any(f => f.Fault == CaptureFault.StoreUnreachable), "the store fault");
-            await WaitUntilAsync(() => Directory.EnumerateFiles(_spool.Path, "*.changes*", SearchOption.AllDirectories).Any(), "segments in the spool");
+            await CaptureRun.WaitUntilAsync(() => service.GetContinuousCaptureStatus().Faults.Any(f => f.Fault == CaptureFault.StoreUnreachable), "the store fault");
+            await CaptureRun.WaitUntilAsync(() => Directory.EnumerateFiles(_spool.Path, "*.changes*", SearchOption.AllDirectories).Any(), "segments in the spool");
 
             var health = await ActivatorUtilities.CreateInstance<BackupHealthCheck>(provider).CheckHealthAsync(new HealthCheckContext());
             Assert.Equal(HealthStatus.Degraded, health.Status);
@@ -117,7 +117,7 @@ public sealed class ContinuousCaptureTests : IAsyncLifetime, IDisposable
 
             end = await PgbenchMoments.RecordAsync(_database);
             store.Down = false;
-            await WaitUntilAsync(() => service.GetContinuousCaptureStatus() is { Faults.Count: 0 } s && s.RecoveryPoint >= end.At, "the spool to drain");
+            await CaptureRun.WaitUntilAsync(() => service.GetContinuousCaptureStatus() is { Faults.Count: 0 } s && s.RecoveryPoint >= end.At, "the spool to drain");
         });
 
         Assert.True(store.Refused > 0);
@@ -137,12 +137,12 @@ public sealed class ContinuousCaptureTests : IAsyncLifetime, IDisposable
         await TestServer.ExecuteAsync(_database, "CREATE TABLE bulk (id bigserial PRIMARY KEY, v text NOT NULL)");
         await service.CreateFullBackupAsync();
         (DateTimeOffset At, SortedDictionary<string, string> Hashes) end = default;
-        await WithCaptureAsync(provider, async () =>
+        await CaptureRun.WithCaptureAsync(provider, async () =>
         {
             store.Down = true;
             // One transaction of some 13 MB (6 MB compressed): one segment, past the spool's limit of 1 MB.
             await TestServer.ExecuteAsync(_database, "INSERT INTO bulk (v) SELECT md5(random()::text) || md5(random()::text) FROM generate_series(1, 200000)");
-            await WaitUntilAsync(() => service.GetContinuousCaptureStatus().Faults.Any(f => f.Fault == CaptureFault.SpoolFull), "the spool to fill");
+            await CaptureRun.WaitUntilAsync(() => service.GetContinuousCaptureStatus().Faults.Any(f => f.Fault == CaptureFault.SpoolFull), "the spool to fill");
             var spooled = service.GetContinuousCaptureStatus().SpooledBytes;
             var (walBefore, retainedBefore) = (await CurrentWalAsync(), await RetainedWalAsync());
             await PgbenchMoments.RunAsync(_database, "-n", "-c", "2", "-j", "2", "-T", "3");
@@ -155,7 +155,7 @@ public sealed class ContinuousCaptureTests : IAsyncLifetime, IDisposable
 
             end = await PgbenchMoments.RecordAsync(_database);
             store.Down = false;
-            await WaitUntilAsync(() => service.GetContinuousCaptureStatus() is { Faults.Count: 0 } s && s.RecoveryPoint >= end.At, "the capture to catch up", TimeSpan.FromSeconds(90));
+            await CaptureRun.WaitUntilAsync(() => service.GetContinuousCaptureStatus() is { Faults.Count: 0 } s && s.RecoveryPoint >= end.At, "the capture to catch up", TimeSpan.FromSeconds(90));
         });
 
         var recovered = await service.PointInTimeRecoveryAsync(end.At);
@@ -172,17 +172,17 @@ public sealed class ContinuousCaptureTests : IAsyncLifetime, IDisposable
         var service = provider.Service();
         await TestServer.ExecuteAsync(_database, "CREATE TABLE bulk (id bigserial PRIMARY KEY, v text NOT NULL)");
         await service.CreateFullBackupAsync();
-        await WithCaptureAsync(provider, async () =>
+        await CaptureRun.WithCaptureAsync(provider, async () =>
         {
             store.Down = true;
             await TestServer.ExecuteAsync(_database, "INSERT INTO bulk (v) SELECT md5(random()::text) || md5(random()::text) FROM generate_series(1, 200000)");
-            await WaitUntilAsync(() => service.GetContinuousCaptureStatus().Faults.Any(f => f.Fault == CaptureFault.SpoolFull), "the spool to fill");
+            await CaptureRun.WaitUntilAsync(() => service.GetContinuousCaptureStatus().Faults.Any(f => f.Fault == CaptureFault.SpoolFull), "the spool to fill");
             await PgbenchMoments.RunAsync(_database, "-n", "-c", "1", "-T", "2");
             store.Down = false;
 
             // The slot is in use by the stalled capture; the limit drops it all the same.
             Assert.Single(await service.EnforceSlotLagLimitAsync());
-            await WaitUntilAsync(() => service.GetContinuousCaptureStatus().Faults.Any(f => f.Fault == CaptureFault.NeedsFullBackup), "the capture to stop on the missing slot");
+            await CaptureRun.WaitUntilAsync(() => service.GetContinuousCaptureStatus().Faults.Any(f => f.Fault == CaptureFault.NeedsFullBackup), "the capture to stop on the missing slot");
             var health = await ActivatorUtilities.CreateInstance<BackupHealthCheck>(provider).CheckHealthAsync(new HealthCheckContext());
             Assert.Equal(HealthStatus.Unhealthy, health.Status);
             Assert.Contains("continuous capture stopped", health.Description, StringComparison.Ordinal);
@@ -196,10 +196,10 @@ public sealed class ContinuousCaptureTests : IAsyncLifetime, IDisposable
         using var provider = Build();
         var service = provider.Service();
         await service.CreateFullBackupAsync();
-        await WithCaptureAsync(provider, async () =>
+        await CaptureRun.WithCaptureAsync(provider, async () =>
         {
             var started = DateTimeOffset.UtcNow;
-            await WaitUntilAsync(() => service.GetContinuousCaptureStatus().RecoveryPoint > started.AddSeconds(2), "idle markers to move the recovery point");
+            await CaptureRun.WaitUntilAsync(() => service.GetContinuousCaptureStatus().RecoveryPoint > started.AddSeconds(2), "idle markers to move the recovery point");
             var status = await service.GetBackupStatusAsync();
             Assert.NotNull(status.ContinuousCapture);
             Assert.InRange(status.ContinuousCapture!.RecoveryPointLag!.Value, TimeSpan.Zero, TimeSpan.FromSeconds(10));
@@ -228,33 +228,6 @@ public sealed class ContinuousCaptureTests : IAsyncLifetime, IDisposable
                 configure?.Invoke(o);
             });
         });
-
-    // As the hosted service runs it, stopped at the end as a host stops it.
-    private static async Task WithCaptureAsync(ServiceProvider provider, Func<Task> body)
-    {
-        var capture = provider.GetRequiredService<ContinuousCapture>();
-        using var stopping = new CancellationTokenSource();
-        var running = capture.RunAsync(stopping.Token);
-        try
-        {
-            await body();
-        }
-        finally
-        {
-            await stopping.CancelAsync();
-            await running;
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(100);
-        }
-    }
 
     private async Task AssertServerToldOnlyWhatIsStoredAsync(IReadOnlyList<BackupManifest> segments)
     {
