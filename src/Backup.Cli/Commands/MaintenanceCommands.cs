@@ -65,7 +65,7 @@ internal static class MaintenanceCommands
     public static Command Status(CliOptions options)
     {
         var command = new Command("status", """
-            The store's state: latest backup, counts, running backups, change-capture slots and the WAL they hold, failed offsite copies.
+            The store's state: latest backup, counts, running backups, the latest recoverable moment, change-capture slots and the WAL they hold, failed offsite copies.
             Example: backup-core status --json
             """);
         command.SetAction(options, async context =>
@@ -82,6 +82,7 @@ internal static class MaintenanceCommands
                 ("latest", status.LatestBackup is { } latest ? $"{latest.Id} ({latest.Type.ToString().ToLowerInvariant()}, {latest.Status.ToString().ToLowerInvariant()})" : "none"),
                 ("backups", $"{status.TotalBackups} ({status.FailedBackups} failed)"),
                 ("running", status.RunningBackups.Count == 0 ? "none" : string.Join(", ", status.RunningBackups)),
+                ("recoverable to", status.RecoverableUntil is { } until ? string.Create(CultureInfo.InvariantCulture, $"{until:u} ({(DateTimeOffset.UtcNow - until).TotalSeconds:0} s ago)") : "no chain"),
                 .. status.Slots.Select(s => ("slot", $"{s.Name}: {ManifestOutput.Size(s.RetainedWalBytes)} of WAL held{(s.Active ? ", active" : "")}")),
                 .. status.FailedCopies.Select(c => ("failed copy", c)),
                 ("restore drills", DrillSummary(drills)),

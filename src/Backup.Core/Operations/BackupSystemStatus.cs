@@ -23,6 +23,12 @@ public sealed record BackupSystemStatus
     /// <summary>The change-capture slots of this database and the WAL each holds back on the server (empty when change capture is off).</summary>
     public IReadOnlyList<SlotStatus> Slots { get; init; } = [];
 
+    /// <summary>
+    /// The latest moment the store can recover the newest full backup's database to: the end of its
+    /// newest chain's window (its last incremental or continuous-capture segment). Null without a chain.
+    /// </summary>
+    public DateTimeOffset? RecoverableUntil { get; init; }
+
     /// <summary>Continuous capture in this process (recovery point, faults, spool); null when it is not enabled here.</summary>
     public Continuous.ContinuousCaptureStatus? ContinuousCapture { get; init; }
 

@@ -36,6 +36,8 @@ internal sealed class BackupStatusReader(BackupCatalog catalog, ActiveBackups ru
             RunningBackups = running.Ids,
             FailedCopies = [.. all.Where(m => m.Properties.Any(p => p.Key.StartsWith(ManifestProperties.CopyFailedPrefix, StringComparison.Ordinal))).Select(m => m.Id)],
             Slots = slots,
+            RecoverableUntil = all.FirstOrDefault(m => m is { Type: BackupType.Full, Status: BackupStatus.Completed })?.Database is { } database
+                && Recovery.RecoveryPlanner.Chains(all, database) is { Count: > 0 } chains ? chains[^1].WindowEnd : null,
             ContinuousCapture = capture.Running ? capture.Snapshot() : null,
         };
     }
