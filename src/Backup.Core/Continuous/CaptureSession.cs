@@ -59,9 +59,10 @@ internal sealed class CaptureSession(
     {
         var segment = _open ?? throw new InvalidOperationException("No segment is open.");
         await writeTail(segment.Writer, cancellationToken).ConfigureAwait(false);
+        // From here the segment is completed or, if that fails, already removed from the spool by the pipeline.
+        _open = null;
         var content = await segment.CompleteAsync(_endLsn, cancellationToken).ConfigureAwait(false);
         var manifest = Manifest(segment, content);
-        _open = null;
         cursor.Advance(segment.Id, _endLsn, _added);
         var spooled = new SpooledSegment(manifest, _endLsn, _coveredThrough);
         (_firstArrived, _firstCommit, _lastCommit, _coveredThrough) = (null, null, null, null);

@@ -26,16 +26,25 @@ internal sealed class ContinuousCapture(
     // How often the catalog is asked whether a newer chain began (a full backup taken elsewhere).
     private static readonly TimeSpan ChainCheckInterval = TimeSpan.FromSeconds(30);
 
-    /// <summary>The spool folder: the option, or one per database under the temporary folder.</summary>
-    public string SpoolDirectory => options.SpoolDirectory ?? Path.Combine(Path.GetTempPath(), "backup-core-capture", source.Database);
+    /// <summary>
+    /// The spool folder: the option, or one per database in the user's own application data (the
+    /// temporary folder when there is none, as in some containers), made private (0700) when missing.
+    /// </summary>
+    public string SpoolDirectory => options.SpoolDirectory ?? Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData) is { Length: > 0 } own ? own : Path.GetTempPath(),
+        "backup-core", "capture", source.Database);
 
     /// <summary>Runs until <paramref name="stoppingToken"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
+        if (!OperatingSystem.IsWindows() && !Directory.Exists(SpoolDirectory))
+        {
+            Directory.CreateDirectory(SpoolDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         var spoolStore = new Storage.LocalStorageProvider(new Storage.LocalStorageOptions { RootPath = SpoolDirectory, FlushToDisk = false });
         await ClearSpoolAsync(spoolStore, stoppingToken).ConfigureAwait(false);
         var spool = pipeline.WithStorage(spoolStore);
-        using var uploader = new SegmentUploader(spoolStore, catalog, state, options.SpoolLimitMegabytes << 20, options.MaxRetryDelay, time);
+        using var uploader = new SegmentUploader(spoolStore, catalog, state, options.SpoolLimitMegabytes << 20, options.MaxRetryDelay, time, logger);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var uploading = uploader.RunAsync(stopping.Token);
         var compacting = options.CompactAfter is { } after && compact is not null ? CompactPeriodicallyAsync(after, compact, stopping.Token) : Task.CompletedTask;
@@ -46,6 +55,11 @@ internal sealed class ContinuousCapture(
             var delay = TimeSpan.FromSeconds(1);
             while (!stoppingToken.IsCancellationRequested)
             {
+                // The uploader only ends with the capture; if it failed, nothing would ever be stored again.
+                if (uploading.IsFaulted)
+                {
+                    await uploading.ConfigureAwait(false);
+                }
                 var outcome = await RunSessionAsync(cursor, spool, uploader, stoppingToken).ConfigureAwait(false);
                 cursor = outcome.Cursor;
                 if (outcome.Healthy)

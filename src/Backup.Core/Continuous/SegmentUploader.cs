@@ -12,7 +12,7 @@ namespace Backup.Core.Continuous;
 /// retried with backoff for as long as it takes, while the spool fills up to its limit.
 /// </summary>
 internal sealed class SegmentUploader(
-    IStorageProvider spool, BackupCatalog catalog, CaptureState state, long spoolLimitBytes, TimeSpan maxRetryDelay, TimeProvider time) : IDisposable
+    IStorageProvider spool, BackupCatalog catalog, CaptureState state, long spoolLimitBytes, TimeSpan maxRetryDelay, TimeProvider time, Microsoft.Extensions.Logging.ILogger logger) : IDisposable
 {
     private readonly Channel<SpooledSegment> _queue = Channel.CreateUnbounded<SpooledSegment>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, ulong> _confirmed = new(StringComparer.Ordinal);
@@ -52,8 +52,15 @@ internal sealed class SegmentUploader(
             await StoreWithRetriesAsync(segment, cancellationToken).ConfigureAwait(false);
             _confirmed[segment.Manifest.ChainId!] = segment.EndLsn;
             state.Stored(segment.StoredBytes, segment.CoveredThrough);
-            // Stored twice now; the spool copy is only a copy.
-            await spool.DeleteAsync(segment.Manifest.Content!.Key, cancellationToken).ConfigureAwait(false);
+            // Stored twice now; the spool copy is only a copy, and one left behind is cleared at the next start.
+            try
+            {
+                await spool.DeleteAsync(segment.Manifest.Content!.Key, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or BackupStorageException)
+            {
+                Log.CaptureSpoolCopyKept(logger, segment.Manifest.Id, ex.Message);
+            }
             state.Spooled(-segment.StoredBytes);
             _room.Release();
         }

@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(1526, LogLevel.Warning, "Continuous capture: compacting old segments failed ({Reason}); it is tried again in ten minutes, and recovery is not affected")]
     public static partial void CaptureCompactionFailed(ILogger logger, string reason);
 
+    [LoggerMessage(1527, LogLevel.Warning, "Continuous capture: segment {BackupId} is stored, but its spool copy could not be deleted ({Reason}); it is cleared at the next start")]
+    public static partial void CaptureSpoolCopyKept(ILogger logger, string backupId, string reason);
+
     [LoggerMessage(1525, LogLevel.Information, "Continuous capture: removed {Count} segment(s) a previous run left in the spool {Directory}; the slot still holds their changes")]
     public static partial void CaptureSpoolCleared(ILogger logger, int count, string directory);
 }
