@@ -45,11 +45,11 @@ internal static class ManifestProperties
     /// <summary>The <see cref="IncrementalMode"/> of incrementals drained from a replication slot.</summary>
     public const string ChangeCaptureMode = "change-capture";
 
-    /// <summary>A change-capture incremental written by continuous capture (a segment of a second or so): <see cref="ContinuousCapture"/>.</summary>
+    /// <summary>A change-capture incremental written by continuous capture (a segment of a second or so): <see cref="ContinuousSegment"/>.</summary>
     public const string Capture = "capture";
 
     /// <summary>The <see cref="Capture"/> of segments written by continuous capture.</summary>
-    public const string ContinuousCapture = "continuous";
+    public const string ContinuousSegment = "continuous";
 
     /// <summary>The <see cref="IncrementalMode"/> of timestamp-mode incrementals, which replay upserts.</summary>
     public const string TimestampMode = "timestamp";

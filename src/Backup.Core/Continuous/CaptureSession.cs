@@ -85,7 +85,7 @@ internal sealed class CaptureSession(
         var properties = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [ManifestProperties.IncrementalMode] = ManifestProperties.ChangeCaptureMode,
-            [ManifestProperties.Capture] = ManifestProperties.ContinuousCapture,
+            [ManifestProperties.Capture] = ManifestProperties.ContinuousSegment,
         };
         foreach (var partition in _added)
         {

@@ -76,7 +76,7 @@ public sealed class ContinuousCaptureTests : IAsyncLifetime, IDisposable
         Assert.True(compacted is { SegmentsMerged: > 1, FailedGroups: 0 }, $"{compacted}");
         var segments = await service.ListBackupsAsync(new BackupQuery { Type = BackupType.Incremental });
         Assert.True(segments.Count >= 5, $"only {segments.Count} segments");
-        Assert.All(segments, s => Assert.Equal(ManifestProperties.ContinuousCapture, s.Properties[ManifestProperties.Capture]));
+        Assert.All(segments, s => Assert.Equal(ManifestProperties.ContinuousSegment, s.Properties[ManifestProperties.Capture]));
         await AssertServerToldOnlyWhatIsStoredAsync(segments);
         foreach (var (at, hashes) in moments)
         {
