@@ -55,6 +55,11 @@ internal sealed class SegmentUploader(
             // Stored twice now; the spool copy is only a copy.
             await spool.DeleteAsync(segment.Manifest.Content!.Key, cancellationToken).ConfigureAwait(false);
             state.Spooled(-segment.StoredBytes);
+            // Here too, not only in EnqueueAsync: a wait there that was cancelled (a newer chain) would leave the fault up.
+            if (state.SpooledBytes <= spoolLimitBytes)
+            {
+                state.Cleared(CaptureFault.SpoolFull);
+            }
             _room.Release();
         }
     }

@@ -105,6 +105,25 @@ public sealed class SegmentUploaderTests : IDisposable
         Assert.Empty(_spool.Keys);
     }
 
+    [Fact]
+    public async Task EnqueueAsync_WaitForRoomCancelled_SpoolFullEndsOnceTheUploaderDrainsTheSpool()
+    {
+        var store = new RecordingStore(new MemoryStorageProvider());
+        using var uploader = Uploader(store, spoolLimitBytes: 100);
+        await uploader.EnqueueAsync(await SpooledAsync(_spool, Id1, FullId, 0x100, 80, Start), CancellationToken.None);
+        using var session = new CancellationTokenSource();
+        var second = uploader.EnqueueAsync(await SpooledAsync(_spool, Id2, Id1, 0x200, 80, Start), session.Token);
+
+        // The session ends while it waits for room (a newer chain was found).
+        await session.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second);
+        _ = uploader.RunAsync(_stop.Token);
+        await WaitUntilAsync(() => _state.SegmentsStored == 2);
+
+        Assert.Empty(_state.Snapshot().Faults);
+        Assert.Single(_log.WithId(FaultEnded));
+    }
+
     private SegmentUploader Uploader(RecordingStore store, long spoolLimitBytes) =>
         new(_spool, new BackupCatalog(store), _state, spoolLimitBytes, TimeSpan.FromSeconds(30), _time);
 }
