@@ -62,6 +62,11 @@ internal sealed class SegmentUploader(
                 Log.CaptureSpoolCopyKept(logger, segment.Manifest.Id, ex.Message);
             }
             state.Spooled(-segment.StoredBytes);
+            // Here too, not only in EnqueueAsync: a wait there that was cancelled (a newer chain) would leave the fault up.
+            if (state.SpooledBytes <= spoolLimitBytes)
+            {
+                state.Cleared(CaptureFault.SpoolFull);
+            }
             _room.Release();
         }
     }

@@ -106,7 +106,13 @@ internal sealed class BackupPipeline
             var producerError = produce.Exception?.InnerException;
             var uploadError = upload.Exception?.InnerException;
             var root = producerError is not null and not OperationCanceledException ? producerError : uploadError ?? producerError;
-            ExceptionDispatchInfo.Throw(root!);
+            if (root is null)
+            {
+                // Both sides ended cancelled (a producer that gave up with OperationCanceledException, as an
+                // abandoned capture segment does): that cancellation is the outcome, not a null to throw.
+                throw;
+            }
+            ExceptionDispatchInfo.Throw(root);
         }
         var (rawBytes, plainSha256, storedBytes, storedSha256) = await produce.ConfigureAwait(false);
         return new StoredContent

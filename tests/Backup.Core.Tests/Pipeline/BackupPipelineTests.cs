@@ -125,6 +125,21 @@ public sealed class BackupPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task Write_ProducerGivesUpWithCancellation_ThrowsThatCancellationAndLeavesNothing()
+    {
+        var pipeline = new BackupPipeline(_store, new NoCompressor());
+
+        // No caller token is cancelled: the producer itself stops (an abandoned capture segment does).
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pipeline.WriteAsync("database/g.dump", async (s, ct) =>
+        {
+            await s.WriteAsync(new byte[1000], ct);
+            throw new OperationCanceledException("given up (test)");
+        }));
+
+        Assert.Empty(_root.AllFiles());
+    }
+
+    [Fact]
     public async Task Write_PastTheSizeLimit_StopsWithTheLimitAndTheSizeReachedAndLeavesNothing()
     {
         var pipeline = new BackupPipeline(_store, new NoCompressor());
