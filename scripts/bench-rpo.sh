@@ -43,6 +43,8 @@ produced=$(echo "$tps * 4" | bc -l)   # row changes per second: 3 updates + 1 in
 printf '\nstore: %s; load: pgbench scale 10, 2 clients, %s s at full rate: %.0f tps = %.0f row changes/s\n' "$store" "$seconds" "$tps" "$produced"
 printf 'recovery point lag over %s samples: p50 %s s, p99 %s s, max %s s (%s s into the run) (goal: p99 <= 1 s with FlushInterval 1 s on local disk)\n' \
   "$(field samples)" "$(field p50)" "$(field p99)" "$(field max)" "$(field max_at)"
+printf 'per segment: first commit to stored p50 %s s, max %s s; segment opened (first change arrived) to stored p50 %s s\n' \
+  "$(field first_commit_to_stored_p50)" "$(field first_commit_to_stored_max)" "$(field opened_to_stored_p50)"
 printf 'capture: %s changes in %s segments over %s s = %.0f changes/s stored = %.2fx the production rate\n' \
   "$changes" "$segments" "$wall" "$(echo "$changes / $wall" | bc -l)" "$(echo "$changes / $wall / $produced" | bc -l)"
 printf 'objects written: %.0f per minute (a data object and a manifest per segment), before compaction\n' "$(echo "$segments * 2 * 60 / $wall" | bc -l)"

@@ -78,15 +78,26 @@ internal static class RpoBench
         var pgbench = await load;
 
         long changes = 0, transactions = 0;
+        // Where the time goes, per segment: from its first commit to its manifest written (the lag of
+        // that commit), and the part of it after the segment opened (its first change arrived).
+        var firstToStored = new List<double>();
+        var openToStored = new List<double>();
         foreach (var summary in await backups.ListBackupsAsync(new BackupQuery { Type = BackupType.Incremental, Status = BackupStatus.Completed }))
         {
             var segment = await backups.GetBackupAsync(summary.Id);
             changes += segment.ChangeCount ?? 0;
             transactions += segment.TransactionCount ?? 0;
+            if (segment is { FirstCommitAt: { } first, CompletedAt: { } stored } && segment.StartedAt >= started)
+            {
+                firstToStored.Add((stored - first).TotalSeconds);
+                openToStored.Add((stored - segment.StartedAt).TotalSeconds);
+            }
         }
+        firstToStored.Sort();
+        openToStored.Sort();
         lags.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"samples={lags.Count} p50={Percentile(lags, 0.50):0.000} p99={Percentile(lags, 0.99):0.000} max={lags[^1]:0.000} max_at={maxAt:0.0} wall={elapsed:0.0} cpu={cpu:0.00} segments={segments} changes={changes} transactions={transactions} full={full.Id} {pgbench}"));
+            $"samples={lags.Count} p50={Percentile(lags, 0.50):0.000} p99={Percentile(lags, 0.99):0.000} max={lags[^1]:0.000} max_at={maxAt:0.0} wall={elapsed:0.0} cpu={cpu:0.00} segments={segments} changes={changes} transactions={transactions} first_commit_to_stored_p50={Percentile(firstToStored, 0.5):0.000} first_commit_to_stored_max={firstToStored[^1]:0.000} opened_to_stored_p50={Percentile(openToStored, 0.5):0.000} full={full.Id} {pgbench}"));
         return 0;
     }
 

@@ -174,9 +174,11 @@ internal sealed class ContinuousCapture(
         {
             await spool.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
         }
-        if (left.Count > 0)
+        // A segment the killed process was still writing is a staging file, which listing does not show.
+        var halfWritten = spool.RemoveStaleStagingFiles(TimeSpan.Zero, time.GetUtcNow());
+        if (left.Count + halfWritten > 0)
         {
-            Log.CaptureSpoolCleared(logger, left.Count, SpoolDirectory);
+            Log.CaptureSpoolCleared(logger, left.Count + halfWritten, SpoolDirectory);
         }
     }
 }
