@@ -8,12 +8,25 @@
 //   FullBackupBench restore-latest <target database>   (prints replay_seconds= changes=)
 //   FullBackupBench download <id>        reads a backup's plain content from the store (decrypt, decompress, check) and discards it
 //   FullBackupBench drill                a restore drill of the newest backups (prints success= bytes= and the phases' seconds)
+//   FullBackupBench rpo <seconds> [s3 endpoint bucket]  continuous capture's recovery point lag under pgbench (RpoBench.cs)
 using System.Diagnostics;
 using System.Globalization;
 using Backup.Core;
 using Backup.Core.Operations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+
+if (args is ["rpo", var rpoSeconds, ..])
+{
+    // The probe's own connection, from the PG* variables the script exports (DATABASE_URL is the library's).
+    var probe = $"Host={Environment.GetEnvironmentVariable("PGHOST")};Port={Environment.GetEnvironmentVariable("PGPORT")};Username={Environment.GetEnvironmentVariable("PGUSER")};Password={Environment.GetEnvironmentVariable("PGPASSWORD")};Database=bench";
+    return await RpoBench.RunAsync(
+        probe,
+        args is [_, _, var endpoint, var bucket]
+            ? b => b.UseS3Storage(o => { o.ServiceUrl = endpoint; o.BucketName = bucket; o.ForcePathStyle = true; })
+            : _ => { },
+        int.Parse(rpoSeconds, CultureInfo.InvariantCulture));
+}
 
 var level = args is ["backup" or "backup-warm", var given] ? int.Parse(given, CultureInfo.InvariantCulture) : 3;
 var services = new ServiceCollection()

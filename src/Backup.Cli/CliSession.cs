@@ -48,7 +48,8 @@ internal sealed class CliSession : IAsyncDisposable
     // defaultLogLevel: what the library logs without --verbose: nothing below Critical for a one-shot
     // command (its errors are the command's message), Information for the long-running host.
     // hostedServices: the scheduler's loop and the slot monitor, for the long-running host only.
-    public static void Compose(IServiceCollection services, ParseResult parse, CliOptions options, bool hostedServices, LogLevel defaultLogLevel = LogLevel.Critical)
+    // configure: what a long-running command changes on top (capture: continuous capture alone).
+    public static void Compose(IServiceCollection services, ParseResult parse, CliOptions options, bool hostedServices, LogLevel defaultLogLevel = LogLevel.Critical, Action<Backup.Core.DependencyInjection.BackupSystemBuilder>? configure = null)
     {
         var configuration = BuildConfiguration(parse, options);
         services.AddSingleton(configuration);
@@ -73,6 +74,7 @@ internal sealed class CliSession : IAsyncDisposable
             {
                 b.WithoutHostedScheduler().WithoutHostedSlotLagMonitor().WithoutHostedContinuousCapture();
             }
+            configure?.Invoke(b);
         });
     }
 

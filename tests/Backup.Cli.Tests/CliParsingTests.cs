@@ -57,6 +57,7 @@ public sealed class CliParsingTests
     [InlineData("delete 20261130T021500123Z-1a2b3c4d")]
     [InlineData("cleanup --dry-run")]
     [InlineData("status --json")]
+    [InlineData("capture --every 2 --json")]
     [InlineData("schedules list")]
     [InlineData("schedules run nightly")]
     [InlineData("run --store s3://bucket/prefix --s3-endpoint http://minio:9000 --key-file /run/secrets/key --config /app/appsettings.json")]

@@ -47,6 +47,7 @@ public static class BackupCli
             MaintenanceCommands.Status(options),
             ScheduleCommands.Create(options),
             RunCommand.Create(options),
+            CaptureCommand.Create(options),
         })
         {
             root.Subcommands.Add(command);

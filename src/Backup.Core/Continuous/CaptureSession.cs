@@ -10,8 +10,9 @@ namespace Backup.Core.Continuous;
 
 /// <summary>
 /// One connection's worth of continuous capture: the segment being written, when it is due to be
-/// cut (<see cref="ContinuousCaptureOptions.FlushInterval"/> after its first commit arrived, or at
-/// <see cref="ContinuousCaptureOptions.MaxSegmentBytes"/>), and its manifest once cut. A segment
+/// cut (so that its first commit is stored <see cref="ContinuousCaptureOptions.FlushInterval"/> after
+/// it committed, see <see cref="CutDeadline"/>, or at <see cref="ContinuousCaptureOptions.MaxSegmentBytes"/>),
+/// and its manifest once cut. A segment
 /// open when the session ends is abandoned: it was never confirmed, so the slot sends it again.
 /// </summary>
 internal sealed class CaptureSession(
@@ -20,6 +21,7 @@ internal sealed class CaptureSession(
     private readonly List<TableShape> _added = [];
     private OpenSegment? _open;
     private DateTimeOffset? _firstArrived;
+    private DateTimeOffset? _firstSeen;
     private DateTimeOffset? _firstCommit;
     private DateTimeOffset? _lastCommit;
     private DateTimeOffset? _coveredThrough;
@@ -28,8 +30,8 @@ internal sealed class CaptureSession(
     public TimeSpan PollInterval { get; } = TimeSpan.FromTicks(Math.Clamp(options.FlushInterval.Ticks / 10, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerMillisecond * 250));
 
     public bool CutDue =>
-        _open is not null && _firstArrived is { } first
-        && (time.GetUtcNow() - first >= options.FlushInterval || _open.RawBytes >= options.MaxSegmentBytes);
+        _open is not null && _firstArrived is { } first && _firstSeen is { } committed
+        && (CutDeadline.Due(time.GetUtcNow(), first, committed, options.FlushInterval, state.StoreTook) || _open.RawBytes >= options.MaxSegmentBytes);
 
     public ulong Confirmed => uploader.ConfirmedFor(cursor.ChainId);
 
@@ -46,6 +48,7 @@ internal sealed class CaptureSession(
     public void Committed(ulong endLsn, DateTimeOffset commitTime, bool written)
     {
         _firstArrived ??= time.GetUtcNow();
+        _firstSeen ??= commitTime;
         _endLsn = endLsn;
         _coveredThrough = commitTime;
         if (written)
@@ -58,14 +61,15 @@ internal sealed class CaptureSession(
     public async Task CutAsync(Func<ChangeSegmentWriter, CancellationToken, Task> writeTail, CancellationToken cancellationToken)
     {
         var segment = _open ?? throw new InvalidOperationException("No segment is open.");
+        var cutAt = time.GetUtcNow();
         await writeTail(segment.Writer, cancellationToken).ConfigureAwait(false);
         // From here the segment is completed or, if that fails, already removed from the spool by the pipeline.
         _open = null;
         var content = await segment.CompleteAsync(_endLsn, cancellationToken).ConfigureAwait(false);
         var manifest = Manifest(segment, content);
         cursor.Advance(segment.Id, _endLsn, _added);
-        var spooled = new SpooledSegment(manifest, _endLsn, _coveredThrough);
-        (_firstArrived, _firstCommit, _lastCommit, _coveredThrough) = (null, null, null, null);
+        var spooled = new SpooledSegment(manifest, _endLsn, _coveredThrough, cutAt);
+        (_firstArrived, _firstSeen, _firstCommit, _lastCommit, _coveredThrough) = (null, null, null, null, null);
         _added.Clear();
         await uploader.EnqueueAsync(spooled, cancellationToken).ConfigureAwait(false);
     }

@@ -17,6 +17,7 @@ internal sealed class CaptureState(TimeProvider time, ILogger logger)
     private long _spooled;
     private long _compacted;
     private long _objectsRemoved;
+    private long _storeTookTicks;
 
     public volatile bool Running;
     public volatile string? ChainId;
@@ -41,6 +42,26 @@ internal sealed class CaptureState(TimeProvider time, ILogger logger)
 
     public void Spooled(long bytes) => Interlocked.Add(ref _spooled, bytes);
 
+    /// <summary>
+    /// How long storing a segment took lately, from its cut to its confirmation: the newest time,
+    /// or the longest seen decayed by a tenth per segment, whichever is longer (a slow store counts
+    /// at once and is forgotten over a few segments). The capture cuts this much earlier.
+    /// </summary>
+    public TimeSpan StoreTook => TimeSpan.FromTicks(Interlocked.Read(ref _storeTookTicks));
+
+    /// <summary>Notes how long storing one segment took (see <see cref="StoreTook"/>).</summary>
+    public void StoreTaking(TimeSpan took)
+    {
+        long seen;
+        long next;
+        do
+        {
+            seen = Interlocked.Read(ref _storeTookTicks);
+            next = Math.Max(took.Ticks, seen * 9 / 10);
+        }
+        while (Interlocked.CompareExchange(ref _storeTookTicks, next, seen) != seen);
+    }
+
     /// <summary>A segment is stored: every commit up to <paramref name="coveredThrough"/> is recoverable.</summary>
     public void Stored(long bytes, DateTimeOffset? coveredThrough)
     {
@@ -61,6 +82,8 @@ internal sealed class CaptureState(TimeProvider time, ILogger logger)
     /// <summary>Notes a fault; logged only when it was not already noted.</summary>
     public void Fault(CaptureFault fault, string message, string advice)
     {
+        // Messages are sentences of their own elsewhere; here the log adds the full stop.
+        message = message.TrimEnd('.');
         if (_faults.TryAdd(fault, new CaptureFaultStatus(fault, message, time.GetUtcNow())))
         {
             if (fault == CaptureFault.NeedsFullBackup)

@@ -165,7 +165,12 @@ internal sealed class ContinuousCapture(
             state.Fault(CaptureFault.NeedsFullBackup, ex.Message, "Take a full backup (or set Backup:Postgres:NewChainOnSchemaChange to take one by itself).");
             return (cursor, false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping: the stream ends however Npgsql ends a cancelled read, which is no fault.
+            return (cursor, true);
+        }
+        catch (Exception ex)
         {
             state.Fault(CaptureFault.DatabaseUnreachable, $"reading the slot of {source.Database} failed ({ex.Message})", "It reconnects with backoff and resumes from the newest stored change; nothing is lost while the slot exists.");
             return (cursor, false);
@@ -217,9 +222,11 @@ internal sealed class ContinuousCapture(
         {
             await spool.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
         }
-        if (left.Count > 0)
+        // A segment the killed process was still writing is a staging file, which listing does not show.
+        var halfWritten = spool.RemoveStaleStagingFiles(TimeSpan.Zero, time.GetUtcNow());
+        if (left.Count + halfWritten > 0)
         {
-            Log.CaptureSpoolCleared(logger, left.Count, SpoolDirectory);
+            Log.CaptureSpoolCleared(logger, left.Count + halfWritten, SpoolDirectory);
         }
     }
 }

@@ -52,6 +52,7 @@ internal sealed class SegmentUploader(
             await StoreWithRetriesAsync(segment, cancellationToken).ConfigureAwait(false);
             _confirmed[segment.Manifest.ChainId!] = segment.EndLsn;
             state.Stored(segment.StoredBytes, segment.CoveredThrough);
+            state.StoreTaking(time.GetUtcNow() - segment.CutAt);
             // Stored twice now; the spool copy is only a copy, and one left behind is cleared at the next start.
             try
             {

@@ -43,7 +43,7 @@ internal static class CaptureFixtures
             ChainId = FullId,
             Content = new StoredContent { Key = key, RawBytes = bytes, StoredBytes = bytes, PlainSha256 = "", StoredSha256 = "", Compression = "none" },
         };
-        return new SpooledSegment(manifest, endLsn, coveredThrough);
+        return new SpooledSegment(manifest, endLsn, coveredThrough, coveredThrough);
     }
 
     /// <summary>Waits (in real time) for <paramref name="done"/>, calling <paramref name="tick"/> between looks (to move a fake clock).</summary>

@@ -29,7 +29,7 @@ public sealed class CaptureSessionTests : IDisposable
     {
         _spool = new BackupPipeline(_spoolStore, new NoCompressor());
         _state = new CaptureState(_time, new RecordingLogger());
-        _uploader = new SegmentUploader(_spoolStore, new BackupCatalog(_store), _state, 1L << 30, TimeSpan.FromSeconds(30), _time);
+        _uploader = new SegmentUploader(_spoolStore, new BackupCatalog(_store), _state, 1L << 30, TimeSpan.FromSeconds(30), _time, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
     }
 
     public void Dispose() => _uploader.Dispose();
@@ -49,16 +49,17 @@ public sealed class CaptureSessionTests : IDisposable
     }
 
     [Fact]
-    public async Task CutDue_FlushIntervalAfterTheFirstCommitArrived()
+    public async Task CutDue_FlushIntervalAfterTheFirstCommit_WhenItArrivedAtOnce()
     {
         await using var session = Session();
         var writer = await session.SegmentAsync(CancellationToken.None);
         _time.Advance(TimeSpan.FromMinutes(1));
         await WriteTransactionAsync(writer, 1, 0x100);
-        session.Committed(0x100, Start, written: true);
+        // Committed as it arrives (no decoding lag, nothing stored yet): due FlushInterval after it (CutDeadlineTests cover the rest).
+        session.Committed(0x100, _time.GetUtcNow(), written: true);
 
         _time.Advance(_options.FlushInterval - TimeSpan.FromMilliseconds(1));
-        session.Committed(0x110, Start.AddSeconds(1), written: true);
+        session.Committed(0x110, _time.GetUtcNow(), written: true);
         Assert.False(session.CutDue);
 
         _time.Advance(TimeSpan.FromMilliseconds(1));
@@ -116,7 +117,7 @@ public sealed class CaptureSessionTests : IDisposable
         Assert.Equal(Start.AddSeconds(-2), manifest.LastCommitAt);
         Assert.Equal(2, manifest.TransactionCount);
         Assert.Equal(ManifestProperties.ChangeCaptureMode, manifest.Properties[ManifestProperties.IncrementalMode]);
-        Assert.Equal(ManifestProperties.ContinuousCapture, manifest.Properties[ManifestProperties.Capture]);
+        Assert.Equal(ManifestProperties.ContinuousSegment, manifest.Properties[ManifestProperties.Capture]);
         Assert.Equal("shape-2027", manifest.Properties[ManifestProperties.TableShapePrefix + "public.orders_2027"]);
         Assert.Equal(manifest.Id, _cursor.LastId);
         Assert.Equal(0x280UL, _cursor.EndLsn);

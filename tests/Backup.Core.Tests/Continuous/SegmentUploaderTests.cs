@@ -125,5 +125,5 @@ public sealed class SegmentUploaderTests : IDisposable
     }
 
     private SegmentUploader Uploader(RecordingStore store, long spoolLimitBytes) =>
-        new(_spool, new BackupCatalog(store), _state, spoolLimitBytes, TimeSpan.FromSeconds(30), _time);
+        new(_spool, new BackupCatalog(store), _state, spoolLimitBytes, TimeSpan.FromSeconds(30), _time, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 }
