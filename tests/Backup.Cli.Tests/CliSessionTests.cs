@@ -24,7 +24,7 @@ public sealed class CliSessionTests : IDisposable
     }
 
     [Fact]
-    public void RunHost_HostsTheSchedulerAndTheSlotLagMonitor()
+    public void RunHost_HostsTheSchedulerTheSlotLagMonitorAndContinuousCapture()
     {
         var (parse, options) = Parse();
         var services = new ServiceCollection();
@@ -32,7 +32,8 @@ public sealed class CliSessionTests : IDisposable
         CliSession.Compose(services, parse, options, hostedServices: true);
         using var provider = services.BuildServiceProvider();
 
-        Assert.Equal(["BackupScheduler", "SlotLagMonitor"], provider.GetServices<IHostedService>().Select(s => s.GetType().Name).Order(StringComparer.Ordinal));
+        // Continuous capture is idle unless configured; when it is, `run` records the chain in the same process as the schedules (so their incrementals are refused, not forked).
+        Assert.Equal(["BackupScheduler", "ContinuousCaptureService", "SlotLagMonitor"], provider.GetServices<IHostedService>().Select(s => s.GetType().Name).Order(StringComparer.Ordinal));
     }
 
     private (ParseResult, CliOptions) Parse()

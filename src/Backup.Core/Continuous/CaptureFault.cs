@@ -14,4 +14,7 @@ public enum CaptureFault
 
     /// <summary>Capture cannot go on until someone acts (no chain, the slot is gone, a table changed): take a full backup.</summary>
     NeedsFullBackup,
+
+    /// <summary>Another process (a replica) records this chain; this one stands by and takes over when it stops. Not a problem in itself.</summary>
+    StandingBy,
 }

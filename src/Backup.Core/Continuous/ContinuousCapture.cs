@@ -23,6 +23,12 @@ internal sealed class ContinuousCapture(
     // How often segments older than CompactAfter are looked for.
     private static readonly TimeSpan CompactionInterval = TimeSpan.FromMinutes(10);
 
+    // The right to record the chain, held across reconnections (a drain in the gap would fork it).
+    private ICaptureLease? _lease;
+    private string? _leasedSlot;
+    private Storage.LocalStorageProvider? _spoolStore;
+    private bool _spoolCleared;
+
     // How often the catalog is asked whether a newer chain began (a full backup taken elsewhere).
     private static readonly TimeSpan ChainCheckInterval = TimeSpan.FromSeconds(30);
 
@@ -42,7 +48,7 @@ internal sealed class ContinuousCapture(
             Directory.CreateDirectory(SpoolDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
         var spoolStore = new Storage.LocalStorageProvider(new Storage.LocalStorageOptions { RootPath = SpoolDirectory, FlushToDisk = false });
-        await ClearSpoolAsync(spoolStore, stoppingToken).ConfigureAwait(false);
+        _spoolStore = spoolStore;
         var spool = pipeline.WithStorage(spoolStore);
         using var uploader = new SegmentUploader(spoolStore, catalog, state, options.SpoolLimitMegabytes << 20, options.MaxRetryDelay, time, logger);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -60,7 +66,7 @@ internal sealed class ContinuousCapture(
                 {
                     await uploading.ConfigureAwait(false);
                 }
-                var outcome = await RunSessionAsync(cursor, spool, uploader, stoppingToken).ConfigureAwait(false);
+                var outcome = await RunSessionAsync(cursor, spool, uploader, uploading, stoppingToken).ConfigureAwait(false);
                 cursor = outcome.Cursor;
                 if (outcome.Healthy)
                 {
@@ -78,6 +84,10 @@ internal sealed class ContinuousCapture(
         finally
         {
             state.Running = false;
+            if (_lease is not null)
+            {
+                await _lease.DisposeAsync().ConfigureAwait(false);
+            }
             await stopping.CancelAsync().ConfigureAwait(false);
             await uploading.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
             await compacting.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
@@ -102,7 +112,32 @@ internal sealed class ContinuousCapture(
         }
     }
 
-    private async Task<(ChainCursor? Cursor, bool Healthy)> RunSessionAsync(ChainCursor? cursor, BackupPipeline spool, SegmentUploader uploader, CancellationToken stoppingToken)
+    private async Task<(ChainCursor? Cursor, bool Healthy)> RunSessionAsync(ChainCursor? cursor, BackupPipeline spool, SegmentUploader uploader, Task uploading, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await RecordAsync(cursor, spool, uploader, uploading, stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping: the stream ends however Npgsql ends a cancelled read, which is no fault.
+            return (cursor, true);
+        }
+        catch (BackupStorageException ex)
+        {
+            state.Fault(CaptureFault.StoreUnreachable, $"the store cannot be read ({ex.Message})", "Capture starts once it can read the chain from the store; check its address, credentials and quota.");
+            return (cursor, false);
+        }
+        catch (Exception ex)
+        {
+            // Whatever else failed (the database away, or the handling of a fault below), capture
+            // retries with backoff rather than end: a stopped capture would say nothing at all.
+            state.Fault(CaptureFault.DatabaseUnreachable, $"reading the slot of {source.Database} failed ({ex.Message})", "It reconnects with backoff and resumes from the newest stored change; nothing is lost while the slot exists.");
+            return (cursor, false);
+        }
+    }
+
+    private async Task<(ChainCursor? Cursor, bool Healthy)> RecordAsync(ChainCursor? cursor, BackupPipeline spool, SegmentUploader uploader, Task uploading, CancellationToken stoppingToken)
     {
         RecoveryChain chain;
         string slot;
@@ -110,10 +145,24 @@ internal sealed class ContinuousCapture(
         {
             (chain, slot) = await NewestChainAsync(stoppingToken).ConfigureAwait(false);
         }
-        catch (BackupException ex)
+        catch (BackupException ex) when (ex is not BackupStorageException)
         {
             state.Fault(CaptureFault.NeedsFullBackup, ex.Message, "Take a full backup with change capture on (Backup:Postgres:ChangeCapture); capture starts on its chain by itself.");
             return (cursor, false);
+        }
+        state.Cleared(CaptureFault.StoreUnreachable);
+        if (!await LeaseAsync(slot, stoppingToken).ConfigureAwait(false))
+        {
+            state.Fault(CaptureFault.StandingBy, $"another process records the chain of {source.Database} (slot {slot})", "This one stands by and takes over if it stops; incrementals are refused meanwhile.");
+            // Its cursor may be stale by the time this one takes over: start again from the store.
+            return (null, false);
+        }
+        state.Cleared(CaptureFault.StandingBy);
+        if (!_spoolCleared)
+        {
+            // Only with the lease: a replica standing by on the same host must not clear the active one's spool.
+            await ClearSpoolAsync(_spoolStore!, stoppingToken).ConfigureAwait(false);
+            _spoolCleared = true;
         }
         if (cursor?.ChainId != chain.Full.Id)
         {
@@ -133,13 +182,19 @@ internal sealed class ContinuousCapture(
             {
                 Log.CaptureStarted(logger, source.Database, chain.Full.Id, new NpgsqlLogSequenceNumber(cursor.EndLsn).ToString(), options.FlushInterval.TotalSeconds);
                 state.Cleared(CaptureFault.NeedsFullBackup);
-                await source.StreamAsync(new ContinuousStreamRequest(slot, cursor.EndLsn, cursor.Shapes, chain.Full.Id, options.IdleMarkerInterval), consumer, session.Token).ConfigureAwait(false);
+                var streaming = source.StreamAsync(new ContinuousStreamRequest(slot, cursor.EndLsn, cursor.Shapes, chain.Full.Id, options.IdleMarkerInterval), consumer, session.Token);
+                // A dead uploader would leave the stream filling the spool until it blocks for good.
+                if (await Task.WhenAny(streaming, uploading).ConfigureAwait(false) != streaming)
+                {
+                    await session.CancelAsync().ConfigureAwait(false);
+                }
+                await streaming.ConfigureAwait(false);
             }
             return (cursor, false);
         }
-        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested && session.IsCancellationRequested)
+        catch (Exception) when (!stoppingToken.IsCancellationRequested && session.IsCancellationRequested)
         {
-            // A newer chain began: the next session records it.
+            // A newer chain began (the next session records it), or the uploader died (the loop says why).
             return (cursor, true);
         }
         catch (NewPartitionsFoundException)
@@ -150,8 +205,8 @@ internal sealed class ContinuousCapture(
         catch (ReplicationSlotMissingException ex)
         {
             var reason = $"its replication slot {ex.SlotName} was found missing at {time.GetUtcNow():u}";
-            await slotGuard.MarkChainBrokenAsync(chain.Full, reason, stoppingToken).ConfigureAwait(false);
             state.Fault(CaptureFault.NeedsFullBackup, $"the chain of full backup {chain.Full.Id} is broken: {reason}", "Take a full backup; capture starts on its chain by itself.");
+            await slotGuard.MarkChainBrokenAsync(chain.Full, reason, stoppingToken).ConfigureAwait(false);
             return (null, false);
         }
         catch (SchemaChangedException ex) when (takeFullBackup is not null)
@@ -165,21 +220,29 @@ internal sealed class ContinuousCapture(
             state.Fault(CaptureFault.NeedsFullBackup, ex.Message, "Take a full backup (or set Backup:Postgres:NewChainOnSchemaChange to take one by itself).");
             return (cursor, false);
         }
-        catch (Exception) when (stoppingToken.IsCancellationRequested)
-        {
-            // The host is stopping: the stream ends however Npgsql ends a cancelled read, which is no fault.
-            return (cursor, true);
-        }
-        catch (Exception ex)
-        {
-            state.Fault(CaptureFault.DatabaseUnreachable, $"reading the slot of {source.Database} failed ({ex.Message})", "It reconnects with backoff and resumes from the newest stored change; nothing is lost while the slot exists.");
-            return (cursor, false);
-        }
         finally
         {
             await session.CancelAsync().ConfigureAwait(false);
             await watching.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
         }
+    }
+
+    // Keeps the lease of this slot, taking it when it is not held (first session, a new chain, or
+    // its connection died with the server); false when another process holds it.
+    private async Task<bool> LeaseAsync(string slot, CancellationToken cancellationToken)
+    {
+        if (_lease is not null && _leasedSlot == slot && await _lease.IsHeldAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+        if (_lease is not null)
+        {
+            await _lease.DisposeAsync().ConfigureAwait(false);
+            _lease = null;
+        }
+        _lease = await source.TryLeaseAsync(slot, cancellationToken).ConfigureAwait(false);
+        _leasedSlot = slot;
+        return _lease is not null;
     }
 
     private async Task<(RecoveryChain Chain, string Slot)> NewestChainAsync(CancellationToken cancellationToken)

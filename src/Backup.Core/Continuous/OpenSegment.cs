@@ -66,7 +66,17 @@ internal sealed class OpenSegment
     /// <summary>Writes the end record and waits until the spool holds the whole segment.</summary>
     public async Task<StoredContent> CompleteAsync(ulong endLsn, CancellationToken cancellationToken)
     {
-        await Writer.CompleteAsync(endLsn, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Writer.CompleteAsync(endLsn, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The producer would wait for ever, and the pipeline would keep the half-written object.
+            _finish.TrySetException(ex);
+            await _write.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            throw;
+        }
         _finish.TrySetResult();
         return await _write.ConfigureAwait(false);
     }

@@ -12,6 +12,12 @@ internal interface IContinuousChangeSource : IDatabase
     /// <exception cref="ReplicationSlotMissingException">The slot is gone.</exception>
     /// <exception cref="Abstractions.SchemaChangedException">A table changed since the chain's full backup.</exception>
     Task StreamAsync(ContinuousStreamRequest request, IChangeStreamConsumer consumer, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes the right to record the chain of <paramref name="slot"/>, held by one process of any
+    /// replica at a time (incrementals refuse while it is held); null when another process has it.
+    /// </summary>
+    Task<ICaptureLease?> TryLeaseAsync(string slot, CancellationToken cancellationToken);
 }
 
 /// <summary>Where a continuous stream starts.</summary>

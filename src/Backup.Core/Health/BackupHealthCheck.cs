@@ -53,7 +53,7 @@ public sealed class BackupHealthCheck(
         {
             status = await backups.GetBackupStatusAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException && backups.GetContinuousCaptureStatus() is { Running: true, Faults.Count: > 0 } riding)
+        catch (Exception ex) when (ex is not OperationCanceledException && backups.GetContinuousCaptureStatus() is { Running: true } riding && riding.Faults.Any(f => f.Fault != Continuous.CaptureFault.StandingBy))
         {
             // The store or the database is away, and continuous capture already knows: it spools or
             // reconnects and loses nothing meanwhile, so this is degraded, not failed.
@@ -109,10 +109,11 @@ public sealed class BackupHealthCheck(
         }
         // Continuous capture rides out its faults (reconnects, spools) without losing anything, so
         // they degrade the verdict rather than fail it; the checks above catch them if they last.
-        if (status.ContinuousCapture is { Faults.Count: > 0 } capture)
+        // A replica standing by while another records the chain is how several replicas are meant to run.
+        if (status.ContinuousCapture is { } capture && capture.Faults.Any(f => f.Fault != Continuous.CaptureFault.StandingBy))
         {
             data["recoveryPointLagSeconds"] = capture.RecoveryPointLag?.TotalSeconds ?? -1;
-            return HealthCheckResult.Degraded("continuous capture: " + string.Join("; ", capture.Faults.Select(f => f.Message)), data: data);
+            return HealthCheckResult.Degraded("continuous capture: " + string.Join("; ", capture.Faults.Where(f => f.Fault != Continuous.CaptureFault.StandingBy).Select(f => f.Message)), data: data);
         }
         return HealthCheckResult.Healthy("backups are current", data);
     }

@@ -29,6 +29,9 @@ internal readonly record struct AdvisoryLockKey(int ClassId, int ObjectId)
     /// <summary>Class id of the slot use lock (<see cref="SlotUseLock"/>): "BKSL".</summary>
     public const int SlotUseClass = 0x424B534C;
 
+    /// <summary>Class id of the continuous capture lock (<see cref="CaptureLock"/>): "BKCC".</summary>
+    public const int CaptureClass = 0x424B4343;
+
     /// <summary>The key of <paramref name="name"/> in the class <paramref name="classId"/>.</summary>
     public static AdvisoryLockKey For(int classId, string name) =>
         new(classId, BinaryPrimitives.ReadInt32BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes(name))));

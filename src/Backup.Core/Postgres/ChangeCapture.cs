@@ -87,6 +87,7 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
         {
             throw new ReplicationSlotMissingException(slotName);
         }
+        await RefuseWhileCapturedAsync(cancellationToken).ConfigureAwait(false);
         var marker = Guid.NewGuid().ToString("N");
         await EmitMarkerAsync(marker, cancellationToken).ConfigureAwait(false);
 
@@ -212,6 +213,20 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
             }
             result.NewPartitions = found;
             return known;
+        }
+    }
+
+    // Checked before the drain as well as by the slot being busy: between two connections of a
+    // capture the slot is free, but the chain still has a writer, and a second one would fork it.
+    private async Task RefuseWhileCapturedAsync(CancellationToken cancellationToken)
+    {
+        var open = await connection.OpenAsync(cancellationToken, "Backup.Core capture check", pooled: false).ConfigureAwait(false);
+        await using (open.ConfigureAwait(false))
+        {
+            if (await CaptureLock.IsHeldAsync(open, slotName, cancellationToken).ConfigureAwait(false))
+            {
+                throw new BackupInProgressException($"Continuous capture (in another process or replica) records the chain of the slot {slotName}: its segments are the chain's incrementals, so no incremental is taken.");
+            }
         }
     }
 

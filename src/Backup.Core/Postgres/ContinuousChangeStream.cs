@@ -104,9 +104,17 @@ internal sealed class ContinuousChangeStream(PostgresConnectionInfo connection, 
         }
         finally
         {
-            await messages.DisposeAsync().ConfigureAwait(false);
-            // A read still pending ends with the connection; its outcome no longer matters.
-            next?.ContinueWith(t => t.Exception, TaskScheduler.Default);
+            // An async enumerator cannot be disposed while a read is pending (it throws
+            // NotSupportedException, hiding the real error). The connection, disposed next, ends
+            // that read, whose outcome no longer matters; only a finished enumerator is disposed.
+            if (next is { IsCompleted: false })
+            {
+                _ = next.ContinueWith(t => t.Exception, TaskScheduler.Default);
+            }
+            else
+            {
+                await messages.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 

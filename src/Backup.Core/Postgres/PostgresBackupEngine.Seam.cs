@@ -61,6 +61,9 @@ internal sealed partial class PostgresBackupEngine
     Task IContinuousChangeSource.StreamAsync(ContinuousStreamRequest request, IChangeStreamConsumer consumer, CancellationToken cancellationToken) =>
         new ContinuousChangeStream(_connection, request.Slot, _options.PublicationName, TimeProvider.System).RunAsync(request, consumer, cancellationToken);
 
+    async Task<ICaptureLease?> IContinuousChangeSource.TryLeaseAsync(string slot, CancellationToken cancellationToken) =>
+        await CaptureLock.TryTakeAsync(_connection, slot, cancellationToken).ConfigureAwait(false) is { } held ? new CaptureLease(held) : null;
+
     Task IChangeSource.AcknowledgeAsync(string slot, ulong endLsn, CancellationToken cancellationToken) => _slots.Capture(slot).AcknowledgeAsync(endLsn, cancellationToken);
 
     Task<TimestampExportResult> IChangeSource.ExportSinceAsync(DateTimeOffset since, IReadOnlyList<string>? tables, bool waitIfBusy, ChangeSegmentWriter writer, CancellationToken cancellationToken) =>

@@ -191,6 +191,83 @@ public sealed class ContinuousCaptureTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task LargeTransactionStreamedAcrossSegmentCuts_ArrivesWhole_WithoutItsRolledBackWork()
+    {
+        // The walsender streams any transaction past 64 kB of changes while it still runs.
+        using var provider = Build(connectionOptions: ";Options=-c logical_decoding_work_mem=64kB");
+        var service = provider.Service();
+        await TestServer.ExecuteAsync(_database, "CREATE TABLE items (id int PRIMARY KEY, note text)");
+        await service.CreateFullBackupAsync();
+        (DateTimeOffset At, SortedDictionary<string, string> Hashes) end = default;
+        var storedBefore = 0L;
+        await CaptureRun.WithCaptureAsync(provider, async () =>
+        {
+            // Small transactions commit (and segments are cut) while the big one streams.
+            var small = PgbenchMoments.RunAsync(_database, "-n", "-c", "1", "-T", "4");
+            await CaptureRun.WaitUntilAsync(() => service.GetContinuousCaptureStatus().SegmentsStored > 0, "a first segment");
+            storedBefore = service.GetContinuousCaptureStatus().SegmentsStored;
+            await TestServer.ExecuteAsync(_database, """
+                BEGIN;
+                INSERT INTO items SELECT g, repeat('x', 100) FROM generate_series(1, 20000) g;
+                SELECT pg_sleep(1.5);
+                SAVEPOINT s;
+                INSERT INTO items SELECT g, 'rolled back' FROM generate_series(20001, 40000) g;
+                ROLLBACK TO SAVEPOINT s;
+                INSERT INTO items VALUES (50000, 'after the savepoint');
+                COMMIT;
+                """);
+            await small;
+            end = await PgbenchMoments.RecordAsync(_database);
+            await CaptureRun.WaitUntilAsync(() => service.GetContinuousCaptureStatus().RecoveryPoint >= end.At, "the recovery point to pass the big transaction");
+            Assert.True(service.GetContinuousCaptureStatus().SegmentsStored - storedBefore >= 3, "segments should have been cut while the big transaction streamed");
+        });
+
+        var recovered = await service.PointInTimeRecoveryAsync(end.At);
+        _recovered.Add(recovered.TargetDatabase);
+        Assert.Equal(end.Hashes, await PgbenchMoments.HashesAsync(recovered.TargetDatabase));
+        Assert.Equal(20001L, await TestServer.ScalarAsync<long>(recovered.TargetDatabase, "SELECT count(*) FROM items"));
+    }
+
+    [Fact]
+    public async Task SecondReplica_StandsBy_IncrementalsElsewhereAreRefused_AndItTakesOverWhenTheFirstStops()
+    {
+        using var first = Build();
+        using var second = Build(configure: o => o.SpoolDirectory = Path.Combine(_spool.Path, "second"));
+        using var withoutCapture = Build();
+        var service = first.Service();
+        await service.CreateFullBackupAsync();
+        var standby = second.GetRequiredService<ContinuousCapture>();
+        using var stopSecond = new CancellationTokenSource();
+        var secondRuns = Task.CompletedTask;
+        await CaptureRun.WithCaptureAsync(first, async () =>
+        {
+            await CaptureRun.WaitUntilAsync(() => service.GetContinuousCaptureStatus().SegmentsStored > 0, "the first replica's first segment");
+            secondRuns = standby.RunAsync(stopSecond.Token);
+            await CaptureRun.WaitUntilAsync(() => second.Service().GetContinuousCaptureStatus().Faults.Any(f => f.Fault == CaptureFault.StandingBy), "the second replica to stand by");
+            var health = await ActivatorUtilities.CreateInstance<BackupHealthCheck>(second).CheckHealthAsync(new HealthCheckContext());
+            Assert.Equal(HealthStatus.Healthy, health.Status);
+            // A process that does not capture would fork the chain if it drained the slot.
+            var refused = await Assert.ThrowsAsync<BackupInProgressException>(() => withoutCapture.Service().CreateIncrementalBackupAsync());
+            Assert.Contains("another process", refused.Message, StringComparison.Ordinal);
+        });
+        try
+        {
+            await PgbenchMoments.RunAsync(_database, "-n", "-c", "1", "-T", "2");
+            var end = await PgbenchMoments.RecordAsync(_database);
+            await CaptureRun.WaitUntilAsync(() => second.Service().GetContinuousCaptureStatus() is { Faults.Count: 0 } s && s.RecoveryPoint >= end.At, "the second replica to take over", TimeSpan.FromSeconds(60));
+            var recovered = await service.PointInTimeRecoveryAsync(end.At);
+            _recovered.Add(recovered.TargetDatabase);
+            Assert.Equal(end.Hashes, await PgbenchMoments.HashesAsync(recovered.TargetDatabase));
+            await PgbenchMoments.AssertBalancedAsync(recovered.TargetDatabase);
+        }
+        finally
+        {
+            await stopSecond.CancelAsync();
+            await secondRuns;
+        }
+    }
+
+    [Fact]
     public async Task IdleDatabase_RecoveryPointStillMoves()
     {
         using var provider = Build();
@@ -208,10 +285,10 @@ public sealed class ContinuousCaptureTests : IAsyncLifetime, IDisposable
         });
     }
 
-    private ServiceProvider Build(OutageStorage? store = null, Action<ContinuousCaptureOptions>? configure = null, long? maxSlotLagMegabytes = null) =>
+    private ServiceProvider Build(OutageStorage? store = null, Action<ContinuousCaptureOptions>? configure = null, long? maxSlotLagMegabytes = null, string connectionOptions = "") =>
         Services.Build(TestServer.ConnectionString(_database), _store.Path, _key, b =>
         {
-            b.UsePostgres(TestServer.ConnectionString(_database), o =>
+            b.UsePostgres(TestServer.ConnectionString(_database) + connectionOptions, o =>
             {
                 o.ToolsDirectory = TestServer.ToolsDirectory;
                 o.ChangeCapture = true;
