@@ -62,7 +62,7 @@ public sealed class SchedulerReplicaTests : IAsyncLifetime, IDisposable
             // may outlast a fixed sleep (the next occurrence would then be skipped as an overlap).
             await WaitUntilAsync(
                 () => replicas.All(r => r.Scheduler.GetDetailedStatus().Schedules.Single() is { Running: false } s && s.NextRun > occurrence),
-                // Time goes on while waiting, as it does: 0.1 s per poll, far from the next occurrence.
+                // Time goes on while waiting, as it does: 0.1 s per poll, never as far as the next occurrence.
                 () => replicas.ForEach(r => r.Time.Advance(TimeSpan.FromMilliseconds(100))));
             Assert.Equal(step, runs.Count);
         }
@@ -95,10 +95,11 @@ public sealed class SchedulerReplicaTests : IAsyncLifetime, IDisposable
 
     private static async Task WaitUntilAsync(Func<bool> condition, Action tick)
     {
-        // 600 polls of 0.1 s of the fake clock: a minute of it, well before the next occurrence.
+        // 3,000 polls of 0.1 s of the fake clock: five minutes of it, still before the next occurrence
+        // (ten minutes on), and 150 s of real time for a run on a machine busy with the other test classes.
         for (var poll = 0; !condition(); poll++)
         {
-            Assert.True(poll < 600, "the schedulers did not fire and finish the occurrence within 600 polls");
+            Assert.True(poll < 3000, "the schedulers did not fire and finish the occurrence within 3,000 polls");
             await Task.Delay(50);
             tick();
         }
