@@ -89,6 +89,9 @@ internal sealed class BackupCatalog
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Unknown backup type."),
     };
 
+    /// <summary>The key (before compression and encryption extensions) of part number <paramref name="index"/> of a full backup taken in parts.</summary>
+    public static string PartKey(string id, int index) => $"database/{BackupId.Validate(id)}.part-{index:D5}.copy";
+
     /// <summary>The key (before compression and encryption extensions) of the roles object a full backup stores with its dump.</summary>
     public static string RolesKey(string id) => $"database/{BackupId.Validate(id)}.roles.json";
 

@@ -87,6 +87,13 @@ public sealed record BackupManifest
     /// </summary>
     public StoredContent? RolesContent { get; init; }
 
+    /// <summary>
+    /// For a full backup taken in parts, the table data: <see cref="Content"/> then holds pg_dump's
+    /// archive without those tables' rows, and each part one table's rows (or a page range of them).
+    /// Empty for a backup taken as one pg_dump stream.
+    /// </summary>
+    public IReadOnlyList<TableDataPart> Parts { get; init; } = [];
+
     /// <summary>Only these schemas were backed up; all when empty.</summary>
     public IReadOnlyList<string> Schemas { get; init; } = [];
 
@@ -114,7 +121,7 @@ public sealed record BackupManifest
     /// <summary>How long it took.</summary>
     public TimeSpan? Duration => CompletedAt - StartedAt;
 
-    /// <summary>Every object stored for this backup: its data, then the roles object of a full backup.</summary>
+    /// <summary>Every object stored for this backup: its data, then the roles object and the table data parts of a full backup.</summary>
     public IEnumerable<StoredContent> StoredObjects()
     {
         if (Content is { } content)
@@ -124,6 +131,10 @@ public sealed record BackupManifest
         if (RolesContent is { } roles)
         {
             yield return roles;
+        }
+        foreach (var part in Parts)
+        {
+            yield return part.Content;
         }
     }
 

@@ -29,13 +29,16 @@ internal sealed record ManifestDetails
 
     public FileBackupDetails? Files { get; init; }
 
+    /// <summary>The parts whole; the envelope keeps their objects and page ranges only.</summary>
+    public IReadOnlyList<TableDataPart> Parts { get; init; } = [];
+
     /// <summary>The properties that are not <see cref="StaysClear"/>.</summary>
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Whether there is nothing to seal.</summary>
     public bool IsEmpty =>
         ServerVersion is null && ToolVersion is null && TransactionCount is null && ChangeCount is null && TableRowCounts.Count == 0
-        && Schemas.Count == 0 && Tables.Count == 0 && Comment is null && Error is null && Files is null && Properties.Count == 0;
+        && Schemas.Count == 0 && Tables.Count == 0 && Comment is null && Error is null && Files is null && Parts.Count == 0 && Properties.Count == 0;
 
     /// <summary>
     /// Whether a manifest property stays in the envelope: positions, times, the chain's slot and
@@ -77,6 +80,7 @@ internal sealed record ManifestDetails
         Comment = manifest.Comment,
         Error = manifest.Error,
         Files = manifest.Files,
+        Parts = manifest.Parts,
         Properties = manifest.Properties.Where(p => !StaysClear(p.Key)).ToDictionary(StringComparer.Ordinal),
     };
 
@@ -93,6 +97,8 @@ internal sealed record ManifestDetails
         Comment = null,
         Error = null,
         Files = null,
+        // Retention, copies and orphan cleanup find the objects without the key; which table each holds is sealed.
+        Parts = [.. manifest.Parts.Select(p => p with { Table = null, Columns = null, Rows = null })],
         Properties = manifest.Properties.Where(p => StaysClear(p.Key)).ToDictionary(StringComparer.Ordinal),
     };
 
@@ -109,6 +115,7 @@ internal sealed record ManifestDetails
         Comment = Comment,
         Error = Error,
         Files = Files,
+        Parts = Parts.Count > 0 ? Parts : envelope.Parts,
         Properties = envelope.Properties.Where(p => StaysClear(p.Key)).Concat(Properties).ToDictionary(StringComparer.Ordinal),
     };
 }

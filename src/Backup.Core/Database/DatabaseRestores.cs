@@ -55,10 +55,9 @@ internal sealed class DatabaseRestores(BackupCatalog catalog, BackupPipeline pip
         if (options.VerifyBeforeRestore)
         {
             progress?.Report(new BackupProgress("verifying", 0));
-            await pipeline.VerifyAsync(manifest.Content!, cancellationToken).ConfigureAwait(false);
+            await FullBackupSources.VerifyAsync(manifest, pipeline, cancellationToken).ConfigureAwait(false);
         }
         Log.RestoreStarting(logger, manifest.Id, target);
-        long bytes = 0;
         var recorded = await roles.ReadAsync(manifest, options.NoOwner, cancellationToken).ConfigureAwait(false);
         var request = new EngineRestoreRequest
         {
@@ -68,14 +67,15 @@ internal sealed class DatabaseRestores(BackupCatalog catalog, BackupPipeline pip
             Tables = options.Tables,
             BackupProperties = manifest.Properties,
         };
-        async Task<Stream> OpenWithProgressAsync(CancellationToken ct) =>
-            new ProgressStream(await pipeline.OpenReadAsync(manifest.Content!, ct).ConfigureAwait(false), "restoring", progress, done => bytes = done);
+        var restored = new ProgressTotal("restoring", progress);
+        var source = FullBackupSources.Of(manifest, pipeline, restored);
         var withRoles = RolesObject.WithRoles(request, manifest, recorded, options.CreateMissingRoles, options.NoOwner);
         var createdRoles = tablePlan is null
-            ? await engine.RestoreAsync(withRoles, OpenWithProgressAsync, cancellationToken).ConfigureAwait(false)
-            : await engine.RestoreTablesAsync(withRoles, tablePlan, OpenWithProgressAsync, cancellationToken).ConfigureAwait(false);
+            ? await engine.RestoreAsync(withRoles, source, cancellationToken).ConfigureAwait(false)
+            : await engine.RestoreTablesAsync(withRoles, tablePlan, source, cancellationToken).ConfigureAwait(false);
+        var bytes = restored.Bytes;
         progress?.Report(new BackupProgress("counting rows", bytes));
-        var (restored, mismatches) = await engine.CompareAsync(target, expected, cancellationToken).ConfigureAwait(false);
+        var (restoredCounts, mismatches) = await engine.CompareAsync(target, expected, cancellationToken).ConfigureAwait(false);
         if (mismatches.Count > 0)
         {
             // The counts were taken in the dump's own snapshot, so any difference means rows were
@@ -86,7 +86,7 @@ internal sealed class DatabaseRestores(BackupCatalog catalog, BackupPipeline pip
         }
         return planned with
         {
-            RestoredRowCounts = restored,
+            RestoredRowCounts = restoredCounts,
             RowCountMismatches = mismatches,
             Bytes = bytes,
             Duration = time.GetUtcNow() - started,

@@ -54,18 +54,20 @@ internal sealed class FullBackups(BackupRecorder recorder, IDatabaseDumper? data
     private async Task<ProducedBackup> DumpAsync(BackupRunContext context, IDatabaseDumper engine, FullBackupOptions options, ChainStart chain, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
     {
         DatabaseDump? dump = null;
+        var parts = new FullBackupPartStore(context, options, progress, logger);
         var content = await context.WriteContentAsync("dumping", progress, options.Compress, options.Encrypt, async (stream, ct) =>
         {
             var request = new EngineBackupRequest { Type = BackupType.Full, Schemas = options.Schemas, Tables = options.Tables, WaitIfBusy = options.WaitIfBusy, DatabaseLockHeld = chain.LockHeld };
             dump = engine.Settings.CapturesChanges
-                ? await engine.DumpStartingChainAsync(request, context.Id, chain.StoreId, stream, ct).ConfigureAwait(false)
-                : await engine.DumpAsync(request, stream, ct).ConfigureAwait(false);
+                ? await engine.DumpStartingChainAsync(request, context.Id, chain.StoreId, stream, parts, ct).ConfigureAwait(false)
+                : await engine.DumpAsync(request, stream, parts, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
+        context.CheckTotalSize(dump!.Parts.Select(p => p.Content).Prepend(content));
 
         var result = dump!.Result;
         var rolesContent = await roles.StoreAsync(context.Id, result.Roles, options.Compress, options.Encrypt, cancellationToken).ConfigureAwait(false);
         var (fileBackupId, properties) = await IncludeFilesAsync(context.Id, options, result.Properties, progress, cancellationToken).ConfigureAwait(false);
-        progress?.Report(new BackupProgress("storing manifest", content.RawBytes));
+        progress?.Report(new BackupProgress("storing manifest", content.RawBytes + parts.Bytes));
         var manifest = context.Completed with
         {
             FileBackupId = fileBackupId,
@@ -75,6 +77,7 @@ internal sealed class FullBackups(BackupRecorder recorder, IDatabaseDumper? data
             ToolVersion = result.ToolVersion,
             TableRowCounts = result.TableRowCounts,
             Content = content,
+            Parts = dump.Parts,
             RolesContent = rolesContent,
             Schemas = options.Schemas,
             Tables = options.Tables,

@@ -15,11 +15,11 @@ internal interface IDatabaseRestorer : IDatabase
     /// <summary>What a restore of <paramref name="tables"/> restores and leaves out, from two short reads of the archive.</summary>
     Task<TableRestorePlan> PlanTableRestoreAsync(IReadOnlyList<string> tables, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken);
 
-    /// <summary>Restores a whole archive that <paramref name="openSource"/> opens; returns the roles it created.</summary>
-    Task<IReadOnlyList<string>> RestoreAsync(EngineRestoreRequest request, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken);
+    /// <summary>Restores a whole full backup (its archive, and its parts when taken in parts); returns the roles it created.</summary>
+    Task<IReadOnlyList<string>> RestoreAsync(EngineRestoreRequest request, FullBackupSource source, CancellationToken cancellationToken);
 
-    /// <summary>Restores what <paramref name="plan"/> says; returns the roles it created.</summary>
-    Task<IReadOnlyList<string>> RestoreTablesAsync(EngineRestoreRequest request, TableRestorePlan plan, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken);
+    /// <summary>Restores what <paramref name="plan"/> says (of the parts, those of its tables with data); returns the roles it created.</summary>
+    Task<IReadOnlyList<string>> RestoreTablesAsync(EngineRestoreRequest request, TableRestorePlan plan, FullBackupSource source, CancellationToken cancellationToken);
 
     /// <summary>Proves the engine's restore tool accepts the archive and returns its table of contents; reads <paramref name="source"/> to its end.</summary>
     Task<string> ListArchiveAsync(Stream source, CancellationToken cancellationToken);

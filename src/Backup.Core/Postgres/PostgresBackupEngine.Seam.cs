@@ -23,15 +23,11 @@ internal sealed partial class PostgresBackupEngine
 
     Task<IAsyncDisposable> IDatabaseDumper.HoldBackupLockAsync(bool wait, CancellationToken cancellationToken) => HoldBackupLockAsync(wait, cancellationToken);
 
-    Task<DatabaseDump> IDatabaseDumper.DumpAsync(EngineBackupRequest request, Stream destination, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(destination);
-        return DumpAsync(request, destination, cancellationToken);
-    }
+    Task<DatabaseDump> IDatabaseDumper.DumpAsync(EngineBackupRequest request, Stream destination, IDataPartStore? parts, CancellationToken cancellationToken) =>
+        DumpAsync(request, destination, parts, cancellationToken);
 
-    Task<DatabaseDump> IDatabaseDumper.DumpStartingChainAsync(EngineBackupRequest request, string chainId, string? storeId, Stream destination, CancellationToken cancellationToken) =>
-        DumpStartingChainAsync(request, chainId, storeId, destination, cancellationToken);
+    Task<DatabaseDump> IDatabaseDumper.DumpStartingChainAsync(EngineBackupRequest request, string chainId, string? storeId, Stream destination, IDataPartStore? parts, CancellationToken cancellationToken) =>
+        DumpStartingChainAsync(request, chainId, storeId, destination, parts, cancellationToken);
 
     void IDatabaseRestorer.ValidateTargetName(string name, string setting) => DatabaseName.Validate(name, setting);
 
@@ -40,11 +36,11 @@ internal sealed partial class PostgresBackupEngine
     Task<TableRestorePlan> IDatabaseRestorer.PlanTableRestoreAsync(IReadOnlyList<string> tables, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken) =>
         PlanTableRestoreAsync(tables, openSource, cancellationToken);
 
-    Task<IReadOnlyList<string>> IDatabaseRestorer.RestoreAsync(EngineRestoreRequest request, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken) =>
-        RestoreAsync(request, openSource, cancellationToken);
+    Task<IReadOnlyList<string>> IDatabaseRestorer.RestoreAsync(EngineRestoreRequest request, FullBackupSource source, CancellationToken cancellationToken) =>
+        RestoreAsync(request, source, cancellationToken);
 
-    Task<IReadOnlyList<string>> IDatabaseRestorer.RestoreTablesAsync(EngineRestoreRequest request, TableRestorePlan plan, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken) =>
-        RestoreTablesAsync(request, plan, openSource, cancellationToken);
+    Task<IReadOnlyList<string>> IDatabaseRestorer.RestoreTablesAsync(EngineRestoreRequest request, TableRestorePlan plan, FullBackupSource source, CancellationToken cancellationToken) =>
+        RestoreTablesAsync(request, plan, source with { Parts = [.. source.Parts.Where(p => plan.TablesWithData.Contains(p.Part.Table!, StringComparer.Ordinal))] }, cancellationToken);
 
     Task<string> IDatabaseRestorer.ListArchiveAsync(Stream source, CancellationToken cancellationToken) => ListArchiveAsync(source, cancellationToken);
 

@@ -44,9 +44,9 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
 
     /// <inheritdoc />
     public async Task<EngineBackupResult> BackupAsync(EngineBackupRequest request, Stream destination, CancellationToken cancellationToken = default) =>
-        (await DumpAsync(request, destination, cancellationToken).ConfigureAwait(false)).Result;
+        (await DumpAsync(request, destination, null, cancellationToken).ConfigureAwait(false)).Result;
 
-    private async Task<DatabaseDump> DumpAsync(EngineBackupRequest request, Stream destination, CancellationToken cancellationToken)
+    private async Task<DatabaseDump> DumpAsync(EngineBackupRequest request, Stream destination, IDataPartStore? partStore, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(destination);
@@ -59,30 +59,50 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
         await using var sessionScope = session.ConfigureAwait(false);
         var tools = await _tools.FindAsync(session.ServerMajor, cancellationToken).ConfigureAwait(false);
         Log.DumpStarting(_logger, _connection.ToString(), tools.Version, session.ServerVersion);
+        var jobs = partStore is null ? 0 : _options.EffectiveJobs;
+        var parts = jobs == 0
+            ? []
+            : await session.PlanPartsAsync(request.Schemas, request.Tables, _options.PartSizeMegabytes * 1024L * 1024, cancellationToken).ConfigureAwait(false);
+        if (jobs > 0)
+        {
+            Log.DumpInParts(_logger, parts.Count, parts.Select(p => p.Name).Distinct().Count(), jobs);
+        }
 
         var arguments = new List<string> { "--format=custom", "--compress=0", "--snapshot=" + session.SnapshotName };
         arguments.AddRange(request.Schemas.Select(s => "--schema=" + SqlIdentifier.Quote(s)));
         arguments.AddRange(request.Tables.Select(t => "--table=" + SqlIdentifier.QuoteQualified(t)));
+        arguments.AddRange(TablePartPlan.ExcludeDataArguments(parts));
 
         var dump = ToolProcess.Start(tools.PgDump, _connection, arguments);
         await using var dumpScope = dump.ConfigureAwait(false);
-        // Counting runs on the snapshot's own connection while pg_dump streams on another.
-        using var stopCounting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var counting = session.CountRowsAsync(request.Schemas, request.Tables, stopCounting.Token);
+        // Counting runs on the snapshot's own connection while pg_dump streams on another, and the
+        // parts are copied on connections of their own; the parts' rows are counted as they pass.
+        using var stopSiblings = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var counting = session.CountRowsAsync(request.Schemas, request.Tables, parts.Select(p => p.Name).ToHashSet(StringComparer.Ordinal), stopSiblings.Token);
+        var copying = parts.Count == 0
+            ? Task.FromResult<IReadOnlyList<TableDataPart>>([])
+            : TableDataCopy.RunAsync(_connection, session.SnapshotName, parts, jobs, partStore!, stopSiblings.Token);
         try
         {
             await dump.StandardOutput.CopyToAsync(destination, CopyBufferSize, cancellationToken).ConfigureAwait(false);
             await dump.WaitForSuccessAsync(cancellationToken).ConfigureAwait(false);
+            await copying.ConfigureAwait(false);
         }
         catch
         {
-            // The dump's error is the one to report; the count must still end before its
-            // connection (and the snapshot's transaction) is closed under it.
-            await stopCounting.CancelAsync().ConfigureAwait(false);
+            // The first error is the one to report; the count and the copies must still end before
+            // the snapshot's connection (and its transaction) is closed under them.
+            await stopSiblings.CancelAsync().ConfigureAwait(false);
             await ((Task)counting).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await ((Task)copying).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             throw;
         }
-        var counts = await counting.ConfigureAwait(false);
+        var copied = await copying.ConfigureAwait(false);
+        var counts = new SortedDictionary<string, long>(new Dictionary<string, long>(await counting.ConfigureAwait(false)), StringComparer.Ordinal);
+        foreach (var table in copied.GroupBy(p => p.Table!, StringComparer.Ordinal))
+        {
+            counts[table.Key] = table.Sum(p => p.Rows!.Value);
+        }
         // Read on the dump's snapshot, so the roles are exactly those the dumped objects name.
         var roles = await DatabaseRoles.ReadAsync(_connection, session.SnapshotName, cancellationToken).ConfigureAwait(false);
 
@@ -101,7 +121,7 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
                 [ManifestProperties.ChangesSince] = ManifestProperties.Timestamp(session.ChangesSince),
             },
         };
-        return new DatabaseDump(result, session.SnapshotAt.ToUniversalTime(), StartLsn: null, ChainSlot: null);
+        return new DatabaseDump(result, session.SnapshotAt.ToUniversalTime(), StartLsn: null, ChainSlot: null) { Parts = copied };
     }
 
     /// <summary>Whether full backups start change-capture chains (<see cref="PostgresOptions.ChangeCapture"/>).</summary>
@@ -133,9 +153,9 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
 
     /// <summary>As <see cref="BackupStartingChainAsync(EngineBackupRequest, string, Stream, CancellationToken)"/>, the slot named for the store <paramref name="storeId"/> as well (<see cref="Catalog.StoreIdentity"/>).</summary>
     public async Task<EngineBackupResult> BackupStartingChainAsync(EngineBackupRequest request, string chainId, string? storeId, Stream destination, CancellationToken cancellationToken = default) =>
-        (await DumpStartingChainAsync(request, chainId, storeId, destination, cancellationToken).ConfigureAwait(false)).Result;
+        (await DumpStartingChainAsync(request, chainId, storeId, destination, null, cancellationToken).ConfigureAwait(false)).Result;
 
-    private async Task<DatabaseDump> DumpStartingChainAsync(EngineBackupRequest request, string chainId, string? storeId, Stream destination, CancellationToken cancellationToken)
+    private async Task<DatabaseDump> DumpStartingChainAsync(EngineBackupRequest request, string chainId, string? storeId, Stream destination, IDataPartStore? partStore, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var slotName = _slots.SlotFor(chainId, storeId);
@@ -146,7 +166,7 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
             var held = await HoldBackupLockAsync(request.WaitIfBusy, cancellationToken).ConfigureAwait(false);
             await using (held.ConfigureAwait(false))
             {
-                return await DumpStartingChainAsync(request with { DatabaseLockHeld = true }, chainId, storeId, destination, cancellationToken).ConfigureAwait(false);
+                return await DumpStartingChainAsync(request with { DatabaseLockHeld = true }, chainId, storeId, destination, partStore, cancellationToken).ConfigureAwait(false);
             }
         }
         await capture.EnsurePublicationAsync(cancellationToken).ConfigureAwait(false);
@@ -157,7 +177,7 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
             {
                 var snapshotAt = await ServerSessions.ClockAsync(_connection, cancellationToken).ConfigureAwait(false);
                 var shapes = await TableShapes.ReadAsync(_connection, snapshot.SnapshotName, cancellationToken).ConfigureAwait(false);
-                var dump = await DumpAsync(request with { SnapshotName = snapshot.SnapshotName }, destination, cancellationToken).ConfigureAwait(false);
+                var dump = await DumpAsync(request with { SnapshotName = snapshot.SnapshotName }, destination, partStore, cancellationToken).ConfigureAwait(false);
                 var startLsn = snapshot.ConsistentPoint.ToString();
                 var properties = new Dictionary<string, string>(dump.Result.Properties, StringComparer.Ordinal)
                 {
@@ -169,7 +189,7 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
                 {
                     properties[ManifestProperties.TableShapePrefix + table] = shape;
                 }
-                return new DatabaseDump(dump.Result with { Properties = properties }, snapshotAt.ToUniversalTime(), startLsn, slotName);
+                return new DatabaseDump(dump.Result with { Properties = properties }, snapshotAt.ToUniversalTime(), startLsn, slotName) { Parts = dump.Parts };
             }
         }
         catch
@@ -197,7 +217,7 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
         {
             throw new ArgumentException("Restoring chosen tables reads the archive three times; use the overload that can open it again.", nameof(request));
         }
-        return RestoreCoreAsync(request, tools => Task.FromResult(source), null, cancellationToken);
+        return RestoreCoreAsync(request, tools => Task.FromResult(source), [], null, cancellationToken);
     }
 
     /// <summary>
@@ -207,20 +227,24 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
     /// </summary>
     /// <returns>The roles created on the server for the restore (<see cref="EngineRestoreRequest.CreateMissingRoles"/>).</returns>
     /// <exception cref="MissingRolesException">The archive needs roles the server lacks, and neither CreateMissingRoles nor NoOwner was set.</exception>
-    public async Task<IReadOnlyList<string>> RestoreAsync(EngineRestoreRequest request, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<string>> RestoreAsync(EngineRestoreRequest request, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken = default) =>
+        RestoreAsync(request, FullBackupSource.Archive(openSource), cancellationToken);
+
+    /// <summary>As <see cref="RestoreAsync(EngineRestoreRequest, Func{CancellationToken, Task{Stream}}, CancellationToken)"/>, for a backup that may have been taken in parts.</summary>
+    internal async Task<IReadOnlyList<string>> RestoreAsync(EngineRestoreRequest request, FullBackupSource source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(openSource);
+        ArgumentNullException.ThrowIfNull(source);
         if (request.Tables.Count == 0)
         {
-            var source = await openSource(cancellationToken).ConfigureAwait(false);
-            await using (source.ConfigureAwait(false))
+            var archive = await source.OpenArchive(cancellationToken).ConfigureAwait(false);
+            await using (archive.ConfigureAwait(false))
             {
-                return await RestoreCoreAsync(request, _ => Task.FromResult(source), null, cancellationToken).ConfigureAwait(false);
+                return await RestoreCoreAsync(request, _ => Task.FromResult(archive), source.Parts, null, cancellationToken).ConfigureAwait(false);
             }
         }
-        var plan = await PlanTableRestoreAsync(request.Tables, openSource, cancellationToken).ConfigureAwait(false);
-        return await RestoreTablesAsync(request, plan, openSource, cancellationToken).ConfigureAwait(false);
+        var plan = await PlanTableRestoreAsync(request.Tables, source.OpenArchive, cancellationToken).ConfigureAwait(false);
+        return await RestoreTablesAsync(request, plan, source with { Parts = [.. source.Parts.Where(p => plan.TablesWithData.Contains(p.Part.Table!, StringComparer.Ordinal))] }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -242,17 +266,21 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
 
     /// <summary>Restores what <paramref name="plan"/> (from <see cref="PlanTableRestoreAsync"/>) says, from the same backup.</summary>
     /// <returns>The roles created on the server for the restore (<see cref="EngineRestoreRequest.CreateMissingRoles"/>).</returns>
-    public async Task<IReadOnlyList<string>> RestoreTablesAsync(EngineRestoreRequest request, TableRestorePlan plan, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<string>> RestoreTablesAsync(EngineRestoreRequest request, TableRestorePlan plan, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken = default) =>
+        RestoreTablesAsync(request, plan, FullBackupSource.Archive(openSource), cancellationToken);
+
+    /// <summary>As <see cref="RestoreTablesAsync(EngineRestoreRequest, TableRestorePlan, Func{CancellationToken, Task{Stream}}, CancellationToken)"/>, loading the parts of <paramref name="source"/> given (the caller picks the plan's).</summary>
+    internal async Task<IReadOnlyList<string>> RestoreTablesAsync(EngineRestoreRequest request, TableRestorePlan plan, FullBackupSource source, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(plan);
-        ArgumentNullException.ThrowIfNull(openSource);
+        ArgumentNullException.ThrowIfNull(source);
         var listFile = Path.Combine(Path.GetTempPath(), $"backup-core-{Guid.NewGuid():N}.list");
         Stream? archive = null;
         try
         {
             await File.WriteAllTextAsync(listFile, plan.List, cancellationToken).ConfigureAwait(false);
-            return await RestoreCoreAsync(request, async _ => archive = await openSource(cancellationToken).ConfigureAwait(false), listFile, cancellationToken).ConfigureAwait(false);
+            return await RestoreCoreAsync(request, async _ => archive = await source.OpenArchive(cancellationToken).ConfigureAwait(false), source.Parts, listFile, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -264,7 +292,8 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
         }
     }
 
-    private async Task<IReadOnlyList<string>> RestoreCoreAsync(EngineRestoreRequest request, Func<PostgresTools, Task<Stream>> prepareSource, string? listFile, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<string>> RestoreCoreAsync(
+        EngineRestoreRequest request, Func<PostgresTools, Task<Stream>> prepareSource, IReadOnlyList<DataPartSource> parts, string? listFile, CancellationToken cancellationToken)
     {
         var maintenance = _connection.WithDatabase(_options.MaintenanceDatabase);
         var admin = new PostgresAdmin(maintenance);
@@ -303,10 +332,20 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
             {
                 arguments.Add("--use-list=" + listFile);
             }
-            var restore = ToolProcess.Start(tools.PgRestore, _connection.WithDatabase(request.TargetDatabase), arguments, writesOutput: false, readsInput: true);
-            await using (restore.ConfigureAwait(false))
+            var target = _connection.WithDatabase(request.TargetDatabase);
+            if (parts.Count == 0)
             {
-                await ArchiveFeed.FeedAsync(restore, source, wholeArchive: true, cancellationToken).ConfigureAwait(false);
+                var restore = ToolProcess.Start(tools.PgRestore, target, arguments, writesOutput: false, readsInput: true);
+                await using (restore.ConfigureAwait(false))
+                {
+                    await ArchiveFeed.FeedAsync(restore, source, wholeArchive: true, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                var jobs = Math.Max(1, _options.EffectiveJobs);
+                Log.RestoreInParts(_logger, request.TargetDatabase, parts.Count, jobs);
+                await SectionedRestore.RunAsync(tools, target, arguments, source, parts, jobs, cancellationToken).ConfigureAwait(false);
             }
             Log.RestoreFinished(_logger, request.TargetDatabase);
             return created;

@@ -66,6 +66,27 @@ public sealed class PostgresOptions
     /// <summary>The publication change capture reads (created for all tables when missing).</summary>
     public string PublicationName { get; set; } = "backup_core";
 
+    /// <summary>
+    /// Connections a full backup copies table data on, and a restore loads it on. With one or more,
+    /// a full backup is taken in parts on one snapshot: pg_dump writes the schema (and sequences, large
+    /// objects), and the rows of every table are copied by <c>COPY ... TO STDOUT</c> on this many
+    /// connections that all adopt the snapshot, big tables split into page ranges of
+    /// <see cref="PartSizeMegabytes"/>, each part stored as its own object. A restore of such a backup
+    /// loads the parts on this many connections and builds indexes and constraints with
+    /// <c>pg_restore -j</c>. Zero: one pg_dump stream, as before (and how backups of that kind are
+    /// restored, whatever this says). Null (the default): the number of processor cores, at least 2.
+    /// </summary>
+    public int? Jobs { get; set; }
+
+    /// <summary>
+    /// With <see cref="Jobs"/>: tables bigger than this on disk are copied in page ranges of about this
+    /// size, so one big table is not one stream. Default 256 MB.
+    /// </summary>
+    public int PartSizeMegabytes { get; set; } = 256;
+
+    /// <summary><see cref="Jobs"/> as it applies: the cores (at least 2) when unset.</summary>
+    internal int EffectiveJobs => Jobs ?? Math.Max(2, Environment.ProcessorCount);
+
     /// <summary>The database to connect to when creating or dropping restore targets.</summary>
     public string MaintenanceDatabase { get; set; } = "postgres";
 

@@ -44,6 +44,14 @@ internal sealed class PostgresOptionsValidator : IValidateOptions<PostgresOption
         {
             errors.Add($"Backup:Postgres:HeartbeatInterval must not be negative (it is {options.HeartbeatInterval}); zero or empty turns the heartbeat off.");
         }
+        if (options.Jobs is < 0 or > 64)
+        {
+            errors.Add($"Backup:Postgres:Jobs must be between 0 (one pg_dump stream) and 64 (it is {options.Jobs}).");
+        }
+        if (options.PartSizeMegabytes < 1)
+        {
+            errors.Add($"Backup:Postgres:PartSizeMegabytes must be at least 1 (it is {options.PartSizeMegabytes}).");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -10,7 +10,8 @@ internal static class RowCounter
         IReadOnlyList<string> schemas,
         IReadOnlyList<string> tables,
         CancellationToken cancellationToken,
-        NpgsqlTransaction? transaction = null)
+        NpgsqlTransaction? transaction = null,
+        IReadOnlySet<string>? skip = null)
     {
         var names = new List<(string Schema, string Table)>();
         var list = new NpgsqlCommand(
@@ -39,6 +40,10 @@ internal static class RowCounter
         foreach (var (schema, table) in names)
         {
             if ((schemas.Count > 0 && !schemas.Contains(schema)) || (wanted.Count > 0 && !wanted.Contains((schema, table))))
+            {
+                continue;
+            }
+            if (skip?.Contains($"{schema}.{table}") == true)
             {
                 continue;
             }

@@ -106,8 +106,29 @@ internal sealed class SnapshotSession : IAsyncDisposable
         }
     }
 
-    public Task<IReadOnlyDictionary<string, long>> CountRowsAsync(IReadOnlyList<string> schemas, IReadOnlyList<string> tables, CancellationToken cancellationToken) =>
-        RowCounter.CountAsync(_connection, schemas, tables, cancellationToken, _transaction);
+    /// <summary>Exact row counts of the dumped tables but <paramref name="counted"/> (<c>schema.table</c>), whose rows are counted as they are copied.</summary>
+    public Task<IReadOnlyDictionary<string, long>> CountRowsAsync(IReadOnlyList<string> schemas, IReadOnlyList<string> tables, IReadOnlySet<string> counted, CancellationToken cancellationToken) =>
+        RowCounter.CountAsync(_connection, schemas, tables, cancellationToken, _transaction, counted);
+
+    /// <summary>
+    /// The parts of a backup taken in parts (<see cref="TablePartPlan"/>), their tables locked in
+    /// ACCESS SHARE mode until the session ends, as pg_dump locks what it dumps: the copies outlive
+    /// pg_dump's own locks, and a table dropped or rewritten before its copy starts would fail it.
+    /// </summary>
+    public async Task<IReadOnlyList<PlannedPart>> PlanPartsAsync(IReadOnlyList<string> schemas, IReadOnlyList<string> tables, long partBytes, CancellationToken cancellationToken)
+    {
+        var parts = await TablePartPlan.ReadAsync(_connection, _transaction, schemas, tables, partBytes, ServerMajor, cancellationToken).ConfigureAwait(false);
+        var locked = parts.Select(p => SqlIdentifier.Quote(p.Schema) + "." + SqlIdentifier.Quote(p.Table)).Distinct().ToList();
+        if (locked.Count > 0)
+        {
+            var command = new NpgsqlCommand($"LOCK TABLE {string.Join(", ", locked)} IN ACCESS SHARE MODE", _connection, _transaction);
+            await using (command.ConfigureAwait(false))
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        return parts;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -67,7 +67,9 @@ internal sealed class PointInTimeRecovery(
         var replay = DatabaseRequired.Require(replayTarget);
         if (options.Verify)
         {
-            foreach (var backup in chain.Incrementals.Prepend(chain.Full))
+            progress?.Report(new BackupProgress("verifying " + chain.Full.Id, 0));
+            await FullBackupSources.VerifyAsync(chain.Full, pipeline, cancellationToken).ConfigureAwait(false);
+            foreach (var backup in chain.Incrementals)
             {
                 progress?.Report(new BackupProgress("verifying " + backup.Id, 0));
                 await pipeline.VerifyAsync(backup.Content!, cancellationToken).ConfigureAwait(false);
@@ -77,7 +79,7 @@ internal sealed class PointInTimeRecovery(
         var recorded = await roles.ReadAsync(chain.Full, options.NoOwner, cancellationToken).ConfigureAwait(false);
         var createdRoles = await engine.RestoreAsync(
             RolesObject.WithRoles(new EngineRestoreRequest { TargetDatabase = recovered, BackupProperties = chain.Full.Properties }, chain.Full, recorded, options.CreateMissingRoles, options.NoOwner),
-            ct => pipeline.OpenReadAsync(chain.Full.Content!, ct),
+            FullBackupSources.Of(chain.Full, pipeline),
             cancellationToken).ConfigureAwait(false);
         PointInTimeResult result;
         try

@@ -54,8 +54,33 @@ internal sealed class BackupRunContext
     /// <summary>Writes the backup's data object through the pipeline, counting bytes for <paramref name="progress"/> under <paramref name="phase"/>.</summary>
     public Task<StoredContent> WriteContentAsync(
         string phase, IProgress<BackupProgress>? progress, bool compress, bool? encrypt, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken) =>
+        WriteAsync(BackupCatalog.DataKey(Run.Type, Id), phase, progress, compress, encrypt, write, cancellationToken);
+
+    /// <summary>Writes part number <paramref name="index"/> of a full backup taken in parts, as <see cref="WriteContentAsync"/> writes the data object.</summary>
+    public Task<StoredContent> WritePartAsync(
+        int index, string phase, IProgress<BackupProgress>? progress, bool compress, bool? encrypt, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken) =>
+        WriteAsync(BackupCatalog.PartKey(Id, index), phase, progress, compress, encrypt, write, cancellationToken);
+
+    /// <summary>
+    /// Throws <see cref="BackupSizeLimitExceededException"/> when the objects together are bigger than
+    /// the size limit (MAX_BACKUP_SIZE_MB), which each write checks for its own object only.
+    /// </summary>
+    public void CheckTotalSize(IEnumerable<StoredContent> objects)
+    {
+        var total = objects.Sum(o => o.StoredBytes);
+        if (_maxStoredBytes is { } max && total > max)
+        {
+            throw new BackupSizeLimitExceededException(max, total);
+        }
+    }
+
+    /// <summary>Deletes an object this run stored, for a run that ends without its manifest.</summary>
+    public Task DeleteStoredAsync(StoredContent content) => _pipeline.Storage.DeleteAsync(content.Key, CancellationToken.None);
+
+    private Task<StoredContent> WriteAsync(
+        string key, string phase, IProgress<BackupProgress>? progress, bool compress, bool? encrypt, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken) =>
         _pipeline.WriteAsync(
-            BackupCatalog.DataKey(Run.Type, Id),
+            key,
             async (stream, ct) =>
             {
                 var counted = new ProgressStream(stream, phase, progress);

@@ -39,6 +39,10 @@ internal sealed class BackupVerifier(BackupCatalog catalog, BackupPipeline pipel
             }
             checks.Add(new VerifyCheck("plain bytes", true, $"{content.RawBytes:N0} bytes, SHA-256 {content.PlainSha256}"));
             checks.Add(new VerifyCheck("archive", true, $"pg_restore lists {toc.Split('\n').Count(l => l.Length > 0 && !l.StartsWith(';'))} entries"));
+            if (manifest.Parts.Count > 0)
+            {
+                checks.Add(await FullBackupParts.VerifyAsync(manifest, pipeline, cancellationToken).ConfigureAwait(false));
+            }
             if (manifest.RolesContent is { } rolesContent)
             {
                 var recorded = await roles.ReadAsync(manifest, noOwner: false, cancellationToken).ConfigureAwait(false);
@@ -94,7 +98,7 @@ internal sealed class BackupVerifier(BackupCatalog catalog, BackupPipeline pipel
             // Without ownership: a scratch restore proves the data, and must not fail (or create roles) because this server lacks the owners.
             await engine.RestoreAsync(
                 new EngineRestoreRequest { TargetDatabase = scratch, BackupProperties = manifest.Properties, NoOwner = true },
-                ct => pipeline.OpenReadAsync(manifest.Content!, ct),
+                FullBackupSources.Of(manifest, pipeline),
                 cancellationToken).ConfigureAwait(false);
             var (counts, mismatches) = await engine.CompareAsync(scratch, manifest.TableRowCounts, cancellationToken).ConfigureAwait(false);
             return mismatches.Count == 0

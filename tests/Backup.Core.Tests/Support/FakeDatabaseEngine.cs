@@ -48,7 +48,7 @@ internal sealed class FakeDatabaseEngine : IDatabaseEngine
         return Task.FromResult<IAsyncDisposable>(new Release(this));
     }
 
-    public async Task<DatabaseDump> DumpAsync(EngineBackupRequest request, Stream destination, CancellationToken cancellationToken)
+    public async Task<DatabaseDump> DumpAsync(EngineBackupRequest request, Stream destination, IDataPartStore? parts, CancellationToken cancellationToken)
     {
         await destination.WriteAsync("PGDMP fake dump"u8.ToArray(), cancellationToken);
         Events.Add("dump");
@@ -59,14 +59,14 @@ internal sealed class FakeDatabaseEngine : IDatabaseEngine
         return new DatabaseDump(Result(new Dictionary<string, string>()), DateTimeOffset.UnixEpoch, null, null);
     }
 
-    public async Task<DatabaseDump> DumpStartingChainAsync(EngineBackupRequest request, string chainId, string? storeId, Stream destination, CancellationToken cancellationToken)
+    public async Task<DatabaseDump> DumpStartingChainAsync(EngineBackupRequest request, string chainId, string? storeId, Stream destination, IDataPartStore? parts, CancellationToken cancellationToken)
     {
         var slot = SlotFor(chainId, storeId);
         _slots.Add(slot);
         Events.Add("slot " + slot);
         try
         {
-            var dump = await DumpAsync(request, destination, cancellationToken);
+            var dump = await DumpAsync(request, destination, parts, cancellationToken);
             var properties = new Dictionary<string, string> { ["slot"] = slot, ["startLsn"] = "0/16B3748", ["shape:public.orders"] = "id:23" };
             return new DatabaseDump(Result(properties), DateTimeOffset.UnixEpoch, "0/16B3748", slot);
         }
@@ -139,10 +139,10 @@ internal sealed class FakeDatabaseEngine : IDatabaseEngine
     public Task<TableRestorePlan> PlanTableRestoreAsync(IReadOnlyList<string> tables, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken) =>
         throw new NotSupportedException("The fake engine does not restore.");
 
-    public Task<IReadOnlyList<string>> RestoreAsync(EngineRestoreRequest request, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<string>> RestoreAsync(EngineRestoreRequest request, FullBackupSource source, CancellationToken cancellationToken) =>
         throw new NotSupportedException("The fake engine does not restore.");
 
-    public Task<IReadOnlyList<string>> RestoreTablesAsync(EngineRestoreRequest request, TableRestorePlan plan, Func<CancellationToken, Task<Stream>> openSource, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<string>> RestoreTablesAsync(EngineRestoreRequest request, TableRestorePlan plan, FullBackupSource source, CancellationToken cancellationToken) =>
         throw new NotSupportedException("The fake engine does not restore.");
 
     public Task<string> ListArchiveAsync(Stream source, CancellationToken cancellationToken) => throw new NotSupportedException("The fake engine does not read archives.");

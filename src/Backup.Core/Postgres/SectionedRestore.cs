@@ -1,0 +1,78 @@
+using Backup.Core.Engine;
+
+namespace Backup.Core.Postgres;
+
+/// <summary>
+/// The restore of a full backup taken in parts, section by section: pg_restore creates the schema
+/// (pre-data); the parts are loaded on N connections while pg_restore loads what its archive holds
+/// of the data section (smaller tables, sequence values, large objects); then pg_restore builds
+/// indexes, constraints and triggers with <c>-j N</c>. pg_restore reads the archive from a private
+/// temporary file, because <c>-j</c> needs a file, and three passes would otherwise read the store three times.
+/// </summary>
+internal static class SectionedRestore
+{
+    private const int BufferSize = 1 << 20;
+
+    public static async Task RunAsync(
+        PostgresTools tools, PostgresConnectionInfo target, IReadOnlyList<string> arguments, Stream archive, IReadOnlyList<DataPartSource> parts, int jobs, CancellationToken cancellationToken)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"backup-core-{Guid.NewGuid():N}.dump");
+        try
+        {
+            // Owner-only: the archive is in the clear here (schema, small tables, large objects).
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = BufferSize, Options = FileOptions.Asynchronous };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+            var output = new FileStream(file, options);
+            await using (output.ConfigureAwait(false))
+            {
+                // To the end of the stream: the pipeline checks the archive's hashes there, before pg_restore sees a byte of it.
+                await archive.CopyToAsync(output, BufferSize, cancellationToken).ConfigureAwait(false);
+            }
+            await RunAsync(tools, target, [.. arguments, "--section=pre-data", file], cancellationToken).ConfigureAwait(false);
+
+            using var stopSibling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var loading = TableDataLoad.RunAsync(target, parts, jobs, stopSibling.Token);
+            var archived = RunAsync(tools, target, [.. arguments, "--section=data", file], stopSibling.Token);
+            try
+            {
+                await Task.WhenAll(WithStop(loading, stopSibling), WithStop(archived, stopSibling)).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // One side stopped the other: its own error is the one to report.
+                await (loading.IsFaulted ? loading : archived).ConfigureAwait(false);
+                throw;
+            }
+            await RunAsync(tools, target, [.. arguments, "--section=post-data", $"--jobs={jobs}", file], cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static async Task WithStop(Task task, CancellationTokenSource stop)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task RunAsync(PostgresTools tools, PostgresConnectionInfo target, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var restore = ToolProcess.Start(tools.PgRestore, target, arguments, writesOutput: false, readsInput: false);
+        await using (restore.ConfigureAwait(false))
+        {
+            await restore.WaitForSuccessAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

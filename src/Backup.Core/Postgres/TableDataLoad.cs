@@ -1,0 +1,82 @@
+using Backup.Core.Abstractions;
+using Backup.Core.Engine;
+using Npgsql;
+
+namespace Backup.Core.Postgres;
+
+/// <summary>
+/// Loads the parts of a full backup taken in parts into a restored database: each worker opens a
+/// connection and streams part after part from the store straight into <c>COPY ... FROM STDIN</c>.
+/// A part whose stream fails its checks (a hash, a tag, a missing object) cancels its COPY, so no
+/// row of it is kept, and stops the others.
+/// </summary>
+internal static class TableDataLoad
+{
+    private const int BufferSize = 1 << 17;
+
+    public static Task RunAsync(PostgresConnectionInfo target, IReadOnlyList<DataPartSource> parts, int jobs, CancellationToken cancellationToken) =>
+        WorkQueue.RunAsync(
+            // Biggest first, as they were copied: the last to finish is a small one.
+            parts.OrderByDescending(p => p.Part.Content.RawBytes),
+            Math.Min(jobs, parts.Count),
+            async ct =>
+            {
+                var connection = await target.OpenAsync(ct, "Backup.Core restore load", pooled: false).ConfigureAwait(false);
+                await CopySessionSettings.ApplyAsync(connection, null, ct).ConfigureAwait(false);
+                return connection;
+            },
+            LoadAsync,
+            cancellationToken);
+
+    private static async Task LoadAsync(NpgsqlConnection connection, DataPartSource source, CancellationToken cancellationToken)
+    {
+        var part = source.Part;
+        var (schema, table) = SqlIdentifier.SplitQualified(part.Table!);
+        var copy = $"COPY {SqlIdentifier.Quote(schema)}.{SqlIdentifier.Quote(table)} ({part.Columns}) FROM STDIN";
+        var data = await source.Open(cancellationToken).ConfigureAwait(false);
+        await using (data.ConfigureAwait(false))
+        {
+            var import = await connection.BeginTextImportAsync(copy, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                // The raw bytes under the text writer: the stored text goes to the server as it was copied out.
+                var raw = ((StreamWriter)import).BaseStream;
+                var buffer = new byte[BufferSize];
+                int read;
+                while ((read = await data.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    await raw.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex)
+            {
+                await CancelAsync((NpgsqlCopyTextWriter)import).ConfigureAwait(false);
+                if (ex is NpgsqlException or IOException && !cancellationToken.IsCancellationRequested)
+                {
+                    throw new BackupDatabaseException($"Loading the rows of {part.Table} ({part.Content.Key}) failed: {ex.Message}", ex);
+                }
+                if (ex is BackupIntegrityException && !ex.Message.Contains(part.Content.Key, StringComparison.Ordinal))
+                {
+                    throw new BackupIntegrityException($"'{part.Content.Key}' (rows of {part.Table}): {ex.Message}", ex);
+                }
+                throw;
+            }
+            await import.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    // Disposing the writer would end the COPY and keep the rows sent so far: it is cancelled instead.
+    // When the connection is what broke, cancelling fails too; the error that broke it is the one reported.
+    private static async Task CancelAsync(NpgsqlCopyTextWriter import)
+    {
+        try
+        {
+            await import.CancelAsync().ConfigureAwait(false);
+            await import.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            // Nothing more to undo on a dead connection: the server ends its COPY (and transaction) with it.
+        }
+    }
+}

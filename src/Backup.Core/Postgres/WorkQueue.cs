@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+
+namespace Backup.Core.Postgres;
+
+/// <summary>
+/// Runs items on a fixed number of workers, each with a session of its own (opened once, used for
+/// many items). The first failure stops the others and is the one thrown: a part that failed must
+/// not leave its siblings running against a target about to be dropped.
+/// </summary>
+internal static class WorkQueue
+{
+    public static async Task RunAsync<TItem, TSession>(
+        IEnumerable<TItem> items,
+        int workers,
+        Func<CancellationToken, Task<TSession>> openSession,
+        Func<TSession, TItem, CancellationToken, Task> work,
+        CancellationToken cancellationToken)
+        where TSession : IAsyncDisposable
+    {
+        var queue = new ConcurrentQueue<TItem>(items);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        async Task WorkerAsync()
+        {
+            try
+            {
+                if (queue.IsEmpty)
+                {
+                    return;
+                }
+                var session = await openSession(stop.Token).ConfigureAwait(false);
+                await using (session.ConfigureAwait(false))
+                {
+                    while (queue.TryDequeue(out var item))
+                    {
+                        await work(session, item, stop.Token).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+        var running = Enumerable.Range(0, Math.Max(1, workers)).Select(_ => WorkerAsync()).ToList();
+        try
+        {
+            await Task.WhenAll(running).ConfigureAwait(false);
+        }
+        catch (Exception) when (running.FirstOrDefault(t => t.IsFaulted && t.Exception!.InnerException is not OperationCanceledException) is { } first)
+        {
+            // The first real failure, not a sibling's cancellation that it caused.
+            await first.ConfigureAwait(false);
+            throw;
+        }
+    }
+}
