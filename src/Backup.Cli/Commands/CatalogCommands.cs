@@ -32,7 +32,7 @@ internal static class CatalogCommands
                 [
                     b.Id, b.Type.ToString().ToLowerInvariant(), b.Status.ToString().ToLowerInvariant(), b.Database ?? "",
                     b.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
-                    ManifestOutput.Duration(b.Duration), ManifestOutput.Size(b.Content?.RawBytes), ManifestOutput.Size(b.Content?.StoredBytes), b.Comment ?? "",
+                    ManifestOutput.Duration(b.Duration), ManifestOutput.Size(b.Content is null ? null : b.RawBytes), ManifestOutput.Size(b.Content is null ? null : b.StoredBytes), b.Comment ?? "",
                 ]));
             return ExitCodes.Ok;
         });

@@ -23,7 +23,7 @@ internal static class MaintenanceCommands
             }
             else
             {
-                context.Console.Line($"deleted {deleted.Id} ({deleted.Type.ToString().ToLowerInvariant()}, {ManifestOutput.Size(deleted.Content?.StoredBytes)} stored)");
+                context.Console.Line($"deleted {deleted.Id} ({deleted.Type.ToString().ToLowerInvariant()}, {ManifestOutput.Size(deleted.StoredBytes)} stored)");
             }
             return ExitCodes.Ok;
         });

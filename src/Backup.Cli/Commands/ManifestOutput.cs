@@ -44,7 +44,11 @@ internal static class ManifestOutput
         yield return ("duration", Duration(m.Duration));
         if (m.Content is { } content)
         {
-            yield return ("size", $"{Size(content.RawBytes)} raw, {Size(content.StoredBytes)} stored ({content.Compression}{(content.IsEncrypted ? $", {content.EncryptionAlgorithm} key {content.EncryptionKeyId}" : ", not encrypted")})");
+            yield return ("size", $"{Size(m.RawBytes)} raw, {Size(m.StoredBytes)} stored ({content.Compression}{(content.IsEncrypted ? $", {content.EncryptionAlgorithm} key {content.EncryptionKeyId}" : ", not encrypted")})");
+        }
+        if (m.Parts.Count > 0)
+        {
+            yield return ("parts", $"archive {Size(m.Content?.RawBytes)} + {m.Parts.Count} table data part(s) of {m.Parts.Select(p => p.Table).Distinct().Count()} table(s)");
         }
         if (m.ParentId is { } parent)
         {

@@ -79,7 +79,7 @@ internal static class RestoreCommands
                 }
                 return ExitCodes.Ok;
             }
-            var restored = await ProgressDisplay.RunAsync(context.Console, request.DryRun ? null : manifest.Content?.RawBytes,
+            var restored = await ProgressDisplay.RunAsync(context.Console, request.DryRun ? null : manifest.RawBytes,
                 progress => context.Backups.RestoreFromBackupAsync(backupId, request, progress, context.CancellationToken));
             if (context.Console.Json)
             {

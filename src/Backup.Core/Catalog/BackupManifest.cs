@@ -118,6 +118,14 @@ public sealed record BackupManifest
     /// <summary>Engine facts (encoding, snapshot, WAL position, ...).</summary>
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The plain bytes of the backup's data: its content and, for a backup taken in parts, every part.</summary>
+    [JsonIgnore]
+    public long RawBytes => (Content?.RawBytes ?? 0) + Parts.Sum(p => p.Content.RawBytes);
+
+    /// <summary>The bytes the backup's data takes in the store: its content and, for a backup taken in parts, every part.</summary>
+    [JsonIgnore]
+    public long StoredBytes => (Content?.StoredBytes ?? 0) + Parts.Sum(p => p.Content.StoredBytes);
+
     /// <summary>How long it took.</summary>
     public TimeSpan? Duration => CompletedAt - StartedAt;
 

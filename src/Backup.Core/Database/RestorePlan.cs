@@ -14,13 +14,26 @@ internal static class RestorePlan
         var plan = new List<string>();
         if (options.VerifyBeforeRestore)
         {
-            plan.Add($"read and verify '{content.Key}' ({content.StoredBytes:N0} bytes) before restoring");
+            plan.Add(manifest.Parts.Count == 0
+                ? $"read and verify '{content.Key}' ({content.StoredBytes:N0} bytes) before restoring"
+                : $"read and verify '{content.Key}' and its {manifest.Parts.Count} table data parts ({manifest.StoredBytes:N0} bytes) before restoring");
         }
         plan.Add(targetExists
             ? options.DropExisting ? $"drop the existing database '{target}'{(options.TerminateConnections ? ", ending its sessions" : "")} and create it again" : $"stop: the database '{target}' exists (set DropExisting to replace it)"
             : $"create the database '{target}'");
         plan.Add(RolesObject.PlanStep(manifest, options.CreateMissingRoles, options.NoOwner));
-        plan.Add($"stream '{content.Key}' ({content.Compression}{(content.IsEncrypted ? $", {content.EncryptionAlgorithm} key '{content.EncryptionKeyId}'" : "")}) into pg_restore: {content.RawBytes:N0} bytes of {manifest.Database} taken {manifest.StartedAt:u}");
+        var transform = $"{content.Compression}{(content.IsEncrypted ? $", {content.EncryptionAlgorithm} key '{content.EncryptionKeyId}'" : "")}";
+        if (manifest.Parts.Count == 0)
+        {
+            plan.Add($"stream '{content.Key}' ({transform}) into pg_restore: {content.RawBytes:N0} bytes of {manifest.Database} taken {manifest.StartedAt:u}");
+        }
+        else
+        {
+            var parts = tables is null ? manifest.Parts : [.. manifest.Parts.Where(p => tables.TablesWithData.Contains(p.Table!, StringComparer.Ordinal))];
+            plan.Add($"read '{content.Key}' ({transform}; {content.RawBytes:N0} bytes of {manifest.Database} taken {manifest.StartedAt:u}) and create the schema with pg_restore --section=pre-data");
+            plan.Add($"load {parts.Count} table data part(s) ({parts.Sum(p => p.Content.RawBytes):N0} bytes) with COPY on parallel connections, beside pg_restore --section=data for the smaller tables, sequences and large objects");
+            plan.Add("build indexes, constraints and triggers with pg_restore --section=post-data --jobs");
+        }
         if (tables is not null)
         {
             plan.Add($"restore {tables.Tables.Count} tables: {string.Join(", ", tables.Tables)}");

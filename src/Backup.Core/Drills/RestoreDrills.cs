@@ -198,9 +198,9 @@ internal sealed class RestoreDrills(
         long raw = 0, stored = 0;
         foreach (var backupId in record.BackupIds)
         {
-            var content = (await catalog.GetAsync(backupId, cancellationToken).ConfigureAwait(false)).Content;
-            raw += content?.RawBytes ?? 0;
-            stored += content?.StoredBytes ?? 0;
+            var backup = await catalog.GetAsync(backupId, cancellationToken).ConfigureAwait(false);
+            raw += backup.RawBytes;
+            stored += backup.StoredBytes;
         }
         return record with { Bytes = raw, StoredBytes = stored };
     }

@@ -48,7 +48,7 @@ public sealed record BackupAnalytics
         var good = backups.Where(b => b.Status == BackupStatus.Completed && !superseded.Contains(b.Id)).ToList();
         // A merged incremental spans the hour of its sources: that is no backup's duration.
         var durations = good.Where(b => !b.Properties.ContainsKey(ManifestProperties.CompactedLast)).Select(b => b.Duration ?? TimeSpan.Zero).Order().ToList();
-        var sizes = good.Select(b => b.Content?.StoredBytes ?? 0).ToList();
+        var sizes = good.Select(b => b.StoredBytes).ToList();
         var failed = backups.Count(b => b.Status == BackupStatus.Failed);
         return new BackupAnalytics
         {

@@ -9,7 +9,7 @@ internal sealed class MetricsHandler(BackupMetrics metrics) : IBackupStoredHandl
     /// <inheritdoc />
     public async Task<BackupManifest> OnStoredAsync(BackupManifest manifest, CancellationToken cancellationToken)
     {
-        metrics.Finished(manifest.Type, succeeded: true, manifest.Duration ?? TimeSpan.Zero, manifest.Content?.StoredBytes ?? 0);
+        metrics.Finished(manifest.Type, succeeded: true, manifest.Duration ?? TimeSpan.Zero, manifest.StoredBytes);
         // The gauges read the catalog's index, which the save just updated; the first backup of a
         // process that nothing has listed yet lists the catalog once, so that they show the whole store.
         if (!metrics.Loaded)

@@ -19,6 +19,7 @@ internal static class WorkQueue
     {
         var queue = new ConcurrentQueue<TItem>(items);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Exception? first = null;
         async Task WorkerAsync()
         {
             try
@@ -36,8 +37,14 @@ internal static class WorkQueue
                     }
                 }
             }
-            catch
+            catch (Exception ex)
             {
+                // Siblings stopped by this failure fail too, often not as a cancellation (a COPY cut off
+                // mid-write is an I/O error): the failure that came first in time is the cause.
+                if (!stop.IsCancellationRequested)
+                {
+                    Interlocked.CompareExchange(ref first, ex, null);
+                }
                 await stop.CancelAsync().ConfigureAwait(false);
                 throw;
             }
@@ -47,11 +54,9 @@ internal static class WorkQueue
         {
             await Task.WhenAll(running).ConfigureAwait(false);
         }
-        catch (Exception) when (running.FirstOrDefault(t => t.IsFaulted && t.Exception!.InnerException is not OperationCanceledException) is { } first)
+        catch (Exception) when (first is not null)
         {
-            // The first real failure, not a sibling's cancellation that it caused.
-            await first.ConfigureAwait(false);
-            throw;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
         }
     }
 }

@@ -43,7 +43,7 @@ internal sealed class BackupRecorder(
             {
                 await afterStored(cancellationToken).ConfigureAwait(false);
             }
-            Log.BackupCompleted(logger, context.Id, manifest.Content?.RawBytes ?? 0, manifest.Content?.StoredBytes ?? 0, manifest.Duration?.TotalSeconds ?? 0);
+            Log.BackupCompleted(logger, context.Id, manifest.RawBytes, manifest.StoredBytes, manifest.Duration?.TotalSeconds ?? 0);
             foreach (var handler in storedHandlers)
             {
                 manifest = await RunHandlerAsync(handler, manifest, cancellationToken).ConfigureAwait(false);
