@@ -9,10 +9,14 @@
 //   FullBackupBench download <id>        reads a backup's plain content from the store (decrypt, decompress, check) and discards it
 //   FullBackupBench drill                a restore drill of the newest backups (prints success= bytes= and the phases' seconds)
 //   FullBackupBench rpo <seconds> [s3 endpoint bucket]  continuous capture's recovery point lag under pgbench (RpoBench.cs)
+// BENCH_JOBS=<n> in the environment sets Backup:Postgres:Jobs (issue #14's parallel full backup and restore)
+// through the configuration the library binds its options from, so the bench needs no change when the option
+// lands; a library without the option ignores the key (configuration binding skips unknown keys).
 using System.Diagnostics;
 using System.Globalization;
 using Backup.Core;
 using Backup.Core.Operations;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -35,6 +39,13 @@ var services = new ServiceCollection()
 if (Environment.GetEnvironmentVariable("BENCH_CHANGE_CAPTURE") == "1")
 {
     services.PostConfigure<Backup.Core.Postgres.PostgresOptions>(o => o.ChangeCapture = true);
+}
+if (Environment.GetEnvironmentVariable("BENCH_JOBS") is { Length: > 0 } jobs)
+{
+    // AddBackupSystem binds its options from the IConfiguration in the container, as a host's would be.
+    services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
+        .AddInMemoryCollection(new Dictionary<string, string?> { ["Backup:Postgres:Jobs"] = int.Parse(jobs, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture) })
+        .Build());
 }
 var extra = "";
 using var provider = services.BuildServiceProvider();
