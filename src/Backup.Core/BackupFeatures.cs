@@ -100,7 +100,7 @@ internal sealed class BackupFeatures
         var roles = new RolesObject(pipeline);
         var files = new FileBackups(recorder, pipeline, catalog);
         var fullBackups = new FullBackups(recorder, engine, engine, slotGuard, roles, files, logger);
-        var inventory = new BackupInventory(catalog, pipeline, engine, time, logger);
+        var inventory = new BackupInventory(catalog, pipeline, engine, engine, time, logger);
         var capture = new Continuous.CaptureState(time, logger);
         metrics?.ShowCapture(capture);
         var recovery = new PointInTimeRecovery(catalog, pipeline, engine, engine, roles, files, time, logger);

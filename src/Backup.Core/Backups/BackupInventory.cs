@@ -1,5 +1,7 @@
 using Backup.Core.Abstractions;
+using System.IO.Pipelines;
 using Backup.Core.Catalog;
+using Backup.Core.Database;
 using Backup.Core.Engine;
 using Backup.Core.Pipeline;
 using Microsoft.Extensions.Logging;
@@ -7,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace Backup.Core.Backups;
 
 /// <summary>The backups in the store: listing, reading one, opening its content, deleting it, and cleaning up what unfinished ones left.</summary>
-internal sealed class BackupInventory(BackupCatalog catalog, BackupPipeline pipeline, IReplicationSlots? slots, TimeProvider time, ILogger logger)
+internal sealed class BackupInventory(BackupCatalog catalog, BackupPipeline pipeline, IReplicationSlots? slots, IDatabaseRestorer? database, TimeProvider time, ILogger logger)
 {
     /// <summary>Backups matching <paramref name="query"/>, newest first.</summary>
     public Task<IReadOnlyList<BackupManifest>> ListAsync(BackupQuery? query, CancellationToken cancellationToken) => catalog.ListAllAsync(query, cancellationToken);
@@ -28,7 +30,11 @@ internal sealed class BackupInventory(BackupCatalog catalog, BackupPipeline pipe
         return deleted;
     }
 
-    /// <summary>Opens the plain content of a completed backup, every check on the way.</summary>
+    /// <summary>
+    /// Opens the plain content of a completed backup, every check on the way. For a full backup taken
+    /// in parts, that is one archive the engine's restore tool reads whole, merged from the stored
+    /// archive and parts as it is read (<see cref="IDatabaseRestorer.WriteWholeArchiveAsync"/>).
+    /// </summary>
     public async Task<Stream> OpenContentAsync(string id, CancellationToken cancellationToken)
     {
         var manifest = (await catalog.GetAsync(id, cancellationToken).ConfigureAwait(false)).RequireDetails();
@@ -36,7 +42,28 @@ internal sealed class BackupInventory(BackupCatalog catalog, BackupPipeline pipe
         {
             throw new BackupException($"The backup '{id}' did not complete ({manifest.Error ?? "no data"}); it has no content to read.");
         }
-        return await pipeline.OpenReadAsync(content, cancellationToken).ConfigureAwait(false);
+        if (manifest.Parts.Count == 0)
+        {
+            return await pipeline.OpenReadAsync(content, cancellationToken).ConfigureAwait(false);
+        }
+        var engine = DatabaseRequired.Require(database);
+        var pipe = new Pipe();
+        var source = FullBackupSources.Of(manifest, pipeline);
+        // The merge writes into the pipe while the caller reads: its failure (a damaged part) reaches the reader as the read's error.
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var writer = pipe.Writer.AsStream();
+                await engine.WriteWholeArchiveAsync(source, writer, cancellationToken).ConfigureAwait(false);
+                await pipe.Writer.CompleteAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                await pipe.Writer.CompleteAsync(ex).ConfigureAwait(false);
+            }
+        }, CancellationToken.None);
+        return pipe.Reader.AsStream();
     }
 
     /// <summary>Deletes data objects no completed manifest claims, and a local store's stale staging files, once older than <paramref name="grace"/>.</summary>

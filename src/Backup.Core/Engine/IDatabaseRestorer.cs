@@ -21,6 +21,13 @@ internal interface IDatabaseRestorer : IDatabase
     /// <summary>Restores what <paramref name="plan"/> says (of the parts, those of its tables with data); returns the roles it created.</summary>
     Task<IReadOnlyList<string>> RestoreTablesAsync(EngineRestoreRequest request, TableRestorePlan plan, FullBackupSource source, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Writes into <paramref name="output"/> one archive that the engine's restore tool reads whole
+    /// (for PostgreSQL, a pg_dump custom-format archive), from a backup taken in parts: what
+    /// <c>download</c> gives. Streams: nothing is held in memory or on disk.
+    /// </summary>
+    Task WriteWholeArchiveAsync(FullBackupSource source, Stream output, CancellationToken cancellationToken);
+
     /// <summary>Proves the engine's restore tool accepts the archive and returns its table of contents; reads <paramref name="source"/> to its end.</summary>
     Task<string> ListArchiveAsync(Stream source, CancellationToken cancellationToken);
 

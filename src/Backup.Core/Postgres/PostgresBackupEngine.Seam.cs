@@ -2,6 +2,8 @@ using Backup.Core.Abstractions;
 using Backup.Core.Changes;
 using Backup.Core.Engine;
 using Backup.Core.Operations;
+using Backup.Core.Postgres.Archive;
+using Backup.Core.Streams;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -41,6 +43,27 @@ internal sealed partial class PostgresBackupEngine
 
     Task<IReadOnlyList<string>> IDatabaseRestorer.RestoreTablesAsync(EngineRestoreRequest request, TableRestorePlan plan, FullBackupSource source, CancellationToken cancellationToken) =>
         RestoreTablesAsync(request, plan, source with { Parts = [.. source.Parts.Where(p => plan.TablesWithData.Contains(p.Part.Table!, StringComparer.Ordinal))] }, cancellationToken);
+
+    async Task IDatabaseRestorer.WriteWholeArchiveAsync(FullBackupSource source, Stream output, CancellationToken cancellationToken)
+    {
+        // A table's parts, in page order, are its rows in the order COPY of the whole table would give them.
+        var tables = source.Parts
+            .GroupBy(p => p.Part.Table!, StringComparer.Ordinal)
+            .Select(table =>
+            {
+                var (schema, name) = SqlIdentifier.SplitQualified(table.Key);
+                var parts = table.OrderBy(p => p.Part.FirstPage ?? 0).ToList();
+                return new TableDataSource(
+                    schema, name, parts[0].Part.Columns!, parts.Sum(p => p.Part.Content.RawBytes),
+                    _ => Task.FromResult<Stream>(new ConcatenatedStream([.. parts.Select(p => p.Open)])));
+            })
+            .ToList();
+        var archive = await source.OpenArchive(cancellationToken).ConfigureAwait(false);
+        await using (archive.ConfigureAwait(false))
+        {
+            await CustomArchiveMerge.WriteAsync(archive, tables, output, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     Task<string> IDatabaseRestorer.ListArchiveAsync(Stream source, CancellationToken cancellationToken) => ListArchiveAsync(source, cancellationToken);
 

@@ -145,6 +145,8 @@ internal sealed class FakeDatabaseEngine : IDatabaseEngine
     public Task<IReadOnlyList<string>> RestoreTablesAsync(EngineRestoreRequest request, TableRestorePlan plan, FullBackupSource source, CancellationToken cancellationToken) =>
         throw new NotSupportedException("The fake engine does not restore.");
 
+    public Task WriteWholeArchiveAsync(FullBackupSource source, Stream output, CancellationToken cancellationToken) => throw new NotSupportedException("The fake engine does not take backups in parts.");
+
     public Task<string> ListArchiveAsync(Stream source, CancellationToken cancellationToken) => throw new NotSupportedException("The fake engine does not read archives.");
 
     public Task<IReadOnlyDictionary<string, long>> CountRowsAsync(string database, CancellationToken cancellationToken) => throw new NotSupportedException("The fake engine has no tables.");

@@ -96,6 +96,51 @@ public sealed class PartsRoundTripTests(RichDatabaseFixture source) : IClassFixt
         }
     }
 
+    [Fact]
+    public async Task Download_BackupInParts_IsOneArchivePgRestoreRestoresWhole()
+    {
+        using var provider = Build();
+        var service = provider.Service();
+        var manifest = await service.CreateFullBackupAsync();
+        var file = Path.Combine(_store.Path, "downloaded.dump");
+        await using (var content = await service.OpenBackupContentAsync(manifest.Id))
+        await using (var output = File.Create(file))
+        {
+            await content.CopyToAsync(output);
+        }
+        var target = "it_parts_downloaded";
+        await TestServer.DropDatabaseAsync(target);
+        await TestServer.CreateDatabaseAsync(target);
+        try
+        {
+            var list = await RunToolAsync("pg_restore", "--list", file);
+            Assert.Contains("TABLE DATA public big", list, StringComparison.Ordinal);
+            await RunToolAsync("pg_restore", "--jobs=2", "--exit-on-error", $"--dbname=host={TestServer.Host} port={TestServer.Port} user={TestServer.User} dbname={target}", file);
+
+            Assert.Equal(await DatabaseComparison.ContentHashesAsync(source.Database), await DatabaseComparison.ContentHashesAsync(target));
+        }
+        finally
+        {
+            await TestServer.DropDatabaseAsync(target);
+        }
+    }
+
+    private static async Task<string> RunToolAsync(string tool, params string[] arguments)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(Path.Combine(TestServer.ToolsDirectory, tool)) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+        info.Environment["PGPASSWORD"] = TestServer.Password;
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"{tool} failed: {await error}");
+        return await output;
+    }
+
     public static TheoryData<string> Damages => ["corrupt", "missing", "swapped", "truncated"];
 
     [Theory]
