@@ -22,4 +22,14 @@ internal static class CopySessionSettings
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>For loads into a restore target, which is dropped whole when anything fails: its commits need not wait for the disk.</summary>
+    public static async Task NoCommitWaitAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var command = new NpgsqlCommand("SET synchronous_commit = off", connection);
+        await using (command.ConfigureAwait(false))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 }

@@ -345,7 +345,7 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
             {
                 var jobs = Math.Max(1, _options.EffectiveJobs);
                 Log.RestoreInParts(_logger, request.TargetDatabase, parts.Count, jobs);
-                await SectionedRestore.RunAsync(tools, target, arguments, source, parts, jobs, cancellationToken).ConfigureAwait(false);
+                await SectionedRestore.RunAsync(tools, target, arguments, source, parts, jobs, _options.RestoreMaintenanceWorkMemMegabytes, cancellationToken).ConfigureAwait(false);
             }
             Log.RestoreFinished(_logger, request.TargetDatabase);
             return created;

@@ -80,9 +80,18 @@ public sealed class PostgresOptions
 
     /// <summary>
     /// With <see cref="Jobs"/>: tables bigger than this on disk are copied in page ranges of about this
-    /// size, so one big table is not one stream. Default 256 MB.
+    /// size, so one big table is not one stream, and the connections share its work evenly. Tables
+    /// smaller than a 32nd of it stay in pg_dump's archive. Default 64 MB.
     /// </summary>
-    public int PartSizeMegabytes { get; set; } = 256;
+    public int PartSizeMegabytes { get; set; } = 64;
+
+    /// <summary>
+    /// <c>maintenance_work_mem</c> for the sessions that build indexes and constraints in a restore of
+    /// a backup taken in parts: index builds sort in memory instead of on disk (a primary key of 3M rows
+    /// built 30% faster with 512 MB than with PostgreSQL's 64 MB). Each of the <see cref="Jobs"/>
+    /// builds may use this much of the server's memory at once. Default 256 MB; 0 keeps the server's setting.
+    /// </summary>
+    public int RestoreMaintenanceWorkMemMegabytes { get; set; } = 256;
 
     /// <summary><see cref="Jobs"/> as it applies: the cores (at least 2) when unset.</summary>
     internal int EffectiveJobs => Jobs ?? Math.Max(2, Environment.ProcessorCount);

@@ -52,6 +52,10 @@ internal sealed class PostgresOptionsValidator : IValidateOptions<PostgresOption
         {
             errors.Add($"Backup:Postgres:PartSizeMegabytes must be at least 1 (it is {options.PartSizeMegabytes}).");
         }
+        if (options.RestoreMaintenanceWorkMemMegabytes is < 0 or > 65536)
+        {
+            errors.Add($"Backup:Postgres:RestoreMaintenanceWorkMemMegabytes must be between 0 (the server's setting) and 65536 (it is {options.RestoreMaintenanceWorkMemMegabytes}).");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

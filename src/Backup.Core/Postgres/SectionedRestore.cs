@@ -13,9 +13,22 @@ internal static class SectionedRestore
 {
     private const int BufferSize = 1 << 20;
 
+    /// <summary>Restores <paramref name="archive"/> and <paramref name="parts"/> into <paramref name="target"/>, created empty.</summary>
+    /// <param name="tools">pg_restore.</param>
+    /// <param name="target">The new database.</param>
+    /// <param name="arguments">pg_restore's arguments for every section (ownership, the table list).</param>
+    /// <param name="archive">pg_dump's archive, read to its end once.</param>
+    /// <param name="parts">The table data parts to load.</param>
+    /// <param name="jobs">Connections for the parts, and pg_restore's jobs for the index builds.</param>
+    /// <param name="maintenanceWorkMemMegabytes">For the index builds; 0 keeps the server's setting.</param>
+    /// <param name="cancellationToken">Cancels the restore (the caller drops the target).</param>
     public static async Task RunAsync(
-        PostgresTools tools, PostgresConnectionInfo target, IReadOnlyList<string> arguments, Stream archive, IReadOnlyList<DataPartSource> parts, int jobs, CancellationToken cancellationToken)
+        PostgresTools tools, PostgresConnectionInfo target, IReadOnlyList<string> arguments, Stream archive, IReadOnlyList<DataPartSource> parts, int jobs, int maintenanceWorkMemMegabytes, CancellationToken cancellationToken)
     {
+        // A restore that fails is dropped whole, so its commits need not wait for the disk: with
+        // thousands of tables, one fsync per CREATE is most of the schema's time.
+        const string NoCommitWait = "-c synchronous_commit=off";
+        var buildSettings = maintenanceWorkMemMegabytes > 0 ? $"{NoCommitWait} -c maintenance_work_mem={maintenanceWorkMemMegabytes}MB" : NoCommitWait;
         var file = Path.Combine(Path.GetTempPath(), $"backup-core-{Guid.NewGuid():N}.dump");
         try
         {
@@ -31,11 +44,11 @@ internal static class SectionedRestore
                 // To the end of the stream: the pipeline checks the archive's hashes there, before pg_restore sees a byte of it.
                 await archive.CopyToAsync(output, BufferSize, cancellationToken).ConfigureAwait(false);
             }
-            await RunAsync(tools, target, [.. arguments, "--section=pre-data", file], cancellationToken).ConfigureAwait(false);
+            await RunAsync(tools, target, [.. arguments, "--section=pre-data", file], NoCommitWait, cancellationToken).ConfigureAwait(false);
 
             using var stopSibling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var loading = TableDataLoad.RunAsync(target, parts, jobs, stopSibling.Token);
-            var archived = RunAsync(tools, target, [.. arguments, "--section=data", file], stopSibling.Token);
+            var archived = RunAsync(tools, target, [.. arguments, "--section=data", file], NoCommitWait, stopSibling.Token);
             try
             {
                 await Task.WhenAll(WithStop(loading, stopSibling), WithStop(archived, stopSibling)).ConfigureAwait(false);
@@ -46,7 +59,7 @@ internal static class SectionedRestore
                 await (loading.IsFaulted ? loading : archived).ConfigureAwait(false);
                 throw;
             }
-            await RunAsync(tools, target, [.. arguments, "--section=post-data", $"--jobs={jobs}", file], cancellationToken).ConfigureAwait(false);
+            await RunAsync(tools, target, [.. arguments, "--section=post-data", $"--jobs={jobs}", file], buildSettings, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -67,9 +80,9 @@ internal static class SectionedRestore
         }
     }
 
-    private static async Task RunAsync(PostgresTools tools, PostgresConnectionInfo target, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    private static async Task RunAsync(PostgresTools tools, PostgresConnectionInfo target, IReadOnlyList<string> arguments, string sessionSettings, CancellationToken cancellationToken)
     {
-        var restore = ToolProcess.Start(tools.PgRestore, target, arguments, writesOutput: false, readsInput: false);
+        var restore = ToolProcess.Start(tools.PgRestore, target, arguments, writesOutput: false, readsInput: false, sessionSettings);
         await using (restore.ConfigureAwait(false))
         {
             await restore.WaitForSuccessAsync(cancellationToken).ConfigureAwait(false);

@@ -51,17 +51,30 @@ internal static class TableDataCopy
         }
     }
 
+    // The COPY stream gives one row (one CopyData message, ~100 bytes) per read: the buffer is filled
+    // by many reads before one write, or every layer of the pipeline would run once per row. The reads
+    // are synchronous because nearly all of them are served from Npgsql's buffer; an await per row
+    // cost as much as the rest of the pipeline together.
     private static async Task<long> CopyCountingRowsAsync(Stream source, Stream destination, CancellationToken cancellationToken)
     {
         var buffer = new byte[BufferSize];
         long rows = 0;
-        int read;
-        while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        while (true)
         {
-            rows += buffer.AsSpan(0, read).Count((byte)'\n');
-            await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            var filled = 0;
+            int read;
+            while (filled < buffer.Length && (read = source.Read(buffer, filled, buffer.Length - filled)) > 0)
+            {
+                filled += read;
+            }
+            if (filled == 0)
+            {
+                return rows;
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+            rows += buffer.AsSpan(0, filled).Count((byte)'\n');
+            await destination.WriteAsync(buffer.AsMemory(0, filled), cancellationToken).ConfigureAwait(false);
         }
-        return rows;
     }
 
     /// <summary>A connection in a read-only repeatable-read transaction on an exported snapshot.</summary>

@@ -23,6 +23,7 @@ internal static class TableDataLoad
             {
                 var connection = await target.OpenAsync(ct, "Backup.Core restore load", pooled: false).ConfigureAwait(false);
                 await CopySessionSettings.ApplyAsync(connection, null, ct).ConfigureAwait(false);
+                await CopySessionSettings.NoCommitWaitAsync(connection, ct).ConfigureAwait(false);
                 return connection;
             },
             LoadAsync,

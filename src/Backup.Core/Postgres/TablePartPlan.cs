@@ -61,10 +61,13 @@ internal static class TablePartPlan
                 parts.Add(new PlannedPart(schema, table, columns, null, null, pages));
                 continue;
             }
-            // The last range is open: pages added after the snapshot hold no row it sees, but one more range costs nothing.
-            for (long first = 0; first < pages; first += rangePages)
+            // Ranges of equal size (not full ranges and a stub), so the workers finish together.
+            var count = (pages + rangePages - 1) / rangePages;
+            var size = (pages + count - 1) / count;
+            for (long first = 0; first < pages; first += size)
             {
-                var end = first + rangePages >= pages ? (long?)null : first + rangePages;
+                // The last range is open: pages added after the snapshot hold no row it sees, but one more range costs nothing.
+                var end = first + size >= pages ? (long?)null : first + size;
                 parts.Add(new PlannedPart(schema, table, columns, first, end, (end ?? pages) - first));
             }
         }

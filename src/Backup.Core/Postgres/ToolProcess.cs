@@ -30,7 +30,13 @@ internal sealed class ToolProcess : IAsyncDisposable
 
     public Stream StandardInput => _process.StandardInput.BaseStream;
 
-    public static ToolProcess Start(string fileName, PostgresConnectionInfo? connection, IEnumerable<string> arguments, bool writesOutput = true, bool readsInput = false)
+    /// <param name="fileName">The tool.</param>
+    /// <param name="connection">The database it connects to, if any.</param>
+    /// <param name="arguments">Its arguments (never a password).</param>
+    /// <param name="writesOutput">Its stdout is read.</param>
+    /// <param name="readsInput">Its stdin is written.</param>
+    /// <param name="sessionSettings">Server settings for its sessions (PGOPTIONS, e.g. <c>-c synchronous_commit=off</c>).</param>
+    public static ToolProcess Start(string fileName, PostgresConnectionInfo? connection, IEnumerable<string> arguments, bool writesOutput = true, bool readsInput = false, string? sessionSettings = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -53,6 +59,10 @@ internal sealed class ToolProcess : IAsyncDisposable
             info.Environment["PGSSLMODE"] = connection.SslMode;
         }
         info.Environment["PGAPPNAME"] = "Backup.Core";
+        if (sessionSettings is not null)
+        {
+            info.Environment["PGOPTIONS"] = sessionSettings;
+        }
         var process = new Process { StartInfo = info };
         var tool = new ToolProcess(process, Path.GetFileName(fileName), connection?.Password);
         process.ErrorDataReceived += (_, e) => tool.KeepStderr(e.Data);
