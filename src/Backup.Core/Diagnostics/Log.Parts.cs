@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(1547, LogLevel.Warning, "The part {Key} of a backup that did not complete could not be deleted ({Reason}); orphan cleanup removes it later")]
     public static partial void PartNotDeleted(ILogger logger, string key, string reason);
+
+    [LoggerMessage(1548, LogLevel.Information, "The database's encoding is {Encoding}, not UTF8: this full backup is one pg_dump stream, not taken in parts")]
+    public static partial void DumpNotInParts(ILogger logger, string encoding);
 }

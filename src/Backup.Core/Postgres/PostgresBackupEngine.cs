@@ -59,7 +59,14 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
         await using var sessionScope = session.ConfigureAwait(false);
         var tools = await _tools.FindAsync(session.ServerMajor, cancellationToken).ConfigureAwait(false);
         Log.DumpStarting(_logger, _connection.ToString(), tools.Version, session.ServerVersion);
-        var jobs = partStore is null ? 0 : _options.EffectiveJobs;
+        // Parts are copied in UTF-8 (Npgsql's client encoding); pg_dump's archive says the database's
+        // encoding, so the archive a download rebuilds would disagree with its own data elsewhere.
+        var utf8 = session.DatabaseProperties.GetValueOrDefault(ManifestProperties.Encoding) == "UTF8";
+        var jobs = partStore is null ? 0 : utf8 ? _options.EffectiveJobs : 0;
+        if (partStore is not null && _options.EffectiveJobs > 0 && !utf8)
+        {
+            Log.DumpNotInParts(_logger, session.DatabaseProperties.GetValueOrDefault(ManifestProperties.Encoding) ?? "unknown");
+        }
         var parts = jobs == 0
             ? []
             : await session.PlanPartsAsync(request.Schemas, request.Tables, _options.PartSizeMegabytes * 1024L * 1024, cancellationToken).ConfigureAwait(false);
