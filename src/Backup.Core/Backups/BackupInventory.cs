@@ -1,9 +1,9 @@
 using Backup.Core.Abstractions;
-using System.IO.Pipelines;
 using Backup.Core.Catalog;
 using Backup.Core.Database;
 using Backup.Core.Engine;
 using Backup.Core.Pipeline;
+using Backup.Core.Streams;
 using Microsoft.Extensions.Logging;
 
 namespace Backup.Core.Backups;
@@ -47,23 +47,9 @@ internal sealed class BackupInventory(BackupCatalog catalog, BackupPipeline pipe
             return await pipeline.OpenReadAsync(content, cancellationToken).ConfigureAwait(false);
         }
         var engine = DatabaseRequired.Require(database);
-        var pipe = new Pipe();
         var source = FullBackupSources.Of(manifest, pipeline);
-        // The merge writes into the pipe while the caller reads: its failure (a damaged part) reaches the reader as the read's error.
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                var writer = pipe.Writer.AsStream();
-                await engine.WriteWholeArchiveAsync(source, writer, cancellationToken).ConfigureAwait(false);
-                await pipe.Writer.CompleteAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                await pipe.Writer.CompleteAsync(ex).ConfigureAwait(false);
-            }
-        }, CancellationToken.None);
-        return pipe.Reader.AsStream();
+        // The archive is merged as it is read: its failure (a damaged part) reaches the reader as the read's error.
+        return ProducedStream.Start((output, ct) => engine.WriteWholeArchiveAsync(source, output, ct), cancellationToken);
     }
 
     /// <summary>Deletes data objects no completed manifest claims, and a local store's stale staging files, once older than <paramref name="grace"/>.</summary>

@@ -373,8 +373,9 @@ internal sealed class BackupCatalog
 
     /// <summary>
     /// Deletes data objects that no completed manifest claims — what a crash or a kill between
-    /// upload and manifest leaves — when they are older than <paramref name="grace"/> (a backup
-    /// still running has not written its manifest yet).
+    /// upload and manifest leaves — when they, and every other object of their backup, are older
+    /// than <paramref name="grace"/> (a backup still running has not written its manifest yet, and
+    /// a backup in parts stores parts all along).
     /// </summary>
     /// <returns>The keys deleted.</returns>
     public async Task<IReadOnlyList<string>> DeleteOrphansAsync(TimeSpan grace, DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -387,12 +388,14 @@ internal sealed class BackupCatalog
             {
                 objects.Add(item);
             }
+            static string IdOf(string name) => name.IndexOf('.', StringComparison.Ordinal) is var dot and >= 0 ? name[..dot] : name;
+            // A backup still running may have stored parts long ago while it goes on storing more: an id
+            // any of whose objects is younger than the grace is left whole, not only its young objects.
+            var active = objects.Where(o => o.LastModified > now - grace).Select(o => IdOf(o.Key[prefix.Length..])).ToHashSet(StringComparer.Ordinal);
             foreach (var item in objects)
             {
-                var name = item.Key[prefix.Length..];
-                var dot = name.IndexOf('.', StringComparison.Ordinal);
-                var id = dot < 0 ? name : name[..dot];
-                if (item.LastModified > now - grace)
+                var id = IdOf(item.Key[prefix.Length..]);
+                if (active.Contains(id))
                 {
                     continue;
                 }

@@ -78,35 +78,37 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
         var arguments = new List<string> { "--format=custom", "--compress=0", "--snapshot=" + session.SnapshotName };
         arguments.AddRange(request.Schemas.Select(s => "--schema=" + SqlIdentifier.Quote(s)));
         arguments.AddRange(request.Tables.Select(t => "--table=" + SqlIdentifier.QuoteQualified(t)));
-        arguments.AddRange(TablePartPlan.ExcludeDataArguments(parts));
+        if (parts.Count > 0)
+        {
+            arguments.AddRange(TablePartPlan.ExcludeDataArguments(parts));
+            // The snapshot's session already holds these tables' locks: an ALTER queued behind it would
+            // queue pg_dump's own lock request behind itself, a wait no deadlock check sees (pg_dump -j's
+            // workers lock with NOWAIT for the same reason). Fail instead, with pg_dump's message.
+            arguments.Add("--lock-wait-timeout=" + TableDataCopy.LockWait);
+        }
 
         var dump = ToolProcess.Start(tools.PgDump, _connection, arguments);
         await using var dumpScope = dump.ConfigureAwait(false);
         // Counting runs on the snapshot's own connection while pg_dump streams on another, and the
-        // parts are copied on connections of their own; the parts' rows are counted as they pass.
+        // parts are copied on connections of their own; their rows are counted as they pass (but
+        // a table others inherit from, whose count includes its children's rows, is counted apart).
         using var stopSiblings = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var counting = session.CountRowsAsync(request.Schemas, request.Tables, parts.Select(p => p.Name).ToHashSet(StringComparer.Ordinal), stopSiblings.Token);
+        var countedByCopy = parts.Where(p => !p.HasChildren).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var counting = session.CountRowsAsync(request.Schemas, request.Tables, countedByCopy, stopSiblings.Token);
         var copying = parts.Count == 0
             ? Task.FromResult<IReadOnlyList<TableDataPart>>([])
             : TableDataCopy.RunAsync(_connection, session.SnapshotName, parts, jobs, partStore!, stopSiblings.Token);
-        try
+        async Task DumpArchiveAsync()
         {
-            await dump.StandardOutput.CopyToAsync(destination, CopyBufferSize, cancellationToken).ConfigureAwait(false);
-            await dump.WaitForSuccessAsync(cancellationToken).ConfigureAwait(false);
-            await copying.ConfigureAwait(false);
+            await dump.StandardOutput.CopyToAsync(destination, CopyBufferSize, stopSiblings.Token).ConfigureAwait(false);
+            await dump.WaitForSuccessAsync(stopSiblings.Token).ConfigureAwait(false);
         }
-        catch
-        {
-            // The first error is the one to report; the count and the copies must still end before
-            // the snapshot's connection (and its transaction) is closed under them.
-            await stopSiblings.CancelAsync().ConfigureAwait(false);
-            await ((Task)counting).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            await ((Task)copying).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            throw;
-        }
+        // A part that fails stops pg_dump (and the count) at once, and the other way round; all have
+        // ended before the snapshot's connection (and its transaction) is closed under them.
+        await Siblings.WhenAllAsync(stopSiblings, DumpArchiveAsync(), copying, counting).ConfigureAwait(false);
         var copied = await copying.ConfigureAwait(false);
         var counts = new SortedDictionary<string, long>(new Dictionary<string, long>(await counting.ConfigureAwait(false)), StringComparer.Ordinal);
-        foreach (var table in copied.GroupBy(p => p.Table!, StringComparer.Ordinal))
+        foreach (var table in copied.Where(p => countedByCopy.Contains(p.Table!)).GroupBy(p => p.Table!, StringComparer.Ordinal))
         {
             counts[table.Key] = table.Sum(p => p.Rows!.Value);
         }

@@ -78,9 +78,17 @@ internal sealed class PostgresConnectionInfo
     /// False for sessions that hold advisory locks: a pooled connection keeps its session (and
     /// its locks) alive while idle in the pool.
     /// </param>
-    internal async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken, string applicationName = "Backup.Core", bool pooled = true)
+    /// <param name="commandTimeout">
+    /// Seconds a command (and a COPY's reads and writes) may take, 0 for no limit; Npgsql's default
+    /// (30 s) when null. A COPY of a part waits on the pipeline and the store, not only on the server.
+    /// </param>
+    internal async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken, string applicationName = "Backup.Core", bool pooled = true, int? commandTimeout = null)
     {
         var builder = new NpgsqlConnectionStringBuilder(_builder.ConnectionString) { ApplicationName = applicationName };
+        if (commandTimeout is { } seconds)
+        {
+            builder.CommandTimeout = seconds;
+        }
         if (!pooled)
         {
             builder.Pooling = false;

@@ -46,37 +46,18 @@ internal static class SectionedRestore
             }
             await RunAsync(tools, target, [.. arguments, "--section=pre-data", file], NoCommitWait, cancellationToken).ConfigureAwait(false);
 
-            using var stopSibling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var loading = TableDataLoad.RunAsync(target, parts, jobs, stopSibling.Token);
-            var archived = RunAsync(tools, target, [.. arguments, "--section=data", file], NoCommitWait, stopSibling.Token);
-            try
+            using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                await Task.WhenAll(WithStop(loading, stopSibling), WithStop(archived, stopSibling)).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // One side stopped the other: its own error is the one to report.
-                await (loading.IsFaulted ? loading : archived).ConfigureAwait(false);
-                throw;
+                await Siblings.WhenAllAsync(
+                    stop,
+                    TableDataLoad.RunAsync(target, parts, jobs, stop.Token),
+                    RunAsync(tools, target, [.. arguments, "--section=data", file], NoCommitWait, stop.Token)).ConfigureAwait(false);
             }
             await RunAsync(tools, target, [.. arguments, "--section=post-data", $"--jobs={jobs}", file], buildSettings, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             File.Delete(file);
-        }
-    }
-
-    private static async Task WithStop(Task task, CancellationTokenSource stop)
-    {
-        try
-        {
-            await task.ConfigureAwait(false);
-        }
-        catch
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            throw;
         }
     }
 

@@ -18,6 +18,14 @@ internal static class TableDataCopy
 {
     private const int BufferSize = 1 << 17;
 
+    /// <summary>
+    /// How long the copies and pg_dump wait for a table's lock before they fail the backup. A
+    /// request queued behind an exclusive one (ALTER, TRUNCATE, VACUUM FULL) that itself waits for
+    /// the snapshot's session would otherwise wait for ever; meanwhile the application's queries on
+    /// that table queue behind the exclusive request, so the wait is kept short.
+    /// </summary>
+    public const string LockWait = "10s";
+
     public static async Task<IReadOnlyList<TableDataPart>> RunAsync(
         PostgresConnectionInfo connection, string snapshotName, IReadOnlyList<PlannedPart> parts, int jobs, IDataPartStore store, CancellationToken cancellationToken)
     {
@@ -52,9 +60,7 @@ internal static class TableDataCopy
     }
 
     // The COPY stream gives one row (one CopyData message, ~100 bytes) per read: the buffer is filled
-    // by many reads before one write, or every layer of the pipeline would run once per row. The reads
-    // are synchronous because nearly all of them are served from Npgsql's buffer; an await per row
-    // cost as much as the rest of the pipeline together.
+    // by many reads before one write, or every layer of the pipeline would run once per row.
     private static async Task<long> CopyCountingRowsAsync(Stream source, Stream destination, CancellationToken cancellationToken)
     {
         var buffer = new byte[BufferSize];
@@ -63,7 +69,7 @@ internal static class TableDataCopy
         {
             var filled = 0;
             int read;
-            while (filled < buffer.Length && (read = source.Read(buffer, filled, buffer.Length - filled)) > 0)
+            while (filled < buffer.Length && (read = await source.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
             {
                 filled += read;
             }
@@ -71,7 +77,6 @@ internal static class TableDataCopy
             {
                 return rows;
             }
-            cancellationToken.ThrowIfCancellationRequested();
             rows += buffer.AsSpan(0, filled).Count((byte)'\n');
             await destination.WriteAsync(buffer.AsMemory(0, filled), cancellationToken).ConfigureAwait(false);
         }
@@ -84,12 +89,17 @@ internal static class TableDataCopy
 
         public static async Task<SnapshotReader> OpenAsync(PostgresConnectionInfo info, string snapshotName, CancellationToken cancellationToken)
         {
-            var connection = await info.OpenAsync(cancellationToken, "Backup.Core backup copy", pooled: false).ConfigureAwait(false);
+            var connection = await info.OpenAsync(cancellationToken, "Backup.Core backup copy", pooled: false, commandTimeout: 0).ConfigureAwait(false);
             try
             {
                 var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
                 await SnapshotAdoption.AdoptAsync(connection, transaction, snapshotName, cancellationToken).ConfigureAwait(false);
                 await CopySessionSettings.ApplyAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                var lockWait = new NpgsqlCommand($"SET lock_timeout = '{LockWait}'", connection, transaction);
+                await using (lockWait.ConfigureAwait(false))
+                {
+                    await lockWait.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
                 return new SnapshotReader(connection, transaction);
             }
             catch

@@ -21,7 +21,7 @@ internal static class TableDataLoad
             Math.Min(jobs, parts.Count),
             async ct =>
             {
-                var connection = await target.OpenAsync(ct, "Backup.Core restore load", pooled: false).ConfigureAwait(false);
+                var connection = await target.OpenAsync(ct, "Backup.Core restore load", pooled: false, commandTimeout: 0).ConfigureAwait(false);
                 await CopySessionSettings.ApplyAsync(connection, null, ct).ConfigureAwait(false);
                 await CopySessionSettings.NoCommitWaitAsync(connection, ct).ConfigureAwait(false);
                 return connection;
