@@ -78,7 +78,9 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
         // Counting runs on the snapshot's own connection while pg_dump streams on another, and the
         // parts are copied on connections of their own; the parts' rows are counted as they pass.
         using var stopSiblings = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var counting = session.CountRowsAsync(request.Schemas, request.Tables, parts.Select(p => p.Name).ToHashSet(StringComparer.Ordinal), stopSiblings.Token);
+        // A parent of inherited tables is counted as before (with its children's rows, as restore's check counts
+        // it), not from its parts, which hold only its own rows.
+        var counting = session.CountRowsAsync(request.Schemas, request.Tables, parts.Where(p => !p.HasChildren).Select(p => p.Name).ToHashSet(StringComparer.Ordinal), stopSiblings.Token);
         var copying = parts.Count == 0
             ? Task.FromResult<IReadOnlyList<TableDataPart>>([])
             : TableDataCopy.RunAsync(_connection, session.SnapshotName, parts, jobs, partStore!, stopSiblings.Token);
@@ -101,7 +103,7 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
         var counts = new SortedDictionary<string, long>(new Dictionary<string, long>(await counting.ConfigureAwait(false)), StringComparer.Ordinal);
         foreach (var table in copied.GroupBy(p => p.Table!, StringComparer.Ordinal))
         {
-            counts[table.Key] = table.Sum(p => p.Rows!.Value);
+            counts.TryAdd(table.Key, table.Sum(p => p.Rows!.Value));
         }
         // Read on the dump's snapshot, so the roles are exactly those the dumped objects name.
         var roles = await DatabaseRoles.ReadAsync(_connection, session.SnapshotName, cancellationToken).ConfigureAwait(false);

@@ -19,7 +19,8 @@ internal static class TablePartPlan
                          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''), ''),
                pg_relation_size(c.oid) / current_setting('block_size')::bigint,
                current_setting('block_size')::bigint,
-               pg_table_size(c.oid)
+               pg_table_size(c.oid),
+               EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = c.oid)
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind = 'r' AND c.relpersistence <> 't'
           AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\_%'
@@ -34,7 +35,7 @@ internal static class TablePartPlan
         // Heap and TOAST: a table of few pages may hold megabytes of documents out of line.
         var smallTableBytes = Math.Max(1, partBytes / 32);
         var wanted = tables.Select(SqlIdentifier.SplitQualified).ToHashSet();
-        var found = new List<(string Schema, string Table, string Columns, long Pages, long BlockSize)>();
+        var found = new List<(string Schema, string Table, string Columns, long Pages, long BlockSize, bool HasChildren)>();
         var command = new NpgsqlCommand(TablesSql, connection, transaction);
         await using (command.ConfigureAwait(false))
         {
@@ -48,24 +49,24 @@ internal static class TablePartPlan
                     {
                         continue;
                     }
-                    found.Add((schema, table, reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4)));
+                    found.Add((schema, table, reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetBoolean(6)));
                 }
             }
         }
         var parts = new List<PlannedPart>();
-        foreach (var (schema, table, columns, pages, blockSize) in found)
+        foreach (var (schema, table, columns, pages, blockSize, hasChildren) in found)
         {
             var rangePages = Math.Max(1, partBytes / blockSize);
             if (serverMajor < 14 || pages <= rangePages * 5 / 4)
             {
-                parts.Add(new PlannedPart(schema, table, columns, null, null, pages));
+                parts.Add(new PlannedPart(schema, table, columns, null, null, pages) { HasChildren = hasChildren });
                 continue;
             }
             // The last range is open: pages added after the snapshot hold no row it sees, but one more range costs nothing.
             for (long first = 0; first < pages; first += rangePages)
             {
                 var end = first + rangePages >= pages ? (long?)null : first + rangePages;
-                parts.Add(new PlannedPart(schema, table, columns, first, end, (end ?? pages) - first));
+                parts.Add(new PlannedPart(schema, table, columns, first, end, (end ?? pages) - first) { HasChildren = hasChildren });
             }
         }
         return [.. parts.OrderByDescending(p => p.Pages).Select((p, i) => p with { Index = i + 1 })];
@@ -81,6 +82,12 @@ internal sealed record PlannedPart(string Schema, string Table, string Columns, 
 {
     /// <summary>The part's number, from 1.</summary>
     public int Index { get; init; }
+
+    /// <summary>
+    /// Whether other tables inherit from this one: its parts hold its own rows only (ONLY), while the
+    /// manifest's row count of a table, which restore checks, counts its children's rows too.
+    /// </summary>
+    public bool HasChildren { get; init; }
 
     /// <summary>The table as <c>schema.table</c>, the manifest's form.</summary>
     public string Name => $"{Schema}.{Table}";
