@@ -16,14 +16,17 @@ public sealed class KilledCopyTests(BigTableFixture source) : IClassFixture<BigT
 
     public void Dispose() => _store.Dispose();
 
-    /// <summary>Waits until a session of <paramref name="applicationName"/> runs a COPY, then terminates it.</summary>
-    private static async Task<int> KillCopyAsync(string applicationName, Task running)
+    /// <summary>
+    /// Waits until a session of <paramref name="applicationName"/> on <paramref name="database"/> runs a
+    /// COPY, then terminates it (only there: other tests' backups and restores run alongside).
+    /// </summary>
+    private static async Task<int> KillCopyAsync(string applicationName, string database, Task running)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline && !running.IsCompleted)
         {
             var pid = await TestServer.ScalarAsync<object>("postgres",
-                $"SELECT coalesce(min(pid), 0) FROM pg_stat_activity WHERE application_name = '{applicationName}' AND state = 'active' AND query ILIKE 'COPY%'");
+                $"SELECT coalesce(min(pid), 0) FROM pg_stat_activity WHERE application_name = '{applicationName}' AND datname = '{database}' AND state = 'active' AND query ILIKE 'COPY%'");
             if (pid is int found && found != 0)
             {
                 Assert.True(await TestServer.ScalarAsync<bool>("postgres", $"SELECT pg_terminate_backend({found})"));
@@ -42,7 +45,7 @@ public sealed class KilledCopyTests(BigTableFixture source) : IClassFixture<BigT
         var service = provider.Service();
 
         var backup = service.CreateFullBackupAsync();
-        await KillCopyAsync("Backup.Core backup copy", backup);
+        await KillCopyAsync("Backup.Core backup copy", source.Database, backup);
         var error = await Assert.ThrowsAnyAsync<BackupException>(() => backup);
 
         Assert.IsNotType<Npgsql.NpgsqlException>(error, exactMatch: false);
@@ -68,7 +71,7 @@ public sealed class KilledCopyTests(BigTableFixture source) : IClassFixture<BigT
         var target = "it_parts_killed_restore_" + Guid.NewGuid().ToString("N")[..6];
 
         var restore = service.RestoreFromBackupAsync(manifest.Id, new RestoreOptions { TargetDatabase = target });
-        await KillCopyAsync("Backup.Core restore load", restore);
+        await KillCopyAsync("Backup.Core restore load", target, restore);
         var error = await Assert.ThrowsAnyAsync<BackupException>(() => restore);
 
         Assert.Contains("public.big", error.Message, StringComparison.Ordinal);
