@@ -53,8 +53,8 @@ public static class DatabaseComparison
         foreach (var (schema, name, kind) in relations)
         {
             var sql = kind == 'S'
-                ? $"SELECT last_value::text || ',' || is_called::text FROM \"{schema}\".\"{name}\""
-                : $"SELECT coalesce(md5(string_agg(t::text, E'\\n' ORDER BY t::text)), 'empty') || ':' || count(*) FROM \"{schema}\".\"{name}\" t";
+                ? $"SELECT last_value::text || ',' || is_called::text FROM {Quoted(schema)}.{Quoted(name)}"
+                : $"SELECT coalesce(md5(string_agg(t::text, E'\\n' ORDER BY t::text)), 'empty') || ':' || count(*) FROM {Quoted(schema)}.{Quoted(name)} t";
             await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 600 };
             hashes[$"{kind} {schema}.{name}"] = (string)(await command.ExecuteScalarAsync())!;
         }
@@ -64,4 +64,7 @@ public static class DatabaseComparison
         }
         return hashes;
     }
+
+    // Names with quotes in them (a table called quo"te) are tables too.
+    private static string Quoted(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

@@ -32,8 +32,7 @@ internal static class TableDataLoad
     private static async Task LoadAsync(NpgsqlConnection connection, DataPartSource source, CancellationToken cancellationToken)
     {
         var part = source.Part;
-        var (schema, table) = SqlIdentifier.SplitQualified(part.Table!);
-        var copy = $"COPY {SqlIdentifier.Quote(schema)}.{SqlIdentifier.Quote(table)} ({part.Columns}) FROM STDIN";
+        var copy = $"COPY {await QuotedTableAsync(connection, part.Table!, cancellationToken).ConfigureAwait(false)} ({part.Columns}) FROM STDIN";
         var data = await source.Open(cancellationToken).ConfigureAwait(false);
         await using (data.ConfigureAwait(false))
         {
@@ -64,6 +63,39 @@ internal static class TableDataLoad
             }
             await import.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The part's table quoted for SQL. The manifest names it schema.table unquoted, so with more than
+    /// one dot (a schema or table with a dot in its name) the split is ambiguous: the restored
+    /// database, whose schema is already in place, says which table the name is.
+    /// </summary>
+    private static async Task<string> QuotedTableAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
+    {
+        var (schema, table) = SqlIdentifier.SplitQualified(name);
+        if (name.Count(c => c == '.') > 1)
+        {
+            var command = new NpgsqlCommand(
+                "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname || '.' || c.relname = $1 LIMIT 2",
+                connection) { Parameters = { new() { Value = name } } };
+            await using (command.ConfigureAwait(false))
+            {
+                var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    var found = new List<(string, string)>();
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        found.Add((reader.GetString(0), reader.GetString(1)));
+                    }
+                    if (found.Count == 1)
+                    {
+                        (schema, table) = found[0];
+                    }
+                }
+            }
+        }
+        return SqlIdentifier.Quote(schema) + "." + SqlIdentifier.Quote(table);
     }
 
     // Disposing the writer would end the COPY and keep the rows sent so far: it is cancelled instead.

@@ -20,7 +20,7 @@ internal static class TablePartPlan
                pg_relation_size(c.oid) / current_setting('block_size')::bigint,
                current_setting('block_size')::bigint,
                pg_table_size(c.oid),
-               c.relhassubclass
+               EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = c.oid)
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind = 'r' AND c.relpersistence <> 't'
           AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\_%'
@@ -86,7 +86,10 @@ internal sealed record PlannedPart(string Schema, string Table, string Columns, 
     /// <summary>The part's number, from 1.</summary>
     public int Index { get; init; }
 
-    /// <summary>Other tables inherit from this one: its row count (which includes theirs, as <c>count(*)</c> does) is not the sum of its parts.</summary>
+    /// <summary>
+    /// Whether other tables inherit from this one: its parts hold its own rows only (ONLY), while the
+    /// manifest's row count of a table, which restore checks, counts its children's rows too.
+    /// </summary>
     public bool HasChildren { get; init; }
 
     /// <summary>The table as <c>schema.table</c>, the manifest's form.</summary>

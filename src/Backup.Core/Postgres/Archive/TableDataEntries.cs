@@ -12,6 +12,13 @@ internal static class TableDataEntries
 {
     public const string TableData = "TABLE DATA";
 
+    private static TableDataSource SplitAsArchived(TableDataSource table, IEnumerable<(string Schema, string Table)> archived)
+    {
+        var name = table.Schema + "." + table.Table;
+        var matches = archived.Where(a => a.Schema + "." + a.Table == name).Take(2).ToList();
+        return matches.Count == 1 ? table with { Schema = matches[0].Schema, Table = matches[0].Table } : table;
+    }
+
     /// <summary>One entry per table, in pg_dump's order, keyed to its source.</summary>
     public static Dictionary<ArchiveTocEntry, TableDataSource> Create(IReadOnlyList<ArchiveTocEntry> existing, IReadOnlyList<TableDataSource> tables)
     {
@@ -19,6 +26,9 @@ internal static class TableDataEntries
         foreach (var e in existing.Where(e => e.Desc == "TABLE" && e.Namespace is not null && e.Tag is not null))
             tableEntries.TryAdd((e.Namespace!, e.Tag!), e);
         var withData = existing.Where(e => e.Desc == TableData).Select(e => (e.Namespace, e.Tag)).ToHashSet();
+        // A part's table is named schema.table unquoted (the manifest's form), split at the first dot: a
+        // schema with a dot in its name splits wrongly, so the archive's own TABLE entry says where the split is.
+        tables = [.. tables.Select(t => tableEntries.ContainsKey((t.Schema, t.Table)) ? t : SplitAsArchived(t, tableEntries.Keys))];
         var nextId = existing.Count == 0 ? 1 : existing.Max(e => e.DumpId) + 1;
         var seen = new HashSet<(string, string)>();
         var result = new Dictionary<ArchiveTocEntry, TableDataSource>();
