@@ -50,6 +50,9 @@ internal sealed class ZstdCompressor : ICompressor, IDisposable
     /// <summary>Compression threads besides the caller's.</summary>
     public int Workers { get; }
 
+    /// <summary>The same level on the calling thread only (the same format).</summary>
+    public ZstdCompressor WithoutWorkers() => new(Level, 0);
+
     /// <inheritdoc />
     public string FileExtension => ".zst";
 

@@ -75,7 +75,8 @@ internal sealed class DatabaseRestores(BackupCatalog catalog, BackupPipeline pip
             : await engine.RestoreTablesAsync(withRoles, tablePlan, source, cancellationToken).ConfigureAwait(false);
         var bytes = restored.Bytes;
         progress?.Report(new BackupProgress("counting rows", bytes));
-        var (restoredCounts, mismatches) = await engine.CompareAsync(target, expected, cancellationToken).ConfigureAwait(false);
+        var loaded = FullBackupSources.LoadedRows(manifest, tablePlan?.TablesWithData);
+        var (restoredCounts, mismatches) = await engine.CompareAsync(target, expected, cancellationToken, loaded).ConfigureAwait(false);
         if (mismatches.Count > 0)
         {
             // The counts were taken in the dump's own snapshot, so any difference means rows were

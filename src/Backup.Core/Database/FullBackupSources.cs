@@ -53,6 +53,20 @@ internal static class FullBackupSources
             [.. full.Parts.Select(part => new DataPartSource(part, ct => OpenAsync(part.Content, ct)))]);
     }
 
+    /// <summary>
+    /// The tables whose rows a restore of <paramref name="full"/> loads from its parts alone (of
+    /// <paramref name="tablesWithData"/> when given) and so counts as it loads them, each part checked
+    /// against its row count: those whose manifest count is the sum of their parts (not a parent whose
+    /// count includes the rows of tables that inherit from it).
+    /// </summary>
+    public static IReadOnlyDictionary<string, long> LoadedRows(BackupManifest full, IReadOnlyCollection<string>? tablesWithData) =>
+        full.Parts
+            .Where(p => p.Table is not null && p.Rows is not null && (tablesWithData is null || tablesWithData.Contains(p.Table)))
+            .GroupBy(p => p.Table!, StringComparer.Ordinal)
+            .Select(t => (Table: t.Key, Rows: t.Sum(p => p.Rows!.Value)))
+            .Where(t => full.TableRowCounts.TryGetValue(t.Table, out var expected) && expected == t.Rows)
+            .ToDictionary(t => t.Table, t => t.Rows, StringComparer.Ordinal);
+
     private static BackupIntegrityException Missing(BackupManifest full, StoredContent content, Exception cause) =>
         new($"The backup {full.Id} is incomplete: its object '{content.Key}' is missing from the store.", cause);
 }

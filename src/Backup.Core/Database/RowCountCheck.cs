@@ -8,11 +8,17 @@ namespace Backup.Core.Database;
 /// </summary>
 internal static class RowCountCheck
 {
-    /// <summary>Counts the rows of <paramref name="database"/> and says which of <paramref name="expected"/> differ.</summary>
+    /// <summary>
+    /// Counts the rows of <paramref name="database"/> and says which of <paramref name="expected"/>
+    /// differ. Tables in <paramref name="loaded"/> are not scanned: their rows were counted as the
+    /// restore loaded them (<see cref="FullBackupSources.LoadedRows"/>).
+    /// </summary>
     public static async Task<(IReadOnlyDictionary<string, long> Counts, List<string> Mismatches)> CompareAsync(
-        this IDatabaseRestorer engine, string database, IReadOnlyDictionary<string, long> expected, CancellationToken cancellationToken)
+        this IDatabaseRestorer engine, string database, IReadOnlyDictionary<string, long> expected, CancellationToken cancellationToken, IReadOnlyDictionary<string, long>? loaded = null)
     {
-        var counts = await engine.CountRowsAsync(database, cancellationToken).ConfigureAwait(false);
+        loaded ??= new Dictionary<string, long>();
+        var scanned = await engine.CountRowsAsync(database, loaded.Keys.ToHashSet(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+        var counts = scanned.Concat(loaded).ToDictionary(StringComparer.Ordinal);
         return (counts, FullBackupLookup.Mismatches(expected, counts));
     }
 }

@@ -31,8 +31,8 @@ internal interface IDatabaseRestorer : IDatabase
     /// <summary>Proves the engine's restore tool accepts the archive and returns its table of contents; reads <paramref name="source"/> to its end.</summary>
     Task<string> ListArchiveAsync(Stream source, CancellationToken cancellationToken);
 
-    /// <summary>Exact row counts of every user table of <paramref name="database"/>.</summary>
-    Task<IReadOnlyDictionary<string, long>> CountRowsAsync(string database, CancellationToken cancellationToken);
+    /// <summary>Exact row counts of every user table of <paramref name="database"/> but those in <paramref name="skip"/> (<c>schema.table</c>).</summary>
+    Task<IReadOnlyDictionary<string, long>> CountRowsAsync(string database, IReadOnlySet<string> skip, CancellationToken cancellationToken);
 
     /// <summary>Drops <paramref name="database"/> if it exists, ending its sessions.</summary>
     Task DropDatabaseAsync(string database, CancellationToken cancellationToken);

@@ -86,7 +86,9 @@ internal sealed class BackupPipeline
     {
         ArgumentNullException.ThrowIfNull(producer);
         options ??= new PipelineWriteOptions();
-        var compressor = options.Compress ? _compressor : new NoCompressor();
+        var compressor = !options.Compress ? new NoCompressor()
+            : options.SingleThreadedCompression && _compressor is ZstdCompressor { Workers: > 0 } zstd ? zstd.WithoutWorkers()
+            : _compressor;
         var encryptor = ChooseEncryptor(options.Encrypt);
         var key = baseKey + compressor.FileExtension + (encryptor?.FileExtension ?? "");
         StorageKey.Validate(key, nameof(baseKey));

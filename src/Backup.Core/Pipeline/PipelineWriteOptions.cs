@@ -9,6 +9,13 @@ internal sealed record PipelineWriteOptions
     /// <summary>Encrypt with the configured key; null means "when a key is configured".</summary>
     public bool? Encrypt { get; init; }
 
+    /// <summary>
+    /// Compress on the writing thread only, without the compressor's worker threads: for objects
+    /// written several at once (a backup's parts), which are parallel already, and whose workers'
+    /// buffers would multiply the memory by the number of objects.
+    /// </summary>
+    public bool SingleThreadedCompression { get; init; }
+
     /// <summary>Stop and clean up when the stored object would grow past this many bytes; no limit when null.</summary>
     public long? MaxStoredBytes { get; init; }
 }

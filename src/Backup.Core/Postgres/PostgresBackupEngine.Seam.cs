@@ -67,7 +67,8 @@ internal sealed partial class PostgresBackupEngine
 
     Task<string> IDatabaseRestorer.ListArchiveAsync(Stream source, CancellationToken cancellationToken) => ListArchiveAsync(source, cancellationToken);
 
-    Task<IReadOnlyDictionary<string, long>> IDatabaseRestorer.CountRowsAsync(string database, CancellationToken cancellationToken) => CountRowsAsync(database, cancellationToken);
+    Task<IReadOnlyDictionary<string, long>> IDatabaseRestorer.CountRowsAsync(string database, IReadOnlySet<string> skip, CancellationToken cancellationToken) =>
+        CountRowsAsync(database, skip, cancellationToken);
 
     Task IDatabaseRestorer.DropDatabaseAsync(string database, CancellationToken cancellationToken) => DropDatabaseAsync(database, cancellationToken);
 

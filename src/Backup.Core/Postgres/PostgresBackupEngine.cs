@@ -410,12 +410,12 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
         return await toc.ConfigureAwait(false);
     }
 
-    /// <summary>Exact row counts of every user table of <paramref name="database"/> on this server.</summary>
-    public async Task<IReadOnlyDictionary<string, long>> CountRowsAsync(string database, CancellationToken cancellationToken = default)
+    /// <summary>Exact row counts of every user table of <paramref name="database"/> on this server, but those in <paramref name="skip"/>.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountRowsAsync(string database, IReadOnlySet<string>? skip = null, CancellationToken cancellationToken = default)
     {
         var connection = await _connection.WithDatabase(database).OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var connectionScope = connection.ConfigureAwait(false);
-        return await RowCounter.CountAsync(connection, [], [], cancellationToken).ConfigureAwait(false);
+        return await RowCounter.CountAsync(connection, [], [], cancellationToken, skip: skip).ConfigureAwait(false);
     }
 
     /// <summary>Drops <paramref name="database"/> if it exists, ending its sessions.</summary>

@@ -56,10 +56,13 @@ internal sealed class BackupRunContext
         string phase, IProgress<BackupProgress>? progress, bool compress, bool? encrypt, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken) =>
         WriteAsync(BackupCatalog.DataKey(Run.Type, Id), phase, progress, compress, encrypt, write, cancellationToken);
 
-    /// <summary>Writes part number <paramref name="index"/> of a full backup taken in parts, as <see cref="WriteContentAsync"/> writes the data object.</summary>
+    /// <summary>
+    /// Writes part number <paramref name="index"/> of a full backup taken in parts, as <see cref="WriteContentAsync"/>
+    /// writes the data object, but compressed on its own thread: the parts are written several at once.
+    /// </summary>
     public Task<StoredContent> WritePartAsync(
         int index, string phase, IProgress<BackupProgress>? progress, bool compress, bool? encrypt, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken) =>
-        WriteAsync(BackupCatalog.PartKey(Id, index), phase, progress, compress, encrypt, write, cancellationToken);
+        WriteAsync(BackupCatalog.PartKey(Id, index), phase, progress, compress, encrypt, write, cancellationToken, singleThreaded: true);
 
     /// <summary>
     /// Throws <see cref="BackupSizeLimitExceededException"/> when the objects together are bigger than
@@ -78,7 +81,8 @@ internal sealed class BackupRunContext
     public Task DeleteStoredAsync(StoredContent content) => _pipeline.Storage.DeleteAsync(content.Key, CancellationToken.None);
 
     private Task<StoredContent> WriteAsync(
-        string key, string phase, IProgress<BackupProgress>? progress, bool compress, bool? encrypt, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken) =>
+        string key, string phase, IProgress<BackupProgress>? progress, bool compress, bool? encrypt, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken,
+        bool singleThreaded = false) =>
         _pipeline.WriteAsync(
             key,
             async (stream, ct) =>
@@ -87,6 +91,6 @@ internal sealed class BackupRunContext
                 await write(counted, ct).ConfigureAwait(false);
                 counted.ReportDone();
             },
-            new PipelineWriteOptions { Compress = compress, Encrypt = encrypt, MaxStoredBytes = _maxStoredBytes },
+            new PipelineWriteOptions { Compress = compress, Encrypt = encrypt, MaxStoredBytes = _maxStoredBytes, SingleThreadedCompression = singleThreaded },
             cancellationToken);
 }

@@ -149,7 +149,7 @@ internal sealed class FakeDatabaseEngine : IDatabaseEngine
 
     public Task<string> ListArchiveAsync(Stream source, CancellationToken cancellationToken) => throw new NotSupportedException("The fake engine does not read archives.");
 
-    public Task<IReadOnlyDictionary<string, long>> CountRowsAsync(string database, CancellationToken cancellationToken) => throw new NotSupportedException("The fake engine has no tables.");
+    public Task<IReadOnlyDictionary<string, long>> CountRowsAsync(string database, IReadOnlySet<string> skip, CancellationToken cancellationToken) => throw new NotSupportedException("The fake engine has no tables.");
 
     public Task DropDatabaseAsync(string database, CancellationToken cancellationToken) => Task.CompletedTask;
 
