@@ -34,9 +34,10 @@ try
     var backup = await backups.CreateFullBackupAsync(new FullBackupOptions { Comment = "quick start" }, progress, stopping);
     var backupTime = clock.Elapsed;
     var content = backup.Content!;
-    Console.WriteLine($"\r  {backup.Id}: {content.RawBytes / 1048576.0:0.0} MB dumped, {content.StoredBytes / 1048576.0:0.0} MB stored " +
+    // The backup's totals: its archive and, taken in parts (the default), every table data part.
+    Console.WriteLine($"\r  {backup.Id}: {backup.RawBytes / 1048576.0:0.0} MB dumped ({backup.Parts.Count} table data parts), {backup.StoredBytes / 1048576.0:0.0} MB stored " +
                       $"({content.Compression}{(content.IsEncrypted ? $" + {content.EncryptionAlgorithm}" : ", not encrypted")}) in {backupTime.TotalSeconds:0.0} s " +
-                      $"({MegabytesPerSecond(content.RawBytes, backupTime):0} MB/s)");
+                      $"({MegabytesPerSecond(backup.RawBytes, backupTime):0} MB/s)");
 
     Console.WriteLine("2. Verify the stored backup (hashes, every encryption tag, pg_restore --list)");
     clock.Restart();
@@ -57,10 +58,10 @@ try
     var ok = verify.IsValid && restore.RowCountMismatches.Count == 0;
     Console.WriteLine();
     Console.WriteLine("Summary");
-    Console.WriteLine($"  backup   {backup.Id}  {content.RawBytes / 1048576.0:0.0} MB raw -> {content.StoredBytes / 1048576.0:0.0} MB stored ({(double)content.RawBytes / Math.Max(1, content.StoredBytes):0.0}x)");
+    Console.WriteLine($"  backup   {backup.Id}  {backup.RawBytes / 1048576.0:0.0} MB raw -> {backup.StoredBytes / 1048576.0:0.0} MB stored ({(double)backup.RawBytes / Math.Max(1, backup.StoredBytes):0.0}x)");
     Console.WriteLine($"  stored   {Path.Combine(store, content.Key)} (manifest: {Path.Combine(store, "metadata", backup.Id + ".json")})");
     Console.WriteLine($"  key      {(content.IsEncrypted ? $"id '{content.EncryptionKeyId}' (the key itself is never printed or stored; BACKUP_ENCRYPTION_KEY holds it)" : "none: the backup is not encrypted")}");
-    Console.WriteLine($"  times    backup {backupTime.TotalSeconds:0.0} s ({MegabytesPerSecond(content.RawBytes, backupTime):0} MB/s), verify {verifyTime.TotalSeconds:0.0} s, restore {restoreTime.TotalSeconds:0.0} s ({MegabytesPerSecond(restore.Bytes, restoreTime):0} MB/s)");
+    Console.WriteLine($"  times    backup {backupTime.TotalSeconds:0.0} s ({MegabytesPerSecond(backup.RawBytes, backupTime):0} MB/s), verify {verifyTime.TotalSeconds:0.0} s, restore {restoreTime.TotalSeconds:0.0} s ({MegabytesPerSecond(restore.Bytes, restoreTime):0} MB/s)");
     Console.WriteLine($"  rows     {restore.RestoredRowCounts.Count} tables, {rows:N0} rows; " +
                       (restore.RowCountMismatches.Count == 0 ? "every count matches the backup's manifest" : $"MISMATCH: {string.Join("; ", restore.RowCountMismatches)}"));
     Console.WriteLine($"  verdict  {(ok ? "OK" : "FAILED")}");
