@@ -52,6 +52,7 @@ internal static class CaptureCommand
             using var host = builder.Build();
             RequireChangeCapture(host.Services.GetRequiredService<IOptions<PostgresOptions>>().Value);
             var backups = host.Services.GetRequiredService<BackupService>();
+            var time = host.Services.GetRequiredService<TimeProvider>();
             // When the capture ends by itself (a failure), so does the command. The library's service is
             // internal: its type name is how a host that runs only it recognises it.
             var capture = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().Single(s => s.GetType().Name == "ContinuousCaptureService");
@@ -59,13 +60,13 @@ internal static class CaptureCommand
             int code;
             try
             {
-                code = await ReportUntilStoppedAsync(context, backups, capture, interval);
+                code = await ReportUntilStoppedAsync(context, backups, capture, interval, time);
             }
             finally
             {
                 await host.StopAsync(CancellationToken.None);
             }
-            Report(context.Console, backups.GetContinuousCaptureStatus(), final: true);
+            Report(context.Console, backups.GetContinuousCaptureStatus(), time, final: true);
             return code;
         });
         return command;
@@ -83,10 +84,10 @@ internal static class CaptureCommand
         }
     }
 
-    private static async Task<int> ReportUntilStoppedAsync(CommandContext context, BackupService backups, BackgroundService capture, TimeSpan interval)
+    private static async Task<int> ReportUntilStoppedAsync(CommandContext context, BackupService backups, BackgroundService capture, TimeSpan interval, TimeProvider time)
     {
         var started = false;
-        var nextReport = DateTimeOffset.UtcNow;
+        var nextReport = time.GetUtcNow();
         while (!context.CancellationToken.IsCancellationRequested)
         {
             var status = backups.GetContinuousCaptureStatus();
@@ -102,10 +103,10 @@ internal static class CaptureCommand
                 throw new BackupException($"Nothing to capture: {missing.Message.TrimEnd('.')}. Take a full backup with change capture on (backup-core backup full), then run capture again.");
             }
             started |= status.ChainId is not null;
-            if (DateTimeOffset.UtcNow >= nextReport && started)
+            if (time.GetUtcNow() >= nextReport && started)
             {
-                Report(context.Console, status, final: false);
-                nextReport = DateTimeOffset.UtcNow + interval;
+                Report(context.Console, status, time, final: false);
+                nextReport = time.GetUtcNow() + interval;
             }
             try
             {
@@ -119,14 +120,14 @@ internal static class CaptureCommand
         return ExitCodes.Ok;
     }
 
-    private static void Report(CliConsole console, ContinuousCaptureStatus status, bool final)
+    private static void Report(CliConsole console, ContinuousCaptureStatus status, TimeProvider time, bool final)
     {
         var lag = status.RecoveryPointLag?.TotalSeconds;
         if (console.Json)
         {
             console.Output.WriteLine(JsonSerializer.Serialize(new
             {
-                At = DateTimeOffset.UtcNow,
+                At = time.GetUtcNow(),
                 Stopped = final,
                 status.ChainId,
                 status.RecoveryPoint,

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Backup.Cli.Commands;
 
@@ -82,7 +83,7 @@ internal static class MaintenanceCommands
                 ("latest", status.LatestBackup is { } latest ? $"{latest.Id} ({latest.Type.ToString().ToLowerInvariant()}, {latest.Status.ToString().ToLowerInvariant()})" : "none"),
                 ("backups", $"{status.TotalBackups} ({status.FailedBackups} failed)"),
                 ("running", status.RunningBackups.Count == 0 ? "none" : string.Join(", ", status.RunningBackups)),
-                ("recoverable to", status.RecoverableUntil is { } until ? string.Create(CultureInfo.InvariantCulture, $"{until:u} ({(DateTimeOffset.UtcNow - until).TotalSeconds:0} s ago)") : "no chain"),
+                ("recoverable to", status.RecoverableUntil is { } until ? string.Create(CultureInfo.InvariantCulture, $"{until:u} ({(context.Session.Services.GetRequiredService<TimeProvider>().GetUtcNow() - until).TotalSeconds:0} s ago)") : "no chain"),
                 .. status.Slots.Select(s => ("slot", $"{s.Name}: {ManifestOutput.Size(s.RetainedWalBytes)} of WAL held{(s.Active ? ", active" : "")}")),
                 .. status.FailedCopies.Select(c => ("failed copy", c)),
                 ("restore drills", DrillSummary(drills)),

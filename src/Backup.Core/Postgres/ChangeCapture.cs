@@ -235,11 +235,17 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
         var open = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (open.ConfigureAwait(false))
         {
-            var exists = new NpgsqlCommand("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND database = current_database()", open) { Parameters = { new() { Value = slotName } } };
-            await using (exists.ConfigureAwait(false))
-            {
-                return await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
-            }
+            return await SlotExistsAsync(open, slotName, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Whether the slot <paramref name="slot"/> exists in the database <paramref name="open"/> is connected to.</summary>
+    internal static async Task<bool> SlotExistsAsync(NpgsqlConnection open, string slot, CancellationToken cancellationToken)
+    {
+        var exists = new NpgsqlCommand("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND database = current_database()", open) { Parameters = { new() { Value = slot } } };
+        await using (exists.ConfigureAwait(false))
+        {
+            return await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
         }
     }
 

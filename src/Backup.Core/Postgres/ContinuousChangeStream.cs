@@ -26,7 +26,7 @@ internal sealed class ContinuousChangeStream(PostgresConnectionInfo connection, 
     {
         var open = await connection.OpenAsync(cancellationToken, "Backup.Core continuous capture", pooled: false).ConfigureAwait(false);
         await using var openScope = open.ConfigureAwait(false);
-        if (!await SlotExistsAsync(open, cancellationToken).ConfigureAwait(false))
+        if (!await ChangeCapture.SlotExistsAsync(open, slotName, cancellationToken).ConfigureAwait(false))
         {
             throw new ReplicationSlotMissingException(slotName);
         }
@@ -148,15 +148,6 @@ internal sealed class ContinuousChangeStream(PostgresConnectionInfo connection, 
         }
         consumer.PartitionsAdded([.. found.Select(p => new TableShape(p.Table, p.Shape))]);
         return known;
-    }
-
-    private async Task<bool> SlotExistsAsync(NpgsqlConnection open, CancellationToken cancellationToken)
-    {
-        var exists = new NpgsqlCommand("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1 AND database = current_database()", open) { Parameters = { new() { Value = slotName } } };
-        await using (exists.ConfigureAwait(false))
-        {
-            return await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
-        }
     }
 
     private static async Task EmitMarkerAsync(NpgsqlConnection open, CancellationToken cancellationToken)
