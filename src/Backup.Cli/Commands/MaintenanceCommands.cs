@@ -85,6 +85,7 @@ internal static class MaintenanceCommands
                 ("running", status.RunningBackups.Count == 0 ? "none" : string.Join(", ", status.RunningBackups)),
                 ("recoverable to", status.RecoverableUntil is { } until ? string.Create(CultureInfo.InvariantCulture, $"{until:u} ({(context.Session.Services.GetRequiredService<TimeProvider>().GetUtcNow() - until).TotalSeconds:0} s ago)") : "no chain"),
                 .. status.Slots.Select(s => ("slot", $"{s.Name}: {ManifestOutput.Size(s.RetainedWalBytes)} of WAL held{(s.Active ? ", active" : "")}")),
+                .. (status.DdlCapture is { } ddl ? [("schema changes", ddl == "on" ? "captured in the chain" : "not captured (" + ddl["off: ".Length..] + "): a migration ends the chain")] : Array.Empty<(string, string)>()),
                 .. status.FailedCopies.Select(c => ("failed copy", c)),
                 ("restore drills", DrillSummary(drills)),
             ]);

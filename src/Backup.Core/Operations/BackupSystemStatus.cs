@@ -29,6 +29,13 @@ public sealed record BackupSystemStatus
     /// </summary>
     public DateTimeOffset? RecoverableUntil { get; init; }
 
+    /// <summary>
+    /// Whether the newest change-capture chain records schema changes (so a migration does not end
+    /// it): <c>on</c>, or <c>off: </c> and why (no right to create the event trigger, turned off by
+    /// <c>Backup:Postgres:CaptureDdl</c>, or a chain older than the feature). Null without a chain.
+    /// </summary>
+    public string? DdlCapture { get; init; }
+
     /// <summary>Continuous capture in this process (recovery point, faults, spool); null when it is not enabled here.</summary>
     public Continuous.ContinuousCaptureStatus? ContinuousCapture { get; init; }
 

@@ -17,8 +17,9 @@ namespace Backup.Core.Postgres;
 /// is written again into each new segment before its first transaction: each segment replays alone.
 /// With <paramref name="captureSchemaChanges"/>, the event trigger's messages (<see cref="DdlCapture"/>)
 /// become schema-change items at their place in the transaction, and the shapes they carry keep
-/// <see cref="Shapes"/> current; a relation is checked at its transaction's commit, because a
-/// CREATE TABLE AS describes its table (and sends its rows) before its message comes.
+/// <see cref="Shapes"/> current; a relation that does not match when described may still be made by
+/// a later statement of its transaction (a CREATE TABLE AS describes its table, and sends its rows,
+/// before its message comes), so it is refused only at the commit.
 /// </remarks>
 internal sealed class PgOutputDecoder(TypeNames typeNames, IReadOnlyDictionary<string, string>? shapes, string chainId, ulong skipCommitsBefore, bool captureSchemaChanges = false) : IAsyncDisposable
 {
@@ -186,6 +187,8 @@ internal sealed class PgOutputDecoder(TypeNames typeNames, IReadOnlyDictionary<s
                 shapes[table] = shape;
             }
             Shapes = shapes;
+            // A relation described before the statement that made it (CREATE TABLE AS) is now known.
+            _unchecked.RemoveAll(r => TableShapes.Mismatch(shapes, r, chainId, captureSchemaChanges) is null);
         }
         if (_streaming is { } top)
         {
@@ -199,17 +202,13 @@ internal sealed class PgOutputDecoder(TypeNames typeNames, IReadOnlyDictionary<s
         await segment.WriteAsync(new SchemaChangeItem(change), cancellationToken).ConfigureAwait(false);
     }
 
-    // A relation that did not match when described must match once its transaction's schema changes are known.
+    // A relation that matched neither when it was described nor after a later schema change of its transaction was changed uncaptured.
     private void CheckDeferredShapes()
     {
-        foreach (var relation in _unchecked)
+        if (_unchecked.Count > 0)
         {
-            if (TableShapes.Mismatch(Shapes!, relation, chainId, captureSchemaChanges) is { } mismatch)
-            {
-                throw new SchemaChangedException(mismatch);
-            }
+            throw new SchemaChangedException(TableShapes.Mismatch(Shapes!, _unchecked[0], chainId, captureSchemaChanges)!);
         }
-        _unchecked.Clear();
     }
 
     /// <summary>Deletes the spools of transactions still running (the slot sends them again next time).</summary>

@@ -39,6 +39,9 @@ internal sealed class BackupStatusReader(BackupCatalog catalog, ActiveBackups ru
             RecoverableUntil = all.FirstOrDefault(m => m is { Type: BackupType.Full, Status: BackupStatus.Completed })?.Database is { } database
                 && Recovery.RecoveryPlanner.Chains(all, database) is { Count: > 0 } chains ? chains[^1].WindowEnd : null,
             ContinuousCapture = capture.Running ? capture.Snapshot() : null,
+            DdlCapture = all.FirstOrDefault(m => m is { Type: BackupType.Full, Status: BackupStatus.Completed } && m.Properties.ContainsKey(ManifestProperties.Slot)) is { } chain
+                ? chain.Properties.GetValueOrDefault(ManifestProperties.DdlCapture) ?? "off: the chain was started by a version without schema change capture"
+                : null,
         };
     }
 

@@ -69,6 +69,9 @@ public sealed class SchemaChangeReplayTests : IAsyncLifetime, IDisposable
         var second = await service.CreateIncrementalBackupAsync();
 
         Assert.Equal("on", full.Properties["ddl-capture"]);
+        Assert.Equal("on", (await service.GetBackupStatusAsync()).DdlCapture);
+        // The tables reshaped by a statement are recorded with the incremental that holds it: the next one checks against them.
+        Assert.Equal("id:23,name:25,price:1700", first.Properties["shape:public.items"]);
         Assert.Equal((full.Id, full.Id), (first.ChainId!, second.ChainId!));
         foreach (var (at, schema, rows) in moments)
         {
