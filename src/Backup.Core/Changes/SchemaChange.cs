@@ -17,9 +17,12 @@ namespace Backup.Core.Changes;
 /// <param name="StatementTime">When the client's query started: with the text, what tells the messages of one query apart from the next.</param>
 /// <param name="Objects">What it created or altered: object type and qualified identity.</param>
 /// <param name="Shapes">The new shapes of the tables it touched (<c>schema.table</c> -> <c>col:oid,...</c>).</param>
+/// <param name="VolatileRewrite">The table it rewrote to compute a default per row (empty when none): replay cannot give the same values.</param>
+/// <param name="MissingValues">Per table it touched, the value each column added with a default holds in the rows that existed before it (PostgreSQL's <c>attmissingval</c>, as text).</param>
 internal sealed record SchemaChange(
     string Json, string Tag, string Statement, string SearchPath, string Role, DateTimeOffset StatementTime,
-    IReadOnlyList<(string Type, string Identity)> Objects, IReadOnlyDictionary<string, string> Shapes)
+    IReadOnlyList<(string Type, string Identity)> Objects, IReadOnlyDictionary<string, string> Shapes,
+    IReadOnlyList<MissingValues> MissingValues, string VolatileRewrite)
 {
     /// <summary>Reads the trigger's message.</summary>
     /// <exception cref="BackupIntegrityException">It is not the message the trigger writes.</exception>
@@ -32,6 +35,12 @@ internal sealed record SchemaChange(
             var objects = root.GetProperty("objects").EnumerateArray()
                 .Select(o => (o.GetProperty("type").GetString()!, o.GetProperty("identity").GetString()!)).ToList();
             var shapes = root.GetProperty("shapes").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
+            // Absent in messages of the first trigger version.
+            var missing = root.TryGetProperty("missing", out var m)
+                ? m.EnumerateArray().Select(t => new MissingValues(
+                    t.GetProperty("schema").GetString()!, t.GetProperty("table").GetString()!,
+                    t.GetProperty("columns").EnumerateObject().ToDictionary(c => c.Name, c => c.Value.GetString(), StringComparer.Ordinal))).ToList()
+                : [];
             return new SchemaChange(
                 json,
                 root.GetProperty("tag").GetString()!,
@@ -40,7 +49,9 @@ internal sealed record SchemaChange(
                 root.GetProperty("role").GetString()!,
                 root.GetProperty("statementTime").GetDateTimeOffset(),
                 objects,
-                shapes);
+                shapes,
+                missing,
+                root.TryGetProperty("volatileRewrite", out var rewrite) ? rewrite.GetString() ?? "" : "");
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
@@ -52,3 +63,6 @@ internal sealed record SchemaChange(
     public bool SameQueryAs(SchemaChange? other) =>
         other is not null && other.Statement == Statement && other.StatementTime == StatementTime && other.Role == Role;
 }
+
+/// <summary>The values columns added with a default hold in a table's rows that existed before them.</summary>
+internal sealed record MissingValues(string Schema, string Table, IReadOnlyDictionary<string, string?> Columns);

@@ -44,6 +44,10 @@ internal sealed partial class SchemaChangeScript
     public static SchemaChangeScript Of(SchemaChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
+        if (change.VolatileRewrite.Length > 0)
+        {
+            return new SchemaChangeScript([], [], $"it filled the existing rows of {change.VolatileRewrite} with values computed per row (a column added with a volatile default such as random() or gen_random_uuid(), or an identity or serial column), which the change stream does not carry, so running it again would give other values");
+        }
         var statements = new List<string>();
         var skipped = new List<string>();
         foreach (var statement in Split(change.Statement))

@@ -24,10 +24,16 @@ internal static class DdlCapture
     public const string MessagePrefix = "backup-core-ddl";
 
     /// <summary>Bumped when the function changes, so that an older one is replaced.</summary>
-    private const string Version = "backup-core ddl capture 3";
+    private const string Version = "backup-core ddl capture 5";
 
     private const string Schema = "backup_core";
     private const string TriggerName = "backup_core_ddl";
+
+    // sql_drop fires before ddl_command_end and alone sees what a DROP removed: it marks a drop of temporary objects only.
+    private const string DropTriggerName = "backup_core_ddl_drop";
+
+    // table_rewrite says why a table is rewritten: a default computed per row makes the statement unrepeatable.
+    private const string RewriteTriggerName = "backup_core_ddl_rewrite";
 
     // No SET search_path on the function: it records the caller's. It runs as the caller, so a
     // search_path that shadows pg_catalog's names misleads only the caller's own record.
@@ -40,9 +46,15 @@ internal static class DdlCapture
         LANGUAGE plpgsql AS $fn$
         DECLARE
           shapes jsonb;
+          missing jsonb;
         BEGIN
           -- A database restored onto a server without logical decoding has no stream to write to.
           IF current_setting('wal_level') <> 'logical' THEN
+            RETURN;
+          END IF;
+          -- A DROP of temporary objects only (see note_drop): nothing of it is in any backup.
+          IF current_setting('backup_core.temporary_drop', true) = 'on' THEN
+            PERFORM set_config('backup_core.temporary_drop', '', true);
             RETURN;
           END IF;
           IF EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands()) AND NOT EXISTS (
@@ -62,6 +74,18 @@ internal static class DdlCapture
             INTO shapes
             FROM named JOIN pg_class c ON c.oid = named.oid JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE c.relkind IN ('r', 'p') AND c.relpersistence = 'p';
+          -- The value a column added with a default holds in the rows that existed then (now() is
+          -- evaluated once, when the statement runs): replay gives those rows the source's value.
+          WITH RECURSIVE named AS (
+              SELECT d.objid AS oid FROM pg_event_trigger_ddl_commands() d WHERE d.classid = 'pg_class'::regclass
+              UNION
+              SELECT i.inhrelid FROM pg_inherits i JOIN named ON i.inhparent = named.oid)
+          SELECT jsonb_agg(jsonb_build_object('schema', n.nspname, 'table', c.relname, 'columns', m.cols))
+            INTO missing
+            FROM named JOIN pg_class c ON c.oid = named.oid JOIN pg_namespace n ON n.oid = c.relnamespace
+            CROSS JOIN LATERAL (SELECT jsonb_object_agg(a.attname, (a.attmissingval::text::text[])[1]) AS cols
+                                FROM pg_attribute a WHERE a.attrelid = c.oid AND a.atthasmissing AND NOT a.attisdropped) m
+           WHERE c.relkind = 'r' AND c.relpersistence = 'p' AND m.cols IS NOT NULL;
           PERFORM pg_logical_emit_message(true, '{{MessagePrefix}}', jsonb_build_object(
               'tag', tg_tag,
               'query', current_query(),
@@ -70,13 +94,39 @@ internal static class DdlCapture
               'statementTime', statement_timestamp(),
               'objects', (SELECT coalesce(jsonb_agg(jsonb_build_object('type', object_type, 'identity', object_identity)), '[]')
                           FROM pg_event_trigger_ddl_commands()),
-              'shapes', coalesce(shapes, '{}'))::text);
+              'shapes', coalesce(shapes, '{}'),
+              'missing', coalesce(missing, '[]'),
+              'volatileRewrite', coalesce(current_setting('backup_core.volatile_rewrite', true), ''))::text);
+          PERFORM set_config('backup_core.volatile_rewrite', '', true);
+        END
+        $fn$;
+        CREATE OR REPLACE FUNCTION {{Schema}}.note_rewrite() RETURNS event_trigger
+        LANGUAGE plpgsql AS $fn$
+        BEGIN
+          -- Reason 2: rows rewritten to compute a default per row (volatile, identity, serial): values not in the stream.
+          IF pg_event_trigger_table_rewrite_reason() & 2 <> 0 THEN
+            PERFORM set_config('backup_core.volatile_rewrite', pg_event_trigger_table_rewrite_oid()::regclass::text, true);
+          END IF;
+        END
+        $fn$;
+        CREATE OR REPLACE FUNCTION {{Schema}}.note_drop() RETURNS event_trigger
+        LANGUAGE plpgsql AS $fn$
+        BEGIN
+          IF NOT EXISTS (SELECT 1 FROM pg_event_trigger_dropped_objects() WHERE NOT is_temporary) THEN
+            PERFORM set_config('backup_core.temporary_drop', 'on', true);
+          END IF;
         END
         $fn$;
         COMMENT ON FUNCTION {{Schema}}.capture_ddl() IS '{{Version}}';
         DO $do$ BEGIN
           IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = '{{TriggerName}}') THEN
             CREATE EVENT TRIGGER {{TriggerName}} ON ddl_command_end EXECUTE FUNCTION {{Schema}}.capture_ddl();
+          END IF;
+          IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = '{{RewriteTriggerName}}') THEN
+            CREATE EVENT TRIGGER {{RewriteTriggerName}} ON table_rewrite EXECUTE FUNCTION {{Schema}}.note_rewrite();
+          END IF;
+          IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = '{{DropTriggerName}}') THEN
+            CREATE EVENT TRIGGER {{DropTriggerName}} ON sql_drop EXECUTE FUNCTION {{Schema}}.note_drop();
           END IF;
         END $do$;
         """;

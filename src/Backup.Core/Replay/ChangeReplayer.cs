@@ -237,7 +237,8 @@ internal sealed class ChangeReplayer
         {
             foreach (var sequence in latest)
             {
-                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT setval($1::regclass, $2, $3)")
+                // A sequence created after the target (its table's CREATE not replayed) is not there to set.
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT setval(to_regclass($1), $2, $3) WHERE to_regclass($1) IS NOT NULL")
                 {
                     Parameters =
                     {

@@ -59,6 +59,7 @@ internal sealed class SchemaChangeApplier(NpgsqlConnection target, StatementAppl
         {
             Log.SchemaChangeStatementSkipped(logger, skipped);
         }
+        var columnsBefore = await ColumnsAsync(change, dbTransaction, cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(change, committedAt, "SELECT set_config('search_path', $1, true)", dbTransaction, cancellationToken, change.SearchPath).ConfigureAwait(false);
         var asRole = await CanBecomeAsync(change, dbTransaction, cancellationToken).ConfigureAwait(false);
         if (asRole)
@@ -71,6 +72,79 @@ internal sealed class SchemaChangeApplier(NpgsqlConnection target, StatementAppl
         }
         // Back to replay's own settings for the row changes that follow.
         await ExecuteAsync(change, committedAt, "RESET ROLE; RESET search_path", dbTransaction, cancellationToken).ConfigureAwait(false);
+        await GiveAddedColumnsTheSourcesValuesAsync(change, committedAt, columnsBefore, dbTransaction, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A column added with a default that is not a constant (DEFAULT now(), a stable function) holds,
+    // in the rows that existed, the value computed when the statement ran: the source's value, not
+    // replay's. The rows that existed are those in the table now (later rows come after, from the stream).
+    private async Task GiveAddedColumnsTheSourcesValuesAsync(SchemaChange change, DateTimeOffset committedAt, HashSet<(string, string, string)> before, NpgsqlTransaction dbTransaction, CancellationToken cancellationToken)
+    {
+        foreach (var table in change.MissingValues)
+        {
+            var name = SqlIdentifier.Quote(table.Schema) + "." + SqlIdentifier.Quote(table.Table);
+            foreach (var (column, value) in table.Columns)
+            {
+                if (before.Contains((table.Schema, table.Table, column)))
+                {
+                    continue;
+                }
+                var replayed = new NpgsqlCommand("SELECT (attmissingval::text::text[])[1] FROM pg_attribute WHERE attrelid = $1::regclass AND attname = $2 AND atthasmissing", target, dbTransaction)
+                {
+                    Parameters = { new() { Value = name }, new() { Value = column } },
+                };
+                await using (replayed.ConfigureAwait(false))
+                {
+                    if (await replayed.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string same && same == value)
+                    {
+                        continue;
+                    }
+                }
+                var update = new NpgsqlCommand($"UPDATE ONLY {name} SET {SqlIdentifier.Quote(column)} = $1", target, dbTransaction)
+                {
+                    Parameters = { new NpgsqlParameter { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Unknown } },
+                };
+                await using (update.ConfigureAwait(false))
+                {
+                    try
+                    {
+                        await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (PostgresException ex)
+                    {
+                        throw new DdlReplayException(change.Statement, committedAt, $"giving the column {column} of {name} the source's value: {ex.SqlState}: {ex.MessageText}", ex);
+                    }
+                }
+            }
+        }
+    }
+
+    // The columns the tables with added-column values have before the statement runs: those added by it are the others.
+    private async Task<HashSet<(string, string, string)>> ColumnsAsync(SchemaChange change, NpgsqlTransaction dbTransaction, CancellationToken cancellationToken)
+    {
+        var columns = new HashSet<(string, string, string)>();
+        foreach (var table in change.MissingValues)
+        {
+            var query = new NpgsqlCommand("""
+                SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped
+                """, target, dbTransaction)
+            {
+                Parameters = { new() { Value = table.Schema }, new() { Value = table.Table } },
+            };
+            await using (query.ConfigureAwait(false))
+            {
+                var reader = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await using (reader.ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        columns.Add((table.Schema, table.Table, reader.GetString(0)));
+                    }
+                }
+            }
+        }
+        return columns;
     }
 
     // The role exists and replay's user may take it (a superuser may take any).
