@@ -29,10 +29,15 @@ public static class DatabaseComparison
             }
         }
         statements.Add(string.Join('\n', current));
+        // An event trigger calling backup_core's function, whatever its own name: its ALTER ... OWNER goes with it.
+        var ours = statements.Where(s => s.StartsWith("CREATE EVENT TRIGGER ", StringComparison.Ordinal) && s.Contains("backup_core", StringComparison.Ordinal))
+            .Select(s => "ALTER EVENT TRIGGER " + s.Split(' ')[3] + " ")
+            .ToList();
         return string.Join('\n', statements.Where(s => s.Length > 0
             && !s.StartsWith("SET ", StringComparison.Ordinal)
             && !s.StartsWith("SELECT pg_catalog.set_config(", StringComparison.Ordinal)
-            && !s.Contains("backup_core", StringComparison.Ordinal)));
+            && !s.Contains("backup_core", StringComparison.Ordinal)
+            && !ours.Any(o => s.StartsWith(o, StringComparison.Ordinal))));
     }
 
     private static async Task<string> DumpSchemaAsync(string database, params string[] options)
