@@ -52,16 +52,12 @@ public sealed class DdlReplayFailureTests : IAsyncLifetime, IDisposable
         var target = "it_ddl_fail_target_" + _database[^8..];
         _recovered.Add(target);
 
-        // TODO(#15): Assert.ThrowsAsync<DdlReplayException> once the lead's type is merged (it does not compile before).
-        var error = await Assert.ThrowsAnyAsync<BackupException>(() => service.PointInTimeRecoveryAsync(moment, new PointInTimeOptions { TargetDatabase = target }));
-        Assert.Equal("DdlReplayException", error.GetType().Name);
-        var statement = (string)error.GetType().GetProperty("Statement")!.GetValue(error)!;
-        var committedAt = (DateTimeOffset)error.GetType().GetProperty("CommittedAt")!.GetValue(error)!;
+        var error = await Assert.ThrowsAsync<DdlReplayException>(() => service.PointInTimeRecoveryAsync(moment, new PointInTimeOptions { TargetDatabase = target }));
 
-        Assert.Contains(grant, statement, StringComparison.Ordinal);
-        Assert.InRange(committedAt, beforeGrant, moment);
+        Assert.Contains(grant, error.Statement, StringComparison.Ordinal);
+        Assert.InRange(error.CommittedAt, beforeGrant, moment);
         Assert.Contains(grant, error.Message, StringComparison.Ordinal);
-        var second = committedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        var second = error.CommittedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
         Assert.True(error.Message.Contains(second, StringComparison.Ordinal) || error.Message.Contains(second.Replace(' ', 'T'), StringComparison.Ordinal),
             $"the message does not name the commit time {second}: {error.Message}");
         Assert.False(await TestServer.DatabaseExistsAsync(target));
