@@ -7,7 +7,40 @@ namespace Backup.TestSupport;
 public static class DatabaseComparison
 {
     /// <summary>pg_dump --schema-only, without comments, blank lines and the per-run \restrict keys.</summary>
-    public static async Task<string> NormalizedSchemaAsync(string database)
+    public static Task<string> NormalizedSchemaAsync(string database) => DumpSchemaAsync(database);
+
+    /// <summary>
+    /// The schema the application made: <see cref="NormalizedSchemaAsync"/> without the SET lines, and
+    /// without what the library installs for change capture (schema <c>backup_core</c> with its DDL
+    /// capture function, the event triggers calling it, the publication named after it) — a
+    /// recovered database need not carry them, and the source's change with each new chain.
+    /// </summary>
+    public static async Task<string> ApplicationSchemaAsync(string database)
+    {
+        var statements = new List<string>();
+        var current = new List<string>();
+        foreach (var line in (await DumpSchemaAsync(database, "--exclude-schema=backup_core")).Split('\n'))
+        {
+            current.Add(line);
+            if (line.EndsWith(';'))
+            {
+                statements.Add(string.Join('\n', current));
+                current.Clear();
+            }
+        }
+        statements.Add(string.Join('\n', current));
+        // An event trigger calling backup_core's function, whatever its own name: its ALTER ... OWNER goes with it.
+        var ours = statements.Where(s => s.StartsWith("CREATE EVENT TRIGGER ", StringComparison.Ordinal) && s.Contains("backup_core", StringComparison.Ordinal))
+            .Select(s => "ALTER EVENT TRIGGER " + s.Split(' ')[3] + " ")
+            .ToList();
+        return string.Join('\n', statements.Where(s => s.Length > 0
+            && !s.StartsWith("SET ", StringComparison.Ordinal)
+            && !s.StartsWith("SELECT pg_catalog.set_config(", StringComparison.Ordinal)
+            && !s.Contains("backup_core", StringComparison.Ordinal)
+            && !ours.Any(o => s.StartsWith(o, StringComparison.Ordinal))));
+    }
+
+    private static async Task<string> DumpSchemaAsync(string database, params string[] options)
     {
         var info = new ProcessStartInfo(Path.Combine(TestServer.ToolsDirectory, "pg_dump"))
         {
@@ -15,7 +48,7 @@ public static class DatabaseComparison
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "--schema-only", "--no-password", "--host=" + TestServer.Host, "--port=" + TestServer.Port, "--username=" + TestServer.User, database })
+        foreach (var argument in options.Concat(["--schema-only", "--no-password", "--host=" + TestServer.Host, "--port=" + TestServer.Port, "--username=" + TestServer.User, database]))
         {
             info.ArgumentList.Add(argument);
         }

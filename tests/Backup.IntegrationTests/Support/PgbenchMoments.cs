@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 
 namespace Backup.IntegrationTests.Support;
@@ -19,20 +18,7 @@ public static class PgbenchMoments
     }
 
     /// <summary>Runs pgbench with <paramref name="arguments"/> against <paramref name="database"/>; fails the test when it fails.</summary>
-    public static async Task RunAsync(string database, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(Path.Combine(TestServer.ToolsDirectory, "pgbench")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments.Concat(["--host=" + TestServer.Host, "--port=" + TestServer.Port, "--username=" + TestServer.User, database]))
-        {
-            info.ArgumentList.Add(argument);
-        }
-        info.Environment["PGPASSWORD"] = TestServer.Password;
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"pgbench {string.Join(' ', arguments)} failed: {errors} {await output}");
-    }
+    public static Task RunAsync(string database, params string[] arguments) => PostgresTool.RunAsync("pgbench", database, arguments);
 
     // EXCLUSIVE locks wait for every writing transaction to end and hold new ones back (readers
     // go on): every commit before the clock reading is in the hashes, every later one is not.
