@@ -29,11 +29,13 @@ internal sealed class MigrationBackups(
         var engine = DatabaseRequired.Require(database);
         if (capture.Running)
         {
-            return await MarkCaptureAsync(engine, migrationId, cancellationToken).ConfigureAwait(false);
+            var chainId = capture.ChainId
+                ?? throw new BackupInProgressException("Continuous capture runs but records no chain yet (it waits for a full backup, see status): no pre-migration point can be recorded. Take a full backup first.");
+            return await MarkChainAsync(engine, migrationId, chainId, (at, _) => Task.FromResult(capture.RecoveryPoint >= at), cancellationToken).ConfigureAwait(false);
         }
         var marks = new Dictionary<string, string>(StringComparer.Ordinal) { [MigrationMark.BeforeMigration] = migrationId };
         var comment = $"before migration {migrationId}";
-        if (await ContinuesChainAsync(engine, cancellationToken).ConfigureAwait(false))
+        if (await ChainToContinueAsync(engine, cancellationToken).ConfigureAwait(false) is { } chain)
         {
             try
             {
@@ -45,6 +47,11 @@ internal sealed class MigrationBackups(
             {
                 // A schema change since the chain began (an earlier migration) ended it: a new chain starts here.
                 Log.PreMigrationChainEnded(logger, migrationId, ex.Message);
+            }
+            catch (BackupInProgressException)
+            {
+                // Continuous capture in another process or replica holds the slot: its stored segments are the chain's incrementals.
+                return await MarkChainAsync(engine, migrationId, chain.Full.Id, (at, ct) => SegmentStoredAfterAsync(engine, chain.Full.Id, at, ct), cancellationToken).ConfigureAwait(false);
             }
         }
         var full = await fullBackups.CreateAsync(new FullBackupOptions { Comment = comment, WaitIfBusy = true, Marks = marks }, null, cancellationToken).ConfigureAwait(false);
@@ -67,26 +74,26 @@ internal sealed class MigrationBackups(
         return result with { Plan = [$"just before migration '{migrationId}': {Moment(mark.At)}, recorded with backup {mark.Backup.Id}", .. result.Plan] };
     }
 
-    // An incremental continues the newest chain when it captures changes from a slot that still holds them.
-    private async Task<bool> ContinuesChainAsync(IChangeSource engine, CancellationToken cancellationToken)
+    // The newest chain, when an incremental can continue it: it captures changes from a slot that still holds them.
+    private async Task<RecoveryChain?> ChainToContinueAsync(IChangeSource engine, CancellationToken cancellationToken)
     {
         if (!engine.Settings.CapturesChanges)
         {
-            return false;
+            return null;
         }
         var chains = RecoveryPlanner.Chains(await catalog.ListAllAsync(new BackupQuery { Status = BackupStatus.Completed }, cancellationToken).ConfigureAwait(false), engine.Database);
         return chains.Count > 0
             && chains[^1].Full.Properties.ContainsKey(ManifestProperties.Slot)
-            && !chains[^1].Full.Properties.ContainsKey(ManifestProperties.ChainBroken);
+            && !chains[^1].Full.Properties.ContainsKey(ManifestProperties.ChainBroken)
+            ? chains[^1] : null;
     }
 
     // Continuous capture owns the chain (an incremental would fork it): the moment goes on the chain's
     // full backup, and the hook returns once capture has stored every commit up to it, so that the
     // migration's own changes, even one that ends the chain, come after a recoverable point.
-    private async Task<PreMigrationBackup> MarkCaptureAsync(IChangeSource engine, string migrationId, CancellationToken cancellationToken)
+    private async Task<PreMigrationBackup> MarkChainAsync(
+        IChangeSource engine, string migrationId, string chainId, Func<DateTimeOffset, CancellationToken, Task<bool>> stored, CancellationToken cancellationToken)
     {
-        var chainId = capture.ChainId
-            ?? throw new BackupInProgressException("Continuous capture runs but records no chain yet (it waits for a full backup, see status): no pre-migration point can be recorded. Take a full backup first.");
         var full = (await catalog.GetAsync(chainId, cancellationToken).ConfigureAwait(false)).RequireDetails();
         var at = time.GetUtcNow();
         var properties = new Dictionary<string, string>(full.Properties, StringComparer.Ordinal) { [MigrationMark.CapturedPrefix + migrationId] = ManifestProperties.Timestamp(at) };
@@ -94,16 +101,21 @@ internal sealed class MigrationBackups(
         await catalog.SaveAsync(full, cancellationToken).ConfigureAwait(false);
         Log.PreMigrationMarked(logger, migrationId, chainId, at);
         var deadline = at + CaptureWait;
-        while (capture.RecoveryPoint is not { } point || point < at)
+        while (!await stored(at, cancellationToken).ConfigureAwait(false))
         {
             if (time.GetUtcNow() > deadline)
             {
-                throw new BackupException($"The point before migration '{migrationId}' ({Moment(at)}) is marked on chain {chainId}, but continuous capture has not stored the changes up to it within {CaptureWait.TotalMinutes:0} minutes (its recovery point: {(capture.RecoveryPoint is { } p ? Moment(p) : "none yet")}). Check capture in status before migrating.");
+                throw new BackupException($"The point before migration '{migrationId}' of {engine.Database} ({Moment(at)}) is marked on chain {chainId}, but continuous capture has not stored the changes up to it within {CaptureWait.TotalMinutes:0} minutes. Check capture in status before migrating.");
             }
-            await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken).ConfigureAwait(false);
         }
         return new PreMigrationBackup { MigrationId = migrationId, Kind = PreMigrationBackupKind.CaptureMark, RecoverTo = at, Backup = full };
     }
+
+    // A segment of capture's covers the commits up to its SnapshotAt (an idle database's markers included), as recovery reads it.
+    private async Task<bool> SegmentStoredAfterAsync(IChangeSource engine, string chainId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        (await catalog.ListAllAsync(new BackupQuery { Type = BackupType.Incremental, Status = BackupStatus.Completed, Database = engine.Database }, cancellationToken).ConfigureAwait(false))
+        .Any(b => b.ChainId == chainId && b.SnapshotAt >= at);
 
     private PreMigrationBackup Taken(IChangeSource engine, string migrationId, BackupManifest backup)
     {

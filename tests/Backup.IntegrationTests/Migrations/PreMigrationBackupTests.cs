@@ -16,6 +16,7 @@ public sealed class PreMigrationBackupTests : IAsyncLifetime, IDisposable
     private readonly TempDirectory _store = new();
     private readonly TempDirectory _spool = new();
     private readonly List<string> _recovered = [];
+    private readonly string _key = Services.NewKey();
 
     public async Task InitializeAsync()
     {
@@ -130,6 +131,30 @@ public sealed class PreMigrationBackupTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Hook_WhileContinuousCaptureRunsInAnotherProcess_MarksTheChainOnceItsSegmentsPassThePoint()
+    {
+        using var capturing = Build(changeCapture: true, continuous: true);
+        using var migrating = Build(changeCapture: true);
+        var full = await capturing.Service().CreateFullBackupAsync();
+        PreMigrationBackup? hook = null;
+        await CaptureRun.WithCaptureAsync(capturing, async () =>
+        {
+            await CaptureRun.WaitUntilAsync(() => capturing.Service().GetContinuousCaptureStatus().SegmentsStored > 0, "capture to store a first segment");
+            await TestServer.ExecuteAsync(_database, "INSERT INTO notes VALUES (2, 'in the chain')");
+            hook = await migrating.Service().BackupBeforeMigrationAsync("AddTags");
+            await TestServer.ExecuteAsync(_database, "INSERT INTO notes VALUES (3, 'after the hook')");
+            var after = DateTimeOffset.UtcNow;
+            await CaptureRun.WaitUntilAsync(() => capturing.Service().GetContinuousCaptureStatus().RecoveryPoint >= after, "capture to store the later row");
+        });
+
+        Assert.Equal((PreMigrationBackupKind.CaptureMark, full.Id), (hook!.Kind, hook.Backup.Id));
+        Assert.DoesNotContain(await migrating.Service().ListBackupsAsync(new BackupQuery { Status = BackupStatus.Failed }), _ => true);
+        var recovered = await migrating.Service().RecoverBeforeMigrationAsync("AddTags");
+        _recovered.Add(recovered.TargetDatabase);
+        Assert.Equal("1 before, 2 in the chain", await RowsAsync(recovered.TargetDatabase));
+    }
+
+    [Fact]
     public async Task Recovery_BeforeAnUnknownMigration_IsRefusedListingTheKnownIds_AndTouchesNoDatabase()
     {
         using var provider = Build(changeCapture: true);
@@ -166,7 +191,7 @@ public sealed class PreMigrationBackupTests : IAsyncLifetime, IDisposable
     }
 
     private ServiceProvider Build(bool changeCapture, bool continuous = false) =>
-        Services.Build(TestServer.ConnectionString(_database), _store.Path, Services.NewKey(), b =>
+        Services.Build(TestServer.ConnectionString(_database), _store.Path, _key, b =>
         {
             b.UsePostgres(TestServer.ConnectionString(_database), o => { o.ToolsDirectory = TestServer.ToolsDirectory; o.ChangeCapture = changeCapture; });
             if (continuous)
