@@ -39,6 +39,19 @@ internal static class ManifestProperties
     /// <summary>The prefix of the properties that hold table shapes: <c>shape:schema.table</c> -> <c>col:oid,...</c>.</summary>
     public const string TableShapePrefix = "shape:";
 
+    /// <summary>
+    /// A change-capture chain's full backup: whether the chain captures schema changes,
+    /// <see cref="DdlCaptureOn"/>, or <c>off: </c> and why not. Absent in chains of earlier versions (off).
+    /// </summary>
+    public const string DdlCapture = "ddl-capture";
+
+    /// <summary>The <see cref="DdlCapture"/> of a chain that captures schema changes.</summary>
+    public const string DdlCaptureOn = "on";
+
+    /// <summary>Whether the chain <paramref name="full"/> starts captures schema changes.</summary>
+    public static bool CapturesSchemaChanges(BackupManifest full) =>
+        full.Properties.TryGetValue(DdlCapture, out var value) && value == DdlCaptureOn;
+
     /// <summary>An incremental: how it was captured, <see cref="ChangeCaptureMode"/> or <see cref="TimestampMode"/>.</summary>
     public const string IncrementalMode = "mode";
 

@@ -1,10 +1,13 @@
 namespace Backup.Core.Changes;
 
 /// <summary>
-/// Layout of a change segment (the plain bytes, before compression and encryption), version 3:
-/// the 8-byte magic <c>BKCHSEG3</c>, then records. Version 4 (<c>BKCHSEG4</c>, written only by
-/// compaction) adds the source-boundary record, an empty record between the items of two merged
-/// segments, so replay can treat each part as the segment it was. Versions 2 (<c>BKCHSEG2</c>, without partition
+/// Layout of a change segment (the plain bytes, before compression and encryption), version 5:
+/// the 8-byte magic <c>BKCHSEG5</c>, then records. Version 5 adds the schema-change record (inside
+/// a transaction, at its place among the row changes; its payload is one string, the JSON the
+/// event trigger emitted, see <see cref="SchemaChange"/>) and allows the source-boundary record of
+/// version 4 (<c>BKCHSEG4</c>, written by compaction before version 5), an empty record between the
+/// items of two merged segments, so replay can treat each part as the segment it was. Version 3
+/// (<c>BKCHSEG3</c>) has neither. Versions 2 (<c>BKCHSEG2</c>, without partition
 /// records) and 1 (<c>BKCHSEG1</c>, which also lacks the columns' type names in relation records)
 /// are still read. A record is a type byte, a 4-byte little-endian
 /// payload length, and the payload. Integers are little-endian; strings are a u32 byte length and
@@ -18,7 +21,10 @@ namespace Backup.Core.Changes;
 /// </summary>
 internal static class ChangeSegmentFormat
 {
-    public static ReadOnlySpan<byte> Magic => "BKCHSEG3"u8;
+    public static ReadOnlySpan<byte> Magic => "BKCHSEG5"u8;
+
+    /// <summary>Version 3's magic: no schema-change and no source-boundary records.</summary>
+    public static ReadOnlySpan<byte> MagicVersion3 => "BKCHSEG3"u8;
 
     /// <summary>Version 4's magic: version 3 plus source-boundary records (a compacted segment).</summary>
     public static ReadOnlySpan<byte> MagicVersion4 => "BKCHSEG4"u8;
@@ -40,6 +46,7 @@ internal static class ChangeSegmentFormat
     public const byte Sequence = (byte)'S';
     public const byte End = (byte)'E';
     public const byte SourceBoundary = (byte)'M';
+    public const byte SchemaChange = (byte)'L';
 
     /// <summary>PostgreSQL's timestamps have microsecond precision; segments store microseconds since 1970.</summary>
     public static long ToMicroseconds(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;

@@ -20,12 +20,16 @@ internal sealed class ChangeSegmentReader(Stream source)
     public async IAsyncEnumerable<SegmentItem> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var magic = new byte[ChangeSegmentFormat.Magic.Length];
-        if (await StreamReading.ReadFullyAsync(source, magic, cancellationToken).ConfigureAwait(false) != magic.Length
-            || !(magic.AsSpan().SequenceEqual(ChangeSegmentFormat.Magic) || magic.AsSpan().SequenceEqual(ChangeSegmentFormat.MagicVersion4) || magic.AsSpan().SequenceEqual(ChangeSegmentFormat.MagicVersion2) || magic.AsSpan().SequenceEqual(ChangeSegmentFormat.MagicVersion1)))
+        var version = await StreamReading.ReadFullyAsync(source, magic, cancellationToken).ConfigureAwait(false) != magic.Length ? 0
+            : magic.AsSpan().SequenceEqual(ChangeSegmentFormat.Magic) ? 5
+            : magic.AsSpan().SequenceEqual(ChangeSegmentFormat.MagicVersion4) ? 4
+            : magic.AsSpan().SequenceEqual(ChangeSegmentFormat.MagicVersion3) ? 3
+            : magic.AsSpan().SequenceEqual(ChangeSegmentFormat.MagicVersion2) ? 2
+            : magic.AsSpan().SequenceEqual(ChangeSegmentFormat.MagicVersion1) ? 1 : 0;
+        if (version == 0)
         {
-            throw Damaged("it does not start with the change-segment magic (not a change segment, or an unknown version)");
+            throw Damaged("it does not start with the change-segment magic (not a change segment, or a version newer than this library reads: upgrade it)");
         }
-        var version = magic.AsSpan().SequenceEqual(ChangeSegmentFormat.MagicVersion4) ? 4 : magic.AsSpan().SequenceEqual(ChangeSegmentFormat.Magic) ? 3 : magic.AsSpan().SequenceEqual(ChangeSegmentFormat.MagicVersion2) ? 2 : 1;
         var header = new byte[5];
         long transactions = 0, changes = 0;
         var inTransaction = false;
@@ -58,7 +62,7 @@ internal sealed class ChangeSegmentReader(Stream source)
             switch (item)
             {
                 case BeginItem when inTransaction:
-                case ChangeItem or CommitItem when !inTransaction:
+                case ChangeItem or CommitItem or SchemaChangeItem when !inTransaction:
                 case SequenceItem or EndItem or PartitionItem or SourceBoundaryItem when inTransaction:
                     throw Damaged($"a {item.GetType().Name} record is out of place");
                 case BeginItem:
@@ -96,6 +100,7 @@ internal sealed class ChangeSegmentReader(Stream source)
                 ChangeSegmentFormat.Relation => new RelationItem(ReadRelation(ref r, typeNames: version >= 2)),
                 ChangeSegmentFormat.Partition when version >= 3 => new PartitionItem(new SegmentPartition(r.String(), r.String(), r.String(), r.String(), r.String(), r.String())),
                 ChangeSegmentFormat.SourceBoundary when version >= 4 => SourceBoundaryItem.Instance,
+                ChangeSegmentFormat.SchemaChange when version >= 5 => new SchemaChangeItem(SchemaChange.Parse(r.String())),
                 ChangeSegmentFormat.Begin => new BeginItem(r.UInt32(), r.UInt64(), ChangeSegmentFormat.FromMicroseconds(r.Int64())),
                 ChangeSegmentFormat.Insert => new ChangeItem(new InsertChange(r.UInt32(), ReadTuple(ref r))),
                 ChangeSegmentFormat.Update => new ChangeItem(ReadUpdate(ref r)),

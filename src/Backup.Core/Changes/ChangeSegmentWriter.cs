@@ -18,20 +18,22 @@ internal sealed class ChangeSegmentWriter
     private long _changes;
     private bool _inTransaction;
     private bool _completed;
+    private readonly Dictionary<string, string> _schemaShapes = new(StringComparer.Ordinal);
     private readonly bool _marksSources;
 
     /// <summary>Starts a segment on <paramref name="destination"/>.</summary>
     /// <param name="destination">Where the segment is written.</param>
     /// <param name="marksSources">
-    /// A compacted segment: version 4, which may hold <see cref="SourceBoundaryItem"/>. Plain
-    /// segments stay version 3, so readers that predate compaction still read them.
+    /// A compacted segment, which may hold <see cref="SourceBoundaryItem"/>. Every segment is
+    /// written as version 5 (schema changes may come in any transaction, after the header is
+    /// written); libraries older than version 5 refuse it by its magic instead of misreading it.
     /// </param>
     public ChangeSegmentWriter(Stream destination, bool marksSources = false)
     {
         ArgumentNullException.ThrowIfNull(destination);
         _destination = destination;
         _marksSources = marksSources;
-        _buffer.Write(marksSources ? ChangeSegmentFormat.MagicVersion4 : ChangeSegmentFormat.Magic);
+        _buffer.Write(ChangeSegmentFormat.Magic);
     }
 
     /// <summary>Transactions written so far.</summary>
@@ -39,6 +41,9 @@ internal sealed class ChangeSegmentWriter
 
     /// <summary>Row changes written so far.</summary>
     public long Changes => _changes;
+
+    /// <summary>The shapes the schema changes written so far left their tables in (the last one's per table).</summary>
+    public IReadOnlyDictionary<string, string> SchemaShapes => _schemaShapes;
 
     /// <summary>Writes one item. Begin, changes and commit must nest; the end is written by <see cref="CompleteAsync"/>.</summary>
     public ValueTask WriteAsync(SegmentItem item, CancellationToken cancellationToken = default)
@@ -63,7 +68,7 @@ internal sealed class ChangeSegmentWriter
                 });
                 break;
             case SourceBoundaryItem:
-                Require(_marksSources, "source boundaries belong to compacted (version 4) segments");
+                Require(_marksSources, "source boundaries belong to compacted segments");
                 Require(!_inTransaction, "source boundaries are written between transactions");
                 Record(ChangeSegmentFormat.SourceBoundary, _ => { });
                 break;
@@ -76,6 +81,14 @@ internal sealed class ChangeSegmentWriter
                     WriteUInt64(w, begin.CommitLsn);
                     WriteInt64(w, ChangeSegmentFormat.ToMicroseconds(begin.CommitTime));
                 });
+                break;
+            case SchemaChangeItem schema:
+                Require(_inTransaction, "a schema change must be inside a transaction");
+                Record(ChangeSegmentFormat.SchemaChange, w => WriteString(w, schema.Change.Json));
+                foreach (var (table, shape) in schema.Change.Shapes)
+                {
+                    _schemaShapes[table] = shape;
+                }
                 break;
             case ChangeItem change:
                 Require(_inTransaction, "a change must be inside a transaction");

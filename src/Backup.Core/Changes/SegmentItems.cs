@@ -18,6 +18,12 @@ internal sealed record PartitionItem(SegmentPartition Partition) : SegmentItem;
 /// <param name="CommitTime">When it committed.</param>
 internal sealed record BeginItem(uint Xid, ulong CommitLsn, DateTimeOffset CommitTime) : SegmentItem;
 
+/// <summary>
+/// A schema change (DDL statement) of the current transaction, at its place among the row changes
+/// (format version 5): replay runs it there.
+/// </summary>
+internal sealed record SchemaChangeItem(SchemaChange Change) : SegmentItem;
+
 /// <summary>A row change of the current transaction.</summary>
 internal sealed record ChangeItem(RowChange Change) : SegmentItem;
 

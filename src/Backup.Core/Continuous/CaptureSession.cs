@@ -65,6 +65,8 @@ internal sealed class CaptureSession(
         await writeTail(segment.Writer, cancellationToken).ConfigureAwait(false);
         // From here the segment is completed or, if that fails, already removed from the spool by the pipeline.
         _open = null;
+        // Shapes reshaped by the segment's schema changes are the chain's from its end on (after new partitions').
+        _added.AddRange(segment.Writer.SchemaShapes.Select(s => new TableShape(s.Key, s.Value)));
         var content = await segment.CompleteAsync(_endLsn, cancellationToken).ConfigureAwait(false);
         var manifest = Manifest(segment, content);
         cursor.Advance(segment.Id, _endLsn, _added);

@@ -22,11 +22,9 @@ internal sealed class ChainCursor
         LastId = last.Id;
         EndLsn = (ulong)NpgsqlLogSequenceNumber.Parse(last.EndLsn ?? throw new Abstractions.BackupException($"The backup {last.Id} does not record where its changes end, so no segment can continue it: take a full backup."));
         _lastIdTime = BackupId.TimeOf(last.Id);
-        // The chain knows its full backup's tables and the partitions its incrementals added since.
-        _shapes = chain.Incrementals.Prepend(chain.Full).SelectMany(b => b.Properties)
-            .Where(p => p.Key.StartsWith(ManifestProperties.TableShapePrefix, StringComparison.Ordinal))
-            .GroupBy(p => p.Key[ManifestProperties.TableShapePrefix.Length..], StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
+        var schema = ChainSchema.Of(chain);
+        _shapes = schema.Shapes;
+        SchemaChangesCaptured = schema.SchemaChangesCaptured;
     }
 
     public RecoveryChain Chain { get; }
@@ -38,6 +36,9 @@ internal sealed class ChainCursor
 
     /// <summary>Where the newest link ends: the next segment starts after it.</summary>
     public ulong EndLsn { get; private set; }
+
+    /// <summary>Whether the chain captures schema changes.</summary>
+    public bool SchemaChangesCaptured { get; }
 
     /// <summary>The table shapes relations are checked against.</summary>
     public IReadOnlyDictionary<string, string> Shapes => _shapes;
@@ -53,12 +54,12 @@ internal sealed class ChainCursor
         return BackupId.New(_lastIdTime);
     }
 
-    /// <summary>A segment is spooled: the next one continues it.</summary>
-    public void Advance(string id, ulong endLsn, IReadOnlyList<TableShape> addedPartitions)
+    /// <summary>A segment is spooled: the next one continues it, knowing the shapes it recorded.</summary>
+    public void Advance(string id, ulong endLsn, IReadOnlyList<TableShape> recordedShapes)
     {
         LastId = id;
         EndLsn = endLsn;
-        foreach (var partition in addedPartitions)
+        foreach (var partition in recordedShapes)
         {
             _shapes[partition.Table] = partition.Shape;
         }

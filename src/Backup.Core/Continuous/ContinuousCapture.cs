@@ -182,7 +182,7 @@ internal sealed class ContinuousCapture(
             {
                 Log.CaptureStarted(logger, source.Database, chain.Full.Id, new NpgsqlLogSequenceNumber(cursor.EndLsn).ToString(), options.FlushInterval.TotalSeconds);
                 state.Cleared(CaptureFault.NeedsFullBackup);
-                var streaming = source.StreamAsync(new ContinuousStreamRequest(slot, cursor.EndLsn, cursor.Shapes, chain.Full.Id, options.IdleMarkerInterval), consumer, session.Token);
+                var streaming = source.StreamAsync(new ContinuousStreamRequest(slot, cursor.EndLsn, cursor.Shapes, chain.Full.Id, options.IdleMarkerInterval, cursor.SchemaChangesCaptured), consumer, session.Token);
                 // A dead uploader would leave the stream filling the spool until it blocks for good.
                 if (await Task.WhenAny(streaming, uploading).ConfigureAwait(false) != streaming)
                 {

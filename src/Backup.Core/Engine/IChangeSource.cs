@@ -8,12 +8,13 @@ internal interface IChangeSource : IDatabase
 {
     /// <summary>
     /// Writes every transaction the slot holds, up to the server's current WAL position, into
-    /// <paramref name="writer"/>, checking each table against the chain's <paramref name="shapes"/>.
+    /// <paramref name="writer"/>, checking each table against the chain's <paramref name="schema"/>
+    /// (and, when it captures schema changes, writing them at their place).
     /// Does not move the slot (<see cref="AcknowledgeAsync"/> does).
     /// </summary>
     /// <exception cref="ReplicationSlotMissingException">The slot is gone.</exception>
     /// <exception cref="SchemaChangedException">A table changed since the chain's full backup.</exception>
-    Task<CapturedChanges> CaptureAsync(string slot, ChangeSegmentWriter writer, IReadOnlyDictionary<string, string> shapes, string chainId, CancellationToken cancellationToken);
+    Task<CapturedChanges> CaptureAsync(string slot, ChangeSegmentWriter writer, Recovery.ChainSchema schema, string chainId, CancellationToken cancellationToken);
 
     /// <summary>Lets the server forget the slot's changes up to <paramref name="endLsn"/>.</summary>
     Task AcknowledgeAsync(string slot, ulong endLsn, CancellationToken cancellationToken);

@@ -26,4 +26,5 @@ internal interface IContinuousChangeSource : IDatabase
 /// <param name="Shapes">The chain's table shapes, which every relation is checked against.</param>
 /// <param name="ChainId">The chain's full backup, for messages.</param>
 /// <param name="IdleMarkerInterval">How long the stream may stay silent before a marker transaction is written, so that an idle database's recovery point still moves.</param>
-internal sealed record ContinuousStreamRequest(string Slot, ulong ResumeAfter, IReadOnlyDictionary<string, string> Shapes, string ChainId, TimeSpan IdleMarkerInterval);
+/// <param name="CaptureSchemaChanges">The chain captures schema changes (its full backup's <c>ddl-capture</c> is on).</param>
+internal sealed record ContinuousStreamRequest(string Slot, ulong ResumeAfter, IReadOnlyDictionary<string, string> Shapes, string ChainId, TimeSpan IdleMarkerInterval, bool CaptureSchemaChanges = false);

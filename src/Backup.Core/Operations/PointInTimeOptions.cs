@@ -38,6 +38,8 @@ public sealed record PointInTimeOptions
     /// Default true: the recovered views agree with the recovered tables, as the source's do after
     /// its next refresh. Turn it off when a view is too costly to recompute or must stay as of the
     /// full backup. <see cref="PointInTimeResult.MaterializedViews"/> says what was done with each.
+    /// Chains that capture schema changes (<c>Backup:Postgres:CaptureDdl</c>) replay each refresh at
+    /// its place instead, and ignore this option: their views are as the source had them.
     /// </summary>
     public bool RefreshMaterializedViews { get; init; } = true;
 }

@@ -22,4 +22,11 @@ public enum MaterializedViewState
 
     /// <summary>Not populated in the source at the full backup (<c>WITH NO DATA</c>), and left so.</summary>
     NotPopulated,
+
+    /// <summary>
+    /// As the source had it at the target: a chain that captures schema changes replays each
+    /// REFRESH MATERIALIZED VIEW at its place, so nothing is recomputed at the end (one stale in the
+    /// source at the full backup and not refreshed since is fresh as of the full backup).
+    /// </summary>
+    Replayed,
 }

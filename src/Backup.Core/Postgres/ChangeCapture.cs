@@ -26,26 +26,37 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
     public static PgOutputReplicationOptions StreamOptions(string publicationName) =>
         new(publicationName, PgOutputProtocolVersion.V2, binary: false, streamingMode: PgOutputStreamingMode.On, messages: true);
 
-    /// <summary>Checks the server and the tables (see <see cref="ChangeCapturePreflight"/>), then creates the publication (all tables) when it is missing.</summary>
-    public async Task EnsurePublicationAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks the server and the tables (see <see cref="ChangeCapturePreflight"/>), creates the
+    /// publication (all tables) when it is missing, and, with <paramref name="captureSchemaChanges"/>,
+    /// the trigger that records schema changes (<see cref="DdlCapture"/>). Returns the chain's
+    /// <see cref="Catalog.ManifestProperties.DdlCapture"/>: <c>on</c>, or <c>off: </c> and why.
+    /// </summary>
+    public async Task<string> EnsurePublicationAsync(bool captureSchemaChanges, CancellationToken cancellationToken)
     {
         var open = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (open.ConfigureAwait(false))
         {
             await ChangeCapturePreflight.RunAsync(open, cancellationToken).ConfigureAwait(false);
             var exists = new NpgsqlCommand("SELECT 1 FROM pg_publication WHERE pubname = $1", open) { Parameters = { new() { Value = publicationName } } };
+            var found = false;
             await using (exists.ConfigureAwait(false))
             {
-                if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
+                found = await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+            }
+            if (!found)
+            {
+                var create = new NpgsqlCommand($"CREATE PUBLICATION {SqlIdentifier.Quote(publicationName)} FOR ALL TABLES", open);
+                await using (create.ConfigureAwait(false))
                 {
-                    return;
+                    await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
-            var create = new NpgsqlCommand($"CREATE PUBLICATION {SqlIdentifier.Quote(publicationName)} FOR ALL TABLES", open);
-            await using (create.ConfigureAwait(false))
+            if (!captureSchemaChanges)
             {
-                await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                return "off: Backup:Postgres:CaptureDdl is false";
             }
+            return await DdlCapture.EnsureAsync(open, cancellationToken).ConfigureAwait(false) is { } why ? "off: " + why : Catalog.ManifestProperties.DdlCaptureOn;
         }
     }
 
@@ -78,8 +89,9 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
     /// <param name="writer">Where the changes go.</param>
     /// <param name="shapes">The tables' shapes the chain knows (its full backup's, and partitions its incrementals added); a relation that differs stops the drain with <see cref="SchemaChangedException"/>, except a new partition of a known partitioned table, which is covered (<see cref="NewPartitions"/>). Null skips the check.</param>
     /// <param name="chainId">The chain's full backup, for messages.</param>
+    /// <param name="captureSchemaChanges">The chain captures schema changes: they are written at their place, and keep <paramref name="shapes"/> current; new partitions come with their CREATE.</param>
     /// <param name="cancellationToken">Cancels the drain.</param>
-    public async Task<CaptureResult> DrainAsync(ChangeSegmentWriter writer, IReadOnlyDictionary<string, string>? shapes, string chainId, CancellationToken cancellationToken)
+    public async Task<CaptureResult> DrainAsync(ChangeSegmentWriter writer, IReadOnlyDictionary<string, string>? shapes, string chainId, bool captureSchemaChanges, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writer);
         await using var use = (await SlotUseLock.HoldAsync(connection, slotName, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
@@ -92,7 +104,7 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
         await EmitMarkerAsync(marker, cancellationToken).ConfigureAwait(false);
 
         var result = new CaptureResult();
-        if (shapes is not null)
+        if (shapes is not null && !captureSchemaChanges)
         {
             // Read after the marker: every partition a drained transaction used was created before it.
             shapes = await CoverNewPartitionsAsync(writer, shapes, chainId, result, cancellationToken).ConfigureAwait(false);
@@ -100,7 +112,7 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
         var typeNames = new TypeNames(connection);
         await using var typeNamesScope = typeNames.ConfigureAwait(false);
         // Transactions still running (or whose end is after the marker) are sent again next time, from the slot.
-        var decoder = new PgOutputDecoder(typeNames, shapes, chainId, skipCommitsBefore: 0);
+        var decoder = new PgOutputDecoder(typeNames, shapes, chainId, skipCommitsBefore: 0, captureSchemaChanges);
         await using var decoderScope = decoder.ConfigureAwait(false);
         var replication = new LogicalReplicationConnection(connection.ConnectionString);
         try

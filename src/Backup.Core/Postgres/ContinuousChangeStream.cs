@@ -30,10 +30,11 @@ internal sealed class ContinuousChangeStream(PostgresConnectionInfo connection, 
         {
             throw new ReplicationSlotMissingException(slotName);
         }
-        var shapes = await CoverNewPartitionsAsync(open, request, consumer, cancellationToken).ConfigureAwait(false);
+        // With schema changes captured, a new partition comes with its CREATE, in the stream.
+        var shapes = request.CaptureSchemaChanges ? request.Shapes : await CoverNewPartitionsAsync(open, request, consumer, cancellationToken).ConfigureAwait(false);
         var typeNames = new TypeNames(connection);
         await using var typeNamesScope = typeNames.ConfigureAwait(false);
-        var decoder = new PgOutputDecoder(typeNames, shapes, request.ChainId, request.ResumeAfter);
+        var decoder = new PgOutputDecoder(typeNames, shapes, request.ChainId, request.ResumeAfter, request.CaptureSchemaChanges);
         await using var decoderScope = decoder.ConfigureAwait(false);
         var replication = new LogicalReplicationConnection(connection.ConnectionString);
         await using var replicationScope = replication.ConfigureAwait(false);
@@ -82,7 +83,7 @@ internal sealed class ContinuousChangeStream(PostgresConnectionInfo connection, 
                 {
                     commit = await decoder.HandleAsync(messages.Current, segment, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Abstractions.SchemaChangedException ex)
+                catch (Abstractions.SchemaChangedException ex) when (!request.CaptureSchemaChanges)
                 {
                     // A partition created since the stream began is no schema change: the next stream covers it.
                     var found = await NewPartitions.FindAsync(open, decoder.Shapes!, request.ChainId, cancellationToken).ConfigureAwait(false);

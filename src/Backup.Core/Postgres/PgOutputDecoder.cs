@@ -15,8 +15,12 @@ namespace Backup.Core.Postgres;
 /// The segment written to may change between transactions (continuous capture cuts one every
 /// second). pgoutput describes a relation once per connection, so every relation described so far
 /// is written again into each new segment before its first transaction: each segment replays alone.
+/// With <paramref name="captureSchemaChanges"/>, the event trigger's messages (<see cref="DdlCapture"/>)
+/// become schema-change items at their place in the transaction, and the shapes they carry keep
+/// <see cref="Shapes"/> current; a relation is checked at its transaction's commit, because a
+/// CREATE TABLE AS describes its table (and sends its rows) before its message comes.
 /// </remarks>
-internal sealed class PgOutputDecoder(TypeNames typeNames, IReadOnlyDictionary<string, string>? shapes, string chainId, ulong skipCommitsBefore) : IAsyncDisposable
+internal sealed class PgOutputDecoder(TypeNames typeNames, IReadOnlyDictionary<string, string>? shapes, string chainId, ulong skipCommitsBefore, bool captureSchemaChanges = false) : IAsyncDisposable
 {
     /// <summary>The prefix of the logical messages this library emits into the stream.</summary>
     public const string MarkerPrefix = "backup-core";
@@ -24,6 +28,7 @@ internal sealed class PgOutputDecoder(TypeNames typeNames, IReadOnlyDictionary<s
     private readonly Dictionary<uint, StreamedTransactionSpool> _spools = [];
     private readonly Dictionary<uint, SegmentRelation> _relations = [];
     private readonly HashSet<uint> _relationsWritten = [];
+    private readonly List<SegmentRelation> _unchecked = [];
     private ChangeSegmentWriter? _segment;
     private BeginMessage? _begin;
     private uint? _streaming;
@@ -58,13 +63,29 @@ internal sealed class PgOutputDecoder(TypeNames typeNames, IReadOnlyDictionary<s
                 return null;
             case RelationMessage relation:
                 var described = await DescribeAsync(relation, cancellationToken).ConfigureAwait(false);
-                if (Shapes is not null)
+                if (Shapes is not null && TableShapes.Mismatch(Shapes, described, chainId, captureSchemaChanges) is { } mismatch)
                 {
-                    TableShapes.Check(Shapes, described, chainId);
+                    if (!captureSchemaChanges)
+                    {
+                        throw new SchemaChangedException(mismatch);
+                    }
+                    _unchecked.Add(described);
+                }
+                if (_streaming is { } streamingTop)
+                {
+                    // Its transaction's earlier changes may use an older description: it takes its place in the spool.
+                    await _spools[streamingTop].AppendAsync(streamingTop, new RelationItem(described), cancellationToken).ConfigureAwait(false);
+                    return null;
                 }
                 _relations[relation.RelationId] = described;
                 _relationsWritten.Add(relation.RelationId);
                 await segment.WriteAsync(new RelationItem(described), cancellationToken).ConfigureAwait(false);
+                return null;
+            case LogicalDecodingMessage schemaMessage when schemaMessage.Prefix == DdlCapture.MessagePrefix:
+                if (captureSchemaChanges && !(_skipping && _streaming is null))
+                {
+                    await SchemaChangeAsync(schemaMessage, segment, cancellationToken).ConfigureAwait(false);
+                }
                 return null;
             case LogicalDecodingMessage decoding when decoding.Prefix == MarkerPrefix:
                 using (var reader = new StreamReader(decoding.Data, leaveOpen: true))
@@ -85,7 +106,7 @@ internal sealed class PgOutputDecoder(TypeNames typeNames, IReadOnlyDictionary<s
             case InsertMessage or UpdateMessage or DeleteMessage or TruncateMessage when _streaming is { } top:
                 // A change of a streamed transaction carries its subtransaction's xid, so a rolled-back savepoint can be dropped.
                 var subtransaction = ((TransactionalMessage)message).TransactionXid ?? top;
-                await _spools[top].AppendAsync(subtransaction, await RowChanges.ToChangeAsync(message, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                await _spools[top].AppendAsync(subtransaction, new ChangeItem(await RowChanges.ToChangeAsync(message, cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
                 return null;
             case StreamAbortMessage abort when _spools.TryGetValue(abort.TransactionXid, out var aborted):
                 if (abort.SubtransactionXid == abort.TransactionXid)
@@ -102,12 +123,18 @@ internal sealed class PgOutputDecoder(TypeNames typeNames, IReadOnlyDictionary<s
                 await using (spool.ConfigureAwait(false))
                 {
                     var committedAt = Utc(commit.TransactionCommitTimestamp);
+                    CheckDeferredShapes();
                     if ((ulong)commit.CommitLsn < skipCommitsBefore)
                     {
                         return new DecodedCommit((ulong)commit.TransactionEndLsn, committedAt, Written: false, Streamed: false);
                     }
                     await BeginAsync(commit.TransactionXid, (ulong)commit.CommitLsn, committedAt, cancellationToken).ConfigureAwait(false);
-                    await spool.CopyCommittedAsync(segment, cancellationToken).ConfigureAwait(false);
+                    foreach (var relation in await spool.CopyCommittedAsync(segment, cancellationToken).ConfigureAwait(false))
+                    {
+                        // Written inside the transaction: from here on they are the relations' descriptions.
+                        _relations[relation.Oid] = relation;
+                        _relationsWritten.Add(relation.Oid);
+                    }
                     await segment.WriteAsync(new CommitItem(commit.TransactionXid, (ulong)commit.CommitLsn), cancellationToken).ConfigureAwait(false);
                     _beganInSegment = false;
                     return new DecodedCommit((ulong)commit.TransactionEndLsn, committedAt, Written: true, Streamed: true);
@@ -125,6 +152,7 @@ internal sealed class PgOutputDecoder(TypeNames typeNames, IReadOnlyDictionary<s
                 await segment.WriteAsync(new ChangeItem(await RowChanges.ToChangeAsync(message, cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
                 return null;
             case CommitMessage commit:
+                CheckDeferredShapes();
                 var written = _beganInSegment;
                 if (written)
                 {
@@ -135,6 +163,53 @@ internal sealed class PgOutputDecoder(TypeNames typeNames, IReadOnlyDictionary<s
             default:
                 return null;
         }
+    }
+
+    // The message's statement goes where it ran; the shapes it carries are the chain's from here on.
+    private async Task SchemaChangeAsync(LogicalDecodingMessage message, ChangeSegmentWriter segment, CancellationToken cancellationToken)
+    {
+        string json;
+        using (var reader = new StreamReader(message.Data, leaveOpen: true))
+        {
+            json = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        }
+        var change = SchemaChange.Parse(json);
+        if (SchemaChangeScript.Of(change).Unreplayable is { } why)
+        {
+            throw new SchemaChangedException($"The schema change {change.Tag} run by {change.Role} at {change.StatementTime:O} cannot be replayed onto the chain of {chainId}: {why}. The chain ends before it: take a new full backup (it starts a new chain). Statement: {change.Statement}");
+        }
+        if (Shapes is not null && change.Shapes.Count > 0)
+        {
+            var shapes = new Dictionary<string, string>(Shapes, StringComparer.Ordinal);
+            foreach (var (table, shape) in change.Shapes)
+            {
+                shapes[table] = shape;
+            }
+            Shapes = shapes;
+        }
+        if (_streaming is { } top)
+        {
+            await _spools[top].AppendAsync(message.TransactionXid ?? top, new SchemaChangeItem(change), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        if (!_beganInSegment)
+        {
+            await BeginAsync(_begin!.TransactionXid, (ulong)_begin.TransactionFinalLsn, Utc(_begin.TransactionCommitTimestamp), cancellationToken).ConfigureAwait(false);
+        }
+        await segment.WriteAsync(new SchemaChangeItem(change), cancellationToken).ConfigureAwait(false);
+    }
+
+    // A relation that did not match when described must match once its transaction's schema changes are known.
+    private void CheckDeferredShapes()
+    {
+        foreach (var relation in _unchecked)
+        {
+            if (TableShapes.Mismatch(Shapes!, relation, chainId, captureSchemaChanges) is { } mismatch)
+            {
+                throw new SchemaChangedException(mismatch);
+            }
+        }
+        _unchecked.Clear();
     }
 
     /// <summary>Deletes the spools of transactions still running (the slot sends them again next time).</summary>

@@ -72,9 +72,9 @@ internal sealed partial class PostgresBackupEngine
 
     Task IDatabaseRestorer.DropDatabaseAsync(string database, CancellationToken cancellationToken) => DropDatabaseAsync(database, cancellationToken);
 
-    async Task<CapturedChanges> IChangeSource.CaptureAsync(string slot, ChangeSegmentWriter writer, IReadOnlyDictionary<string, string> shapes, string chainId, CancellationToken cancellationToken)
+    async Task<CapturedChanges> IChangeSource.CaptureAsync(string slot, ChangeSegmentWriter writer, Recovery.ChainSchema schema, string chainId, CancellationToken cancellationToken)
     {
-        var captured = await _slots.Capture(slot).DrainAsync(writer, shapes, chainId, cancellationToken).ConfigureAwait(false);
+        var captured = await _slots.Capture(slot).DrainAsync(writer, schema.Shapes, chainId, schema.SchemaChangesCaptured, cancellationToken).ConfigureAwait(false);
         return new CapturedChanges(captured.EndLsn, captured.FirstCommit, captured.LastCommit, [.. captured.NewPartitions.Select(p => new TableShape(p.Table, p.Shape))]);
     }
 

@@ -178,7 +178,11 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
                 return await DumpStartingChainAsync(request with { DatabaseLockHeld = true }, chainId, storeId, destination, partStore, cancellationToken).ConfigureAwait(false);
             }
         }
-        await capture.EnsurePublicationAsync(cancellationToken).ConfigureAwait(false);
+        var ddlCapture = await capture.EnsurePublicationAsync(_options.CaptureDdl, cancellationToken).ConfigureAwait(false);
+        if (ddlCapture != ManifestProperties.DdlCaptureOn)
+        {
+            Log.SchemaChangesNotCaptured(_logger, chainId, ddlCapture);
+        }
         var snapshot = await capture.CreateSlotAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -193,6 +197,7 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
                     [ManifestProperties.Slot] = slotName,
                     [ManifestProperties.StartLsn] = startLsn,
                     [ManifestProperties.SnapshotAt] = ManifestProperties.Timestamp(snapshotAt),
+                    [ManifestProperties.DdlCapture] = ddlCapture,
                 };
                 foreach (var (table, shape) in shapes)
                 {

@@ -17,10 +17,20 @@ public sealed class PostgresOptions
     public bool ChangeCapture { get; set; }
 
     /// <summary>
-    /// When an incremental finds a table changed since its chain's full backup: take a full backup
-    /// (a new chain) instead of failing. The old chain stays recoverable up to its last incremental;
-    /// the moments between that and the new full backup are not recoverable (DDL is not in the
-    /// change stream). Default false: the incremental fails and says to take a full backup.
+    /// Change capture: record schema changes (DDL) in the chain, so that a migration does not end
+    /// it and recovery replays each statement at its place among the row changes. Needs the right
+    /// to create an event trigger (a superuser) when a chain starts; without it the chain is
+    /// started without, says why (log, manifest property <c>ddl-capture</c>, status), and a schema
+    /// change ends it as before. Default true.
+    /// </summary>
+    public bool CaptureDdl { get; set; } = true;
+
+    /// <summary>
+    /// When an incremental finds a table changed since its chain's full backup and the change was
+    /// not captured (<see cref="CaptureDdl"/> off or not possible, or a statement that cannot be
+    /// replayed): take a full backup (a new chain) instead of failing. The old chain stays
+    /// recoverable up to its last incremental; the moments between that and the new full backup
+    /// are not. Default false: the incremental fails and says to take a full backup.
     /// </summary>
     public bool NewChainOnSchemaChange { get; set; }
 

@@ -56,17 +56,24 @@ internal static class TableShapes
     /// <summary>The shape of a relation as the change stream describes it.</summary>
     public static string Of(Changes.SegmentRelation relation) => string.Join(',', relation.Columns.Select(c => $"{c.Name}:{c.TypeOid}"));
 
-    /// <summary>Throws <see cref="SchemaChangedException"/> when <paramref name="relation"/> differs from the recorded shape.</summary>
-    public static void Check(IReadOnlyDictionary<string, string> recorded, Changes.SegmentRelation relation, string chainId)
+    /// <summary>
+    /// Why <paramref name="relation"/> cannot be replayed onto a chain that recorded
+    /// <paramref name="recorded"/>, or null when it can. With <paramref name="schemaChangesCaptured"/>,
+    /// captured schema changes keep <paramref name="recorded"/> current, so a difference means one
+    /// was not captured.
+    /// </summary>
+    public static string? Mismatch(IReadOnlyDictionary<string, string> recorded, Changes.SegmentRelation relation, string chainId, bool schemaChangesCaptured)
     {
         var table = $"{relation.Schema}.{relation.Name}";
+        var uncaptured = schemaChangesCaptured ? " without a recorded schema change (the event trigger backup_core_ddl was disabled or bypassed, e.g. with session_replication_role = replica)" : "";
         if (!recorded.TryGetValue(table, out var shape))
         {
-            throw new SchemaChangedException($"The table {table} did not exist when the chain's full backup {chainId} was taken. Changes to it cannot be replayed onto that backup: take a new full backup (it starts a new chain).");
+            return $"The table {table} did not exist when the chain's full backup {chainId} was taken{(schemaChangesCaptured ? " and was created" + uncaptured : "")}. Changes to it cannot be replayed onto that backup: take a new full backup (it starts a new chain).";
         }
         if (shape != Of(relation))
         {
-            throw new SchemaChangedException($"The table {table} changed since the chain's full backup {chainId} (columns then: {shape}; now: {Of(relation)}). Take a new full backup (it starts a new chain).");
+            return $"The table {table} changed since the chain's full backup {chainId}{uncaptured} (columns then: {shape}; now: {Of(relation)}). Take a new full backup (it starts a new chain).";
         }
+        return null;
     }
 }

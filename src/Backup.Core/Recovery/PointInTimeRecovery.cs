@@ -127,7 +127,9 @@ internal sealed class PointInTimeRecovery(
             await replayer.SetSequencesAsync(cancellationToken).ConfigureAwait(false);
             // With nothing replayed, the views pg_restore computed already agree with the tables.
             progress?.Report(new BackupProgress("materialized views", 0));
-            var views = await MaterializedViewRefresh.RunAsync(connection, refreshViews && replayer.Changes > 0, logger, cancellationToken).ConfigureAwait(false);
+            // A chain that captures schema changes replayed the source's refreshes where they ran: its views are the source's.
+            var replayedViews = ManifestProperties.CapturesSchemaChanges(chain.Full);
+            var views = await MaterializedViewRefresh.RunAsync(connection, refreshViews && !replayedViews && replayer.Changes > 0, replayedViews, logger, cancellationToken).ConfigureAwait(false);
             var notCovered = RecoveryCaveats.TablesNotCovered(chain, until);
             return new PointInTimeResult
             {

@@ -15,6 +15,8 @@ namespace Backup.Core.Replay;
 /// on tables without a key) is replayed statement by statement (<see cref="StatementApplier"/>),
 /// and so is a group the set path fails on. Captured sequence values are set at the end. Partitions
 /// created on the source during the chain are created before the first change that may need them.
+/// A transaction that changed the schema is applied alone, its row changes and schema changes in
+/// their order (<see cref="SchemaChangeApplier"/>).
 /// </summary>
 internal sealed class ChangeReplayer
 {
@@ -29,6 +31,7 @@ internal sealed class ChangeReplayer
     private readonly ReplayGroup _group;
     private readonly StatementApplier _statements;
     private readonly SetApplier _sets;
+    private readonly SchemaChangeApplier _schemaChanges;
     private bool _prepared;
 
     /// <param name="target">An open connection to the database being recovered.</param>
@@ -41,6 +44,7 @@ internal sealed class ChangeReplayer
         _group = new ReplayGroup(upsertInserts);
         _statements = new StatementApplier(target, upsertInserts);
         _sets = new SetApplier(target, _statements);
+        _schemaChanges = new SchemaChangeApplier(target, _statements, _logger);
     }
 
     /// <summary>The commit time of the last transaction applied.</summary>
@@ -64,6 +68,7 @@ internal sealed class ChangeReplayer
         ArgumentNullException.ThrowIfNull(segment);
         await PrepareAsync(cancellationToken).ConfigureAwait(false);
         var pending = new List<RowChange>();
+        SchemaChangeTransaction? schemaChanges = null;
         BeginItem? begin = null;
         var reached = false;
         var pastPart = false;
@@ -113,9 +118,25 @@ internal sealed class ChangeReplayer
                     }
                     begin = b;
                     pending = [];
+                    schemaChanges = null;
                     break;
                 case ChangeItem change:
                     pending.Add(change.Change);
+                    break;
+                case SchemaChangeItem schema:
+                    schemaChanges ??= new SchemaChangeTransaction();
+                    pending = schemaChanges.Add(pending, _relations, schema.Change);
+                    break;
+                case CommitItem when schemaChanges is not null:
+                    schemaChanges.Close(pending, _relations);
+                    // Transactions before it were written with the schema it changes: they go first.
+                    await FlushAsync(cancellationToken).ConfigureAwait(false);
+                    await _schemaChanges.ApplyAsync(schemaChanges, begin!.CommitTime, cancellationToken).ConfigureAwait(false);
+                    TransactionsByStatement++;
+                    Transactions++;
+                    Changes += schemaChanges.Changes;
+                    ReachedCommitTime = begin.CommitTime;
+                    schemaChanges = null;
                     break;
                 case CommitItem:
                     await CreateDuePartitionsAsync(cancellationToken).ConfigureAwait(false);

@@ -8,12 +8,18 @@ namespace Backup.Core.Replay;
 /// <summary>
 /// Brings a recovered database's materialized views up to its recovered tables. Replay cannot do
 /// it (a refresh is not a row change, so it is not in the change stream), which leaves each view as
-/// pg_restore computed it from the full backup. Views are refreshed after the views they read,
+/// pg_restore computed it from the full backup — unless the chain captures schema changes, whose
+/// refreshes are replayed in place. Views are refreshed after the views they read,
 /// through plain views too; one never populated stays unpopulated, as it was in the source.
 /// </summary>
 internal static class MaterializedViewRefresh
 {
-    public static async Task<IReadOnlyList<RecoveredMaterializedView>> RunAsync(NpgsqlConnection target, bool refresh, ILogger logger, CancellationToken cancellationToken)
+    /// <param name="target">The recovered database.</param>
+    /// <param name="refresh">Whether to refresh the views.</param>
+    /// <param name="replayed">The chain captured schema changes: its refreshes were replayed, and the views are as the source had them.</param>
+    /// <param name="logger">Where a view that could not be refreshed is reported.</param>
+    /// <param name="cancellationToken">Cancels the refreshes.</param>
+    public static async Task<IReadOnlyList<RecoveredMaterializedView>> RunAsync(NpgsqlConnection target, bool refresh, bool replayed, ILogger logger, CancellationToken cancellationToken)
     {
         var (views, readsFrom) = await ListAsync(target, cancellationToken).ConfigureAwait(false);
         var result = new List<RecoveredMaterializedView>();
@@ -22,6 +28,7 @@ internal static class MaterializedViewRefresh
             var (name, populated) = views[view];
             var state = !populated ? MaterializedViewState.NotPopulated
                 : refresh && await TryRefreshAsync(target, name, logger, cancellationToken).ConfigureAwait(false) ? MaterializedViewState.Refreshed
+                : replayed ? MaterializedViewState.Replayed
                 : MaterializedViewState.AsOfFullBackup;
             result.Add(new RecoveredMaterializedView(name, state));
         }

@@ -23,33 +23,38 @@ internal sealed class StatementApplier(NpgsqlConnection target, bool upsertInser
 
     public async Task ApplyAsync(ReplayTransaction transaction, CancellationToken cancellationToken)
     {
-        var changes = transaction.Changes;
         var dbTransaction = await target.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (dbTransaction.ConfigureAwait(false))
         {
-            var batch = new NpgsqlBatch(target, dbTransaction);
-            await using (batch.ConfigureAwait(false))
-            {
-                for (var i = 0; i < changes.Count; i++)
-                {
-                    // A run of inserts into one table goes through COPY; what came before it is sent first.
-                    var run = upsertInserts ? 0 : InsertRunLength(changes, i);
-                    if (run >= CopyRunThreshold)
-                    {
-                        await FlushAsync(batch, cancellationToken).ConfigureAwait(false);
-                        await CopyAsync(transaction.Relations[changes[i].RelationOid], changes.Skip(i).Take(run).Select(c => new CopyRow(((InsertChange)c).NewRow)), cancellationToken).ConfigureAwait(false);
-                        i += run - 1;
-                        continue;
-                    }
-                    batch.BatchCommands.Add(Statement(changes[i], transaction.Relations));
-                    if (batch.BatchCommands.Count >= StatementsPerBatch)
-                    {
-                        await FlushAsync(batch, cancellationToken).ConfigureAwait(false);
-                    }
-                }
-                await FlushAsync(batch, cancellationToken).ConfigureAwait(false);
-            }
+            await ApplyChangesAsync(transaction.Changes, transaction.Relations, dbTransaction, cancellationToken).ConfigureAwait(false);
             await dbTransaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Applies <paramref name="changes"/>, described by <paramref name="relations"/>, inside the open <paramref name="dbTransaction"/>.</summary>
+    public async Task ApplyChangesAsync(IReadOnlyList<RowChange> changes, IReadOnlyDictionary<uint, SegmentRelation> relations, NpgsqlTransaction dbTransaction, CancellationToken cancellationToken)
+    {
+        var batch = new NpgsqlBatch(target, dbTransaction);
+        await using (batch.ConfigureAwait(false))
+        {
+            for (var i = 0; i < changes.Count; i++)
+            {
+                // A run of inserts into one table goes through COPY; what came before it is sent first.
+                var run = upsertInserts ? 0 : InsertRunLength(changes, i);
+                if (run >= CopyRunThreshold)
+                {
+                    await FlushAsync(batch, cancellationToken).ConfigureAwait(false);
+                    await CopyAsync(relations[changes[i].RelationOid], changes.Skip(i).Take(run).Select(c => new CopyRow(((InsertChange)c).NewRow)), cancellationToken).ConfigureAwait(false);
+                    i += run - 1;
+                    continue;
+                }
+                batch.BatchCommands.Add(Statement(changes[i], relations));
+                if (batch.BatchCommands.Count >= StatementsPerBatch)
+                {
+                    await FlushAsync(batch, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            await FlushAsync(batch, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -28,21 +28,21 @@ public sealed class CompactedSegmentFormatTests
             items.Add(item);
         }
 
-        Assert.Equal("BKCHSEG4"u8.ToArray(), stream.ToArray()[..8]);
+        Assert.Equal("BKCHSEG5"u8.ToArray(), stream.ToArray()[..8]);
         Assert.Equal(
             [typeof(BeginItem), typeof(CommitItem), typeof(SequenceItem), typeof(SourceBoundaryItem), typeof(PartitionItem), typeof(SequenceItem), typeof(EndItem)],
             items.Select(i => i.GetType()));
     }
 
     [Fact]
-    public async Task APlainSegment_StaysVersion3_AndRefusesABoundary()
+    public async Task APlainSegment_IsVersion5_AndRefusesABoundary()
     {
         using var stream = new MemoryStream();
         var writer = new ChangeSegmentWriter(stream);
 
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await writer.WriteAsync(SourceBoundaryItem.Instance));
         await writer.CompleteAsync(1);
-        Assert.Equal("BKCHSEG3"u8.ToArray(), stream.ToArray()[..8]);
+        Assert.Equal("BKCHSEG5"u8.ToArray(), stream.ToArray()[..8]);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class StreamedTransactionSpoolTests
         await using (spool)
         {
             path = spool.Path;
-            await spool.AppendAsync(7, new InsertChange(1, [ColumnValue.Of("4111 1111 1111 1111")]), CancellationToken.None);
+            await spool.AppendAsync(7, new ChangeItem(new InsertChange(1, [ColumnValue.Of("4111 1111 1111 1111")])), CancellationToken.None);
 
             var folder = Path.GetDirectoryName(spool.Path)!;
             Assert.NotEqual(Path.TrimEndingDirectorySeparator(Path.GetTempPath()), folder);

@@ -1,6 +1,7 @@
 using Backup.Core.Abstractions;
 using Backup.Core.Changes;
 using Backup.Core.Engine;
+using Backup.Core.Recovery;
 using Backup.Core.Operations;
 using Npgsql;
 
@@ -107,7 +108,7 @@ internal sealed class FakeDatabaseEngine : IDatabaseEngine
         }
     }
 
-    public async Task<CapturedChanges> CaptureAsync(string slot, ChangeSegmentWriter writer, IReadOnlyDictionary<string, string> shapes, string chainId, CancellationToken cancellationToken)
+    public async Task<CapturedChanges> CaptureAsync(string slot, ChangeSegmentWriter writer, ChainSchema schema, string chainId, CancellationToken cancellationToken)
     {
         if (!_slots.Contains(slot))
         {

@@ -20,7 +20,7 @@ public sealed class ChangeCaptureTests : IAsyncLifetime
             INSERT INTO scratch VALUES (1), (2);
             """);
         _capture = new ChangeCapture(PostgresConnectionInfo.Parse(TestServer.ConnectionString(_database)), "it_slot_" + _database[^8..], "it_pub");
-        await _capture.EnsurePublicationAsync(CancellationToken.None);
+        await _capture.EnsurePublicationAsync(captureSchemaChanges: false, CancellationToken.None);
         await using var snapshot = await _capture.CreateSlotAsync(CancellationToken.None);
         Assert.False(string.IsNullOrEmpty(snapshot.SnapshotName));
     }
@@ -96,7 +96,7 @@ public sealed class ChangeCaptureTests : IAsyncLifetime
     {
         var segment = new MemoryStream();
         var writer = new ChangeSegmentWriter(segment);
-        var result = await _capture.DrainAsync(writer, null, "test", CancellationToken.None);
+        var result = await _capture.DrainAsync(writer, null, "test", captureSchemaChanges: false, CancellationToken.None);
         await writer.CompleteAsync(result.EndLsn);
         segment.Position = 0;
         return (await new ChangeSegmentReader(segment).ReadAllAsync().ToListAsync(), result);

@@ -113,9 +113,9 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Incremental_AfterATableChanged_RefusesLosesNothingAndANewFullStartsANewChain()
+    public async Task Incremental_AfterATableChanged_WithoutDdlCapture_RefusesLosesNothingAndANewFullStartsANewChain()
     {
-        using var provider = Build(Services.NewKey());
+        using var provider = Build(Services.NewKey(), captureDdl: false);
         var service = provider.Service();
         var oldChain = await service.CreateFullBackupAsync();
         await TestServer.ExecuteAsync(_database, "ALTER TABLE accounts ADD COLUMN note text");
@@ -140,10 +140,10 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Incremental_AfterATableChanged_WithNewChainOnSchemaChange_TakesAFullBackupInstead()
+    public async Task Incremental_AfterATableChanged_WithoutDdlCapture_WithNewChainOnSchemaChange_TakesAFullBackupInstead()
     {
         using var provider = Services.Build(TestServer.ConnectionString(_database), _store.Path, null,
-            b => b.UsePostgres(TestServer.ConnectionString(_database), o => { o.ToolsDirectory = TestServer.ToolsDirectory; o.ChangeCapture = true; o.NewChainOnSchemaChange = true; }));
+            b => b.UsePostgres(TestServer.ConnectionString(_database), o => { o.ToolsDirectory = TestServer.ToolsDirectory; o.ChangeCapture = true; o.NewChainOnSchemaChange = true; o.CaptureDdl = false; }));
         var service = provider.Service();
         var oldChain = await service.CreateFullBackupAsync();
         await TestServer.ExecuteAsync(_database, "ALTER TABLE accounts ADD COLUMN note text");
@@ -233,9 +233,9 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime, IDisposable
     private Task<long> SlotCountAsync() =>
         TestServer.ScalarAsync<long>(_database, $"SELECT count(*) FROM pg_replication_slots WHERE database = '{_database}'");
 
-    private Microsoft.Extensions.DependencyInjection.ServiceProvider Build(string? key) =>
+    private Microsoft.Extensions.DependencyInjection.ServiceProvider Build(string? key, bool captureDdl = true) =>
         Services.Build(TestServer.ConnectionString(_database), _store.Path, key,
-            b => b.UsePostgres(TestServer.ConnectionString(_database), o => { o.ToolsDirectory = TestServer.ToolsDirectory; o.ChangeCapture = true; }));
+            b => b.UsePostgres(TestServer.ConnectionString(_database), o => { o.ToolsDirectory = TestServer.ToolsDirectory; o.ChangeCapture = true; o.CaptureDdl = captureDdl; }));
 
     [Fact]
     public async Task RecoveryInsideAnIncremental_SequencesAreAtLeastTheirValueAtTheTarget()

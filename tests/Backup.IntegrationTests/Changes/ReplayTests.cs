@@ -58,7 +58,7 @@ public sealed class ReplayTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task DumpOnSlotSnapshotPlusReplay_UpToAnyRecordedMoment_ReproducesThatMomentExactly()
     {
-        await _capture.EnsurePublicationAsync(CancellationToken.None);
+        await _capture.EnsurePublicationAsync(captureSchemaChanges: false, CancellationToken.None);
         var dump = Path.Combine(_files.Path, "full.dump");
         await using (var snapshot = await _capture.CreateSlotAsync(CancellationToken.None))
         {
@@ -96,7 +96,7 @@ public sealed class ReplayTests : IAsyncLifetime, IDisposable
         await using (var file = File.Create(segment))
         {
             var writer = new ChangeSegmentWriter(file);
-            var captured = await _capture.DrainAsync(writer, null, "test", CancellationToken.None);
+            var captured = await _capture.DrainAsync(writer, null, "test", captureSchemaChanges: false, CancellationToken.None);
             await writer.CompleteAsync(captured.EndLsn);
         }
 
@@ -142,7 +142,7 @@ public sealed class ReplayTests : IAsyncLifetime, IDisposable
 
     private async Task<string> DumpOnNewSlotAsync()
     {
-        await _capture.EnsurePublicationAsync(CancellationToken.None);
+        await _capture.EnsurePublicationAsync(captureSchemaChanges: false, CancellationToken.None);
         var dump = Path.Combine(_files.Path, "full-" + Guid.NewGuid().ToString("N")[..6] + ".dump");
         await using var snapshot = await _capture.CreateSlotAsync(CancellationToken.None);
         await using var file = File.Create(dump);
@@ -155,7 +155,7 @@ public sealed class ReplayTests : IAsyncLifetime, IDisposable
         var segment = Path.Combine(_files.Path, "changes-" + Guid.NewGuid().ToString("N")[..6] + ".seg");
         await using var file = File.Create(segment);
         var writer = new ChangeSegmentWriter(file);
-        var captured = await _capture.DrainAsync(writer, null, "test", CancellationToken.None);
+        var captured = await _capture.DrainAsync(writer, null, "test", captureSchemaChanges: false, CancellationToken.None);
         await writer.CompleteAsync(captured.EndLsn);
         return segment;
     }

@@ -20,7 +20,7 @@ public sealed class StreamedTransactionTests : IAsyncLifetime
         // The walsender of this connection streams any transaction past 64 kB of changes.
         var connection = PostgresConnectionInfo.Parse(TestServer.ConnectionString(_database) + ";Options=-c logical_decoding_work_mem=64kB");
         _capture = new ChangeCapture(connection, "it_slot_" + _database[^8..], "it_pub");
-        await _capture.EnsurePublicationAsync(CancellationToken.None);
+        await _capture.EnsurePublicationAsync(captureSchemaChanges: false, CancellationToken.None);
         await using var snapshot = await _capture.CreateSlotAsync(CancellationToken.None);
     }
 
@@ -47,7 +47,7 @@ public sealed class StreamedTransactionTests : IAsyncLifetime
 
         var segment = new MemoryStream();
         var writer = new ChangeSegmentWriter(segment);
-        var result = await _capture.DrainAsync(writer, null, "test", CancellationToken.None);
+        var result = await _capture.DrainAsync(writer, null, "test", captureSchemaChanges: false, CancellationToken.None);
         await writer.CompleteAsync(result.EndLsn);
         segment.Position = 0;
         var items = await new ChangeSegmentReader(segment).ReadAllAsync().ToListAsync();
