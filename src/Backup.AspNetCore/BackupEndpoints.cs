@@ -123,9 +123,12 @@ public static class BackupEndpoints
             {
                 await RequireDestructiveAsync(http, "overwrites existing files (files.overwrite)").ConfigureAwait(false);
             }
-            return Accepted(ops.Start("point-in-time", async (p, ct) => body.Target is { } target
-                ? await s.PointInTimeRecoveryAsync(target, body.Options, p, ct).ConfigureAwait(false)
-                : await s.RestoreLatestAsync(body.Options, p, ct).ConfigureAwait(false)));
+            return Accepted(ops.Start("point-in-time", async (p, ct) => body switch
+            {
+                { BeforeMigration: { } migration } => await s.RecoverBeforeMigrationAsync(migration, body.Options, p, ct).ConfigureAwait(false),
+                { Target: { } target } => await s.PointInTimeRecoveryAsync(target, body.Options, p, ct).ConfigureAwait(false),
+                _ => await s.RestoreLatestAsync(body.Options, p, ct).ConfigureAwait(false),
+            }));
         });
         restore.MapPost("/restore/{id}", async (HttpContext http, BackupService s, BackupOperations ops, string id, CancellationToken ct) =>
         {

@@ -22,6 +22,7 @@ internal static partial class BackupProblems
             JsonException json => (StatusCodes.Status400BadRequest, "Malformed JSON body", JsonField(json), JsonDetail(json)),
             InvalidBackupIdException => (StatusCodes.Status400BadRequest, "Malformed backup id", "id", error.Message),
             UnknownTableException => (StatusCodes.Status400BadRequest, "Unknown table", "tables", error.Message),
+            UnknownMigrationException => (StatusCodes.Status400BadRequest, "Unknown migration", "beforeMigration", error.Message),
             BackupConfigurationException c => (StatusCodes.Status400BadRequest, "Invalid request", c.Setting, error.Message),
             ArgumentException a => (StatusCodes.Status400BadRequest, "Invalid request", a.ParamName, WithoutParameterSuffix(a)),
             BackupNotFoundException or ScheduleNotFoundException => (StatusCodes.Status404NotFound, "Not found", null, error.Message),

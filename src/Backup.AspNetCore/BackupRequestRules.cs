@@ -17,6 +17,9 @@ internal sealed class BackupRequestRules(BackupEndpointOptions options)
 {
     public const int MaxCommentLength = 1024;
     public const int MaxNameLength = 128;
+
+    // As BackupService.BackupBeforeMigrationAsync accepts them: migrators' ids run longer than names.
+    public const int MaxMigrationIdLength = 200;
     public const int MaxListCount = 256;
     public const int MaxItemLength = 1024;
     public const int MaxPathLength = 4096;
@@ -76,6 +79,15 @@ internal sealed class BackupRequestRules(BackupEndpointOptions options)
     {
         var errors = new FieldErrors();
         errors.Text("options.targetDatabase", body.Options.TargetDatabase, MaxNameLength);
+        if (errors.Text("beforeMigration", body.BeforeMigration, MaxMigrationIdLength) && body.BeforeMigration is { } migration
+            && (string.IsNullOrWhiteSpace(migration) || migration.Any(char.IsControl) || migration.Trim().Length != migration.Length))
+        {
+            errors.Add("beforeMigration", "A migration id holds printable characters only, without leading or trailing spaces.");
+        }
+        if (body.Target is not null && body.BeforeMigration is not null)
+        {
+            errors.Add("beforeMigration", "Give target or beforeMigration, not both.");
+        }
         if (body.Options.Files is { } files)
         {
             FileRestore(errors, "options.files.", files);

@@ -15,8 +15,11 @@ public sealed record FileBackupRequest
 /// <summary>Body of <c>POST restore/point-in-time</c>.</summary>
 public sealed record PointInTimeRequest
 {
-    /// <summary>The moment to recover; the latest state when null.</summary>
+    /// <summary>The moment to recover; the latest state when null (and no <see cref="BeforeMigration"/>).</summary>
     public DateTimeOffset? Target { get; init; }
+
+    /// <summary>Recover to just before this migration, the point its pre-migration backup recorded; instead of <see cref="Target"/>.</summary>
+    public string? BeforeMigration { get; init; }
 
     /// <summary>Recovery options.</summary>
     public PointInTimeOptions Options { get; init; } = new();

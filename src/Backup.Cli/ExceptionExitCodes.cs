@@ -11,9 +11,11 @@ internal static class ExceptionExitCodes
         OperationCanceledException when cancellationToken.IsCancellationRequested => ExitCodes.Cancelled,
         CliUsageException or OptionsValidationException or BackupConfigurationException or InvalidBackupIdException
             or UnknownTableException or MissingRolesException => ExitCodes.Usage,
+        // A migration id the CLI passed on as given: the operator's to fix.
+        ArgumentException { ParamName: "migrationId" } => ExitCodes.Usage,
         // A wrong or missing key is the operator's to fix (give the right key); the backup itself is not damaged.
         EncryptionKeyException => ExitCodes.Usage,
-        BackupNotFoundException or ScheduleNotFoundException => ExitCodes.NotFound,
+        BackupNotFoundException or ScheduleNotFoundException or UnknownMigrationException => ExitCodes.NotFound,
         // A manifest whose data object is gone, a hash or tag that fails, an archive entry that escapes: damage or tampering.
         BackupIntegrityException or BackupObjectNotFoundException or UnsafeArchiveEntryException => ExitCodes.Integrity,
         BackupInProgressException => ExitCodes.Busy,
@@ -37,5 +39,6 @@ internal static class ExceptionExitCodes
         .Replace("NoOwner = true", "--no-owner", StringComparison.Ordinal)
         .Replace("CreateMissingRoles or NoOwner", "--create-missing-roles or --no-owner", StringComparison.Ordinal)
         .Replace("(WaitIfBusy)", "(--wait-if-busy)", StringComparison.Ordinal)
-        .Replace("(see ListBackupsAsync)", "(see backup-core list)", StringComparison.Ordinal);
+        .Replace("(see ListBackupsAsync)", "(see backup-core list)", StringComparison.Ordinal)
+        .Replace("with BackupBeforeMigrationAsync", "with backup-core backup before-migration ID", StringComparison.Ordinal);
 }

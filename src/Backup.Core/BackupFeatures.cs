@@ -9,6 +9,7 @@ using Backup.Core.Drills;
 using Backup.Core.Engine;
 using Backup.Core.Files;
 using Backup.Core.Incrementals;
+using Backup.Core.Migrations;
 using Backup.Core.Monitoring;
 using Backup.Core.Pipeline;
 using Backup.Core.Recovery;
@@ -57,6 +58,9 @@ internal sealed class BackupFeatures
 
     public required SegmentCompaction Compaction { get; init; }
 
+    /// <summary>The pre-migration hook and recovery to just before a migration.</summary>
+    public required MigrationBackups Migrations { get; init; }
+
     /// <summary>Composes the features over one store (the pipeline's) and, when configured, one database.</summary>
     /// <param name="pipeline">Moves data between the engine and the store.</param>
     /// <param name="catalog">The catalog of the pipeline's store.</param>
@@ -104,6 +108,7 @@ internal sealed class BackupFeatures
         var capture = new Continuous.CaptureState(time, logger);
         metrics?.ShowCapture(capture);
         var recovery = new PointInTimeRecovery(catalog, pipeline, engine, engine, roles, files, time, logger);
+        var incrementals = new IncrementalBackups(recorder, catalog, engine, slotGuard, new TimestampSegments(logger), fullBackups, capture, time, logger);
         // Drills on another server recover through the same code, only restoring and replaying there.
         var drillEngine = drillTarget?.Engine ?? engine;
         var drillRecovery = drillTarget is { } other ? new PointInTimeRecovery(catalog, pipeline, other.Engine, other.Engine, roles, files, time, logger) : recovery;
@@ -113,7 +118,7 @@ internal sealed class BackupFeatures
             Inventory = inventory,
             FullBackups = fullBackups,
             Restores = new DatabaseRestores(catalog, pipeline, engine, roles, files, time, logger),
-            Incrementals = new IncrementalBackups(recorder, catalog, engine, slotGuard, new TimestampSegments(logger), fullBackups, capture, time, logger),
+            Incrementals = incrementals,
             Recovery = recovery,
             Files = files,
             Verifier = new Verification.BackupVerifier(catalog, pipeline, engine, roles, files),
@@ -124,6 +129,7 @@ internal sealed class BackupFeatures
             Capture = capture,
             Drills = new RestoreDrills(catalog, drillRecovery, drillEngine, drillEngine, drills ?? new RestoreDrillsOptions(), metrics, time, logger, drillTarget?.Server),
             Compaction = new SegmentCompaction(catalog, pipeline, time, logger),
+            Migrations = new MigrationBackups(catalog, engine, fullBackups, incrementals, recovery, capture, time, logger),
         };
     }
 }

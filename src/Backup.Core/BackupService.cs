@@ -137,6 +137,29 @@ public sealed class BackupService
     public Task<PointInTimeResult> PointInTimeRecoveryAsync(DateTimeOffset target, PointInTimeOptions? options = null, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default) =>
         _features.Recovery.RecoverAsync(target, options, progress, cancellationToken);
 
+    /// <summary>
+    /// Records the moment just before a schema migration, named by its id, so that
+    /// <see cref="RecoverBeforeMigrationAsync"/> can return to it: an incremental backup when the
+    /// database has a change-capture chain; a mark on the chain when continuous capture records it
+    /// (returned once capture has stored every commit up to it); otherwise a full backup. The id is
+    /// stored in the backup's manifest (<c>before-migration</c>). Call it again with the same id
+    /// (a migration retried) and the newer point wins.
+    /// </summary>
+    /// <param name="migrationId">The migration about to be applied: non-empty, printable, at most 200 characters.</param>
+    /// <param name="cancellationToken">Cancels the backup.</param>
+    /// <exception cref="ArgumentException">The id is empty, too long or holds control characters.</exception>
+    public Task<PreMigrationBackup> BackupBeforeMigrationAsync(string migrationId, CancellationToken cancellationToken = default) =>
+        _features.Migrations.BackupBeforeAsync(migrationId, cancellationToken);
+
+    /// <summary>
+    /// Recovers the database as it was just before the migration <paramref name="migrationId"/>,
+    /// at the point <see cref="BackupBeforeMigrationAsync"/> recorded for it (the newest, when
+    /// recorded twice), into a new database as <see cref="PointInTimeRecoveryAsync"/> does.
+    /// </summary>
+    /// <exception cref="UnknownMigrationException">No pre-migration point is recorded for the id; the message lists those that are.</exception>
+    public Task<PointInTimeResult> RecoverBeforeMigrationAsync(string migrationId, PointInTimeOptions? options = null, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        _features.Migrations.RecoverBeforeAsync(migrationId, options, progress, cancellationToken);
+
     /// <summary>Recovers the latest state the backups hold: the newest chain's full backup and all its incrementals.</summary>
     public Task<PointInTimeResult> RestoreLatestAsync(PointInTimeOptions? options = null, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default) =>
         _features.Recovery.RecoverAsync(null, options, progress, cancellationToken);

@@ -206,6 +206,35 @@ public sealed partial class BackupApiTests : IAsyncLifetime, IDisposable
         Assert.Contains("public.nosuch", error.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task PointInTimeBeforeMigration_RecoversTheHooksPoint_UnknownIdIsA400ListingKnownIds_BadBodiesAre400()
+    {
+        var client = Client(AdminKey);
+        var service = _factory.Services.GetRequiredService<Backup.Core.BackupService>();
+        var hook = await service.BackupBeforeMigrationAsync("20261203120000_AddTags");
+        await TestServer.ExecuteAsync(_database, "INSERT INTO t (id, v) SELECT g, 'after the hook' FROM generate_series(2001, 2100) g");
+        await PollAsync(client, (await client.PostAsync("/api/v1/backup/full", null)).Headers.Location!.ToString());
+
+        var recovered = await PollAsync(client, (await client.PostAsJsonAsync("/api/v1/backup/restore/point-in-time", new { beforeMigration = "20261203120000_AddTags", options = new { targetDatabase = _database + "_p" } })).Headers.Location!.ToString());
+        var unknown = await WaitForEndAsync(client, (await client.PostAsJsonAsync("/api/v1/backup/restore/point-in-time", new { beforeMigration = "nope" })).Headers.Location!.ToString());
+        var both = await client.PostAsJsonAsync("/api/v1/backup/restore/point-in-time", new { target = DateTimeOffset.UtcNow, beforeMigration = "20261203120000_AddTags" });
+        var control = await client.PostAsJsonAsync("/api/v1/backup/restore/point-in-time", new { beforeMigration = "Add\nTags" });
+        var tooLong = await client.PostAsJsonAsync("/api/v1/backup/restore/point-in-time", new { beforeMigration = new string('x', 201) });
+
+        Assert.Equal(hook.RecoverTo, recovered.GetProperty("result").GetProperty("target").GetDateTimeOffset());
+        Assert.Equal(2000L, await TestServer.ScalarAsync<long>(_database + "_p", "SELECT count(*) FROM t"));
+        Assert.Equal("failed", unknown.GetProperty("status").GetString());
+        Assert.Equal(400, unknown.GetProperty("error").GetProperty("status").GetInt32());
+        Assert.Equal("Unknown migration", unknown.GetProperty("error").GetProperty("title").GetString());
+        Assert.Contains("known: 20261203120000_AddTags", unknown.GetProperty("error").GetProperty("detail").GetString(), StringComparison.Ordinal);
+        foreach (var bad in new[] { both, control, tooLong })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            var problem = await bad.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(problem.GetProperty("errors").TryGetProperty("beforeMigration", out _), problem.ToString());
+        }
+    }
+
     [Theory]
     [InlineData("GET", "/api/v1/backup/..%2F..%2Fetc%2Fpasswd", HttpStatusCode.BadRequest)]
     [InlineData("GET", "/api/v1/backup/not-an-id", HttpStatusCode.BadRequest)]

@@ -41,5 +41,32 @@ public sealed class CliPointInTimeTests(CliWorld world) : IClassFixture<CliWorld
         Assert.Equal(Tables(atMoment), Tables(await DatabaseComparison.ContentHashesAsync(target)));
     }
 
+    [Fact]
+    public async Task PitrBeforeMigration_RecoversThePointTheHookRecorded_AndAnUnknownIdExitsNotFoundListingTheKnownOnes()
+    {
+        var store = world.StoreArguments("premig");
+        var folder = world.NewFolder();
+        var config = Path.Combine(folder, "appsettings.json");
+        await File.WriteAllTextAsync(config, """{ "Backup": { "Postgres": { "ChangeCapture": true } } }""");
+        string[] common = ["--config", config, "--key-file", world.KeyFile, .. store];
+        await RunAsync(folder, ["backup", "full", .. common]);
+        var before = await TestServer.ScalarAsync<long>(world.Source, "SELECT count(*) FROM sales.orders");
+
+        var hook = JsonDocument.Parse(await RunAsync(folder, ["backup", "before-migration", "V42__add_tags", "--json", .. common])).RootElement;
+        await TestServer.ExecuteAsync(world.Source, "INSERT INTO sales.orders (customer_id, total) SELECT 1 + g % 2000, g FROM generate_series(1, 500) g");
+        await RunAsync(folder, ["backup", "incremental", .. common]);
+        var target = world.NewDatabaseName("premig");
+        var result = JsonDocument.Parse(await RunAsync(world.NewFolder(), ["pitr", "--before-migration", "V42__add_tags", "--target-database", target, "--json", .. common])).RootElement;
+        var (code, _, error) = await BackupCoreProcess.RunAsync(world.NewFolder(), world.OperatorEnvironment(), ["pitr", "--before-migration", "V43__nope", .. common]);
+
+        Assert.Equal("incremental", hook.GetProperty("kind").GetString());
+        Assert.Equal(hook.GetProperty("recoverTo").GetDateTimeOffset(), result.GetProperty("target").GetDateTimeOffset());
+        Assert.Equal(before, await TestServer.ScalarAsync<long>(target, "SELECT count(*) FROM sales.orders"));
+        Assert.Equal(before + 500, await TestServer.ScalarAsync<long>(world.Source, "SELECT count(*) FROM sales.orders"));
+        Assert.Equal(ExitCodes.NotFound, code);
+        Assert.Contains("known: V42__add_tags", error, StringComparison.Ordinal);
+        Assert.Contains("backup-core backup before-migration ID", error, StringComparison.Ordinal);
+    }
+
     private Task<string> RunAsync(string folder, string[] arguments) => BackupCoreProcess.RunOkAsync(folder, world.OperatorEnvironment(), arguments);
 }

@@ -13,7 +13,37 @@ internal static class BackupCommands
         backup.Subcommands.Add(Full(options));
         backup.Subcommands.Add(Incremental(options));
         backup.Subcommands.Add(Files(options));
+        backup.Subcommands.Add(BeforeMigration(options));
         return backup;
+    }
+
+    // For migrators run from scripts (Flyway, sqitch, plain psql): the hook that EF Core hosts call in code.
+    private static Command BeforeMigration(CliOptions options)
+    {
+        var id = new Argument<string>("ID") { Description = "The migration about to be applied (printable, at most 200 characters); pitr --before-migration ID recovers to this point." };
+        var command = new Command("before-migration", """
+            Record the point just before a schema migration: an incremental in a change-capture chain, otherwise a full backup (a mark on the chain while continuous capture runs in this process).
+            Example: backup-core backup before-migration V42__add_tags --store s3://acme-backups/prod --key-file /run/secrets/backup-key && flyway migrate
+            """)
+        { id };
+        command.SetAction(options, async context =>
+        {
+            var taken = await ProgressDisplay.RunAsync(context.Console, null, _ => context.Backups.BackupBeforeMigrationAsync(context.Get(id), context.CancellationToken));
+            if (context.Console.Json)
+            {
+                context.Console.WriteJson(taken);
+                return ExitCodes.Ok;
+            }
+            context.Console.Summary($"Before migration {taken.MigrationId}",
+            [
+                ("taken", taken.Kind.ToString().ToLowerInvariant()),
+                ("backup", taken.Backup.Id),
+                ("recovers to", taken.RecoverTo.ToString("u", System.Globalization.CultureInfo.InvariantCulture)),
+                ("recover with", $"backup-core pitr --before-migration {taken.MigrationId}"),
+            ]);
+            return ExitCodes.Ok;
+        });
+        return command;
     }
 
     private static Command Full(CliOptions options)

@@ -108,7 +108,6 @@ internal static class RestoreCommands
         {
             Description = "The moment to recover to, ISO 8601 (2026-11-30T09:41:00Z; without an offset it is UTC).",
             HelpName = "TIME",
-            Required = true,
             CustomParser = result =>
             {
                 var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
@@ -120,19 +119,34 @@ internal static class RestoreCommands
                 return default;
             },
         };
+        var beforeMigration = new Option<string?>("--before-migration")
+        {
+            Description = "Recover to just before this migration: the point its pre-migration backup recorded (BackupBeforeMigrationAsync; the newest when recorded twice).",
+            HelpName = "ID",
+        };
         var shared = new SharedRestoreOptions();
         var command = new Command("pitr", $"""
             Point-in-time recovery: the newest full backup before --to, then every transaction of its chain committed at or before --to, into a new database.
             {ServerNote}
             Example: backup-core pitr --to 2026-11-30T09:41:00Z --target-database app_0941 --store s3://acme-backups/prod --key-file backup.key
             Example: backup-core pitr --to 2026-11-30T09:41:00Z --dry-run     (the plan and the reachable time, nothing touched)
+            Example: backup-core pitr --before-migration 20261203120000_AddTags --target-database app_before_tags
             """)
-        { to };
+        { to, beforeMigration };
         shared.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            if ((result.GetResult(to) is null) == (result.GetValue(beforeMigration) is null))
+            {
+                result.AddError("pitr needs --to TIME or --before-migration ID (not both).");
+            }
+        });
         command.SetAction(options, async context =>
         {
-            var result = await ProgressDisplay.RunAsync(context.Console, null,
-                progress => context.Backups.PointInTimeRecoveryAsync(context.Get(to), shared.PointInTimeOptions(context), progress, context.CancellationToken));
+            var migration = context.Get(beforeMigration);
+            var result = await ProgressDisplay.RunAsync(context.Console, null, progress => migration is null
+                ? context.Backups.PointInTimeRecoveryAsync(context.Get(to), shared.PointInTimeOptions(context), progress, context.CancellationToken)
+                : context.Backups.RecoverBeforeMigrationAsync(migration, shared.PointInTimeOptions(context), progress, context.CancellationToken));
             return PointInTimeOutput(context.Console, result);
         });
         return command;

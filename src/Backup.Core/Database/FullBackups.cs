@@ -21,7 +21,7 @@ internal sealed class FullBackups(BackupRecorder recorder, IDatabaseDumper? data
         options ??= new FullBackupOptions();
         var engine = DatabaseRequired.Require(database);
         var chain = new ChainStart();
-        var run = new BackupRun(BackupType.Full, engine.Database, engine.Database, options.Comment, options.ScheduleId);
+        var run = new BackupRun(BackupType.Full, engine.Database, engine.Database, options.Comment, options.ScheduleId) { Marks = options.Marks };
         return await recorder.RunAsync(
             run,
             (context, ct) => engine.Settings.CapturesChanges ? StartChainAsync(context, options, chain, ct) : Task.CompletedTask,

@@ -145,4 +145,16 @@ internal static partial class Log
 
     [LoggerMessage(1533, LogLevel.Warning, "Compaction of chain {ChainId}: {Count} incremental(s) already merged into {MergedInto} could not be deleted ({Reason}). Recovery follows the merged segment and skips them; the next compaction run deletes them")]
     public static partial void CompactionSourcesKept(ILogger logger, string chainId, string mergedInto, int count, string reason);
+
+    [LoggerMessage(1560, LogLevel.Information, "Pre-migration backup {BackupId} ({Kind}) of {Database} before migration {MigrationId}: recovers to {At:O}")]
+    public static partial void PreMigrationBackupTaken(ILogger logger, string backupId, string kind, string database, string migrationId, DateTimeOffset at);
+
+    [LoggerMessage(1561, LogLevel.Information, "Before migration {MigrationId}: continuous capture's chain {ChainId} marked at {At:O}")]
+    public static partial void PreMigrationMarked(ILogger logger, string migrationId, string chainId, DateTimeOffset at);
+
+    [LoggerMessage(1562, LogLevel.Warning, "Before migration {MigrationId}: the change-capture chain cannot go on ({Reason}); a full backup starts a new one")]
+    public static partial void PreMigrationChainEnded(ILogger logger, string migrationId, string reason);
+
+    [LoggerMessage(1563, LogLevel.Information, "Recovering {Database} to just before migration {MigrationId}: {At:O} (recorded with backup {BackupId})")]
+    public static partial void RecoveringBeforeMigration(ILogger logger, string database, string migrationId, DateTimeOffset at, string backupId);
 }

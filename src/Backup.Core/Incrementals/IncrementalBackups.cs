@@ -67,7 +67,7 @@ internal sealed class IncrementalBackups(
         {
             Log.NewChainAfterSchemaChange(logger, chain.Full.Id, ex.Message);
             return await fullBackups.CreateAsync(
-                new FullBackupOptions { Compress = options.Compress, Encrypt = options.Encrypt, Comment = options.Comment, ScheduleId = options.ScheduleId, WaitIfBusy = true },
+                new FullBackupOptions { Compress = options.Compress, Encrypt = options.Encrypt, Comment = options.Comment, ScheduleId = options.ScheduleId, WaitIfBusy = true, Marks = options.Marks },
                 progress, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -80,6 +80,7 @@ internal sealed class IncrementalBackups(
         var run = new BackupRun(BackupType.Incremental, engine.Database, engine.Database, options.Comment, options.ScheduleId)
         {
             SchemaChangeStartsNewChain = engine.Settings.NewChainOnSchemaChange,
+            Marks = options.Marks,
         };
         return recorder.RunAsync(run, prepare: null, async (context, ct) =>
         {

@@ -33,4 +33,8 @@ public sealed record FullBackupOptions
     /// backup stands; the manifest records the error under <c>filesError</c>.
     /// </summary>
     public FileBackupOptions? IncludeFiles { get; init; }
+
+    // Properties added to the stored manifest (the pre-migration hook's migration id); internal, so
+    // a caller's request cannot forge a mark.
+    internal IReadOnlyDictionary<string, string> Marks { get; init; } = new Dictionary<string, string>();
 }

@@ -27,4 +27,8 @@ public sealed record IncrementalBackupOptions
 
     /// <summary>The schedule that asked for it, recorded in the manifest.</summary>
     public string? ScheduleId { get; init; }
+
+    // Properties added to the stored manifest (the pre-migration hook's migration id); internal, so
+    // a caller's request cannot forge a mark.
+    internal IReadOnlyDictionary<string, string> Marks { get; init; } = new Dictionary<string, string>();
 }

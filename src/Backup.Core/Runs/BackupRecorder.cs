@@ -36,7 +36,7 @@ internal sealed class BackupRecorder(
             }
             Log.BackupStarting(logger, context.Id, TypeName(run.Type), run.Source);
             var produced = await produce(context, cancellationToken).ConfigureAwait(false);
-            var manifest = produced.Manifest with { CompletedAt = time.GetUtcNow() };
+            var manifest = produced.Manifest with { CompletedAt = time.GetUtcNow(), Properties = WithMarks(produced.Manifest.Properties, run.Marks) };
             await catalog.SaveAsync(manifest, cancellationToken).ConfigureAwait(false);
             stored = true;
             if (produced.AfterStored is { } afterStored)
@@ -138,4 +138,19 @@ internal sealed class BackupRecorder(
         BackupType.Incremental => "incremental",
         _ => "files",
     };
+
+    // The marks go into the one manifest write that commits the backup, so a stored backup never lacks them.
+    private static IReadOnlyDictionary<string, string> WithMarks(IReadOnlyDictionary<string, string> properties, IReadOnlyDictionary<string, string> marks)
+    {
+        if (marks.Count == 0)
+        {
+            return properties;
+        }
+        var merged = new Dictionary<string, string>(properties, StringComparer.Ordinal);
+        foreach (var (key, value) in marks)
+        {
+            merged[key] = value;
+        }
+        return merged;
+    }
 }

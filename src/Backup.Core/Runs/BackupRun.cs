@@ -15,4 +15,7 @@ internal sealed record BackupRun(BackupType Type, string? Database, string Sourc
     /// change is then no failure of the incremental, and no failure record is written for it.
     /// </summary>
     public bool SchemaChangeStartsNewChain { get; init; }
+
+    /// <summary>Properties the caller adds to the stored manifest (a migration's id), over the producer's.</summary>
+    public IReadOnlyDictionary<string, string> Marks { get; init; } = new Dictionary<string, string>();
 }
