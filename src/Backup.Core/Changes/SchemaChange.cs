@@ -17,12 +17,12 @@ namespace Backup.Core.Changes;
 /// <param name="StatementTime">When the client's query started: with the text, what tells the messages of one query apart from the next.</param>
 /// <param name="Objects">What it created or altered: object type and qualified identity.</param>
 /// <param name="Shapes">The new shapes of the tables it touched (<c>schema.table</c> -> <c>col:oid,...</c>).</param>
-/// <param name="VolatileRewrite">The table it rewrote to compute a default per row (empty when none): replay cannot give the same values.</param>
+/// <param name="Rewrite">When it rewrote a table to compute values (<c>table_rewrite</c> reasons 2, a default per row, or 4, a column recomputed): the reason and the table, e.g. <c>2 public.orders</c>; empty otherwise.</param>
 /// <param name="MissingValues">Per table it touched, the value each column added with a default holds in the rows that existed before it (PostgreSQL's <c>attmissingval</c>, as text).</param>
-internal sealed record SchemaChange(
+internal sealed partial record SchemaChange(
     string Json, string Tag, string Statement, string SearchPath, string Role, DateTimeOffset StatementTime,
     IReadOnlyList<(string Type, string Identity)> Objects, IReadOnlyDictionary<string, string> Shapes,
-    IReadOnlyList<MissingValues> MissingValues, string VolatileRewrite)
+    IReadOnlyList<MissingValues> MissingValues, string Rewrite)
 {
     /// <summary>Reads the trigger's message.</summary>
     /// <exception cref="BackupIntegrityException">It is not the message the trigger writes.</exception>
@@ -51,7 +51,7 @@ internal sealed record SchemaChange(
                 objects,
                 shapes,
                 missing,
-                root.TryGetProperty("volatileRewrite", out var rewrite) ? rewrite.GetString() ?? "" : "");
+                root.TryGetProperty("rewrite", out var rewrite) ? rewrite.GetString() ?? "" : "");
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
@@ -59,9 +59,15 @@ internal sealed record SchemaChange(
         }
     }
 
+    /// <summary>The statement for logs and messages, with string literals after PASSWORD (or a secret-looking option) masked.</summary>
+    public string Redacted => SecretLiteral().Replace(Statement, "$1$2'***'");
+
     /// <summary>Whether <paramref name="other"/> was fired by the same client query (one query may run several DDL commands).</summary>
     public bool SameQueryAs(SchemaChange? other) =>
         other is not null && other.Statement == Statement && other.StatementTime == StatementTime && other.Role == Role;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?i)\b(password|secret|token|key)(\s*=?\s*)'(?:[^']|'')*'", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex SecretLiteral();
 }
 
 /// <summary>The values columns added with a default hold in a table's rows that existed before them.</summary>

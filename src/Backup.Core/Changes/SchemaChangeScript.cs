@@ -44,22 +44,44 @@ internal sealed partial class SchemaChangeScript
     public static SchemaChangeScript Of(SchemaChange change)
     {
         ArgumentNullException.ThrowIfNull(change);
-        if (change.VolatileRewrite.Length > 0)
+        if (RewriteReason(change) is var reason && (reason & 2) != 0)
         {
-            return new SchemaChangeScript([], [], $"it filled the existing rows of {change.VolatileRewrite} with values computed per row (a column added with a volatile default such as random() or gen_random_uuid(), or an identity or serial column), which the change stream does not carry, so running it again would give other values");
+            return Refused($"it filled the existing rows of {change.Rewrite[(change.Rewrite.IndexOf(' ', StringComparison.Ordinal) + 1)..]} with values computed per row (a column added with a volatile default such as random() or gen_random_uuid(), or an identity or serial column), which the change stream does not carry, so running it again would give other values");
         }
         var statements = new List<string>();
         var skipped = new List<string>();
-        foreach (var statement in Split(change.Statement))
+        var all = Split(change.Statement);
+        for (var index = 0; index < all.Count; index++)
         {
+            var statement = all[index];
             var words = Words(statement, 3);
             var first = words.Count > 0 ? words[0] : "";
-            if (TransactionControl.Contains(first) || (first.Equals("PREPARE", StringComparison.OrdinalIgnoreCase) && words.Count > 1 && words[1].Equals("TRANSACTION", StringComparison.OrdinalIgnoreCase)))
+            var second = words.Count > 1 ? words[1] : "";
+            if (TransactionControl.Contains(first) || Is(first, "PREPARE") && Is(second, "TRANSACTION"))
             {
+                // Replay owns the transaction: an opening BEGIN and a closing COMMIT say nothing more.
+                // Anything else (two transactions in one text, savepoints) would run what the source rolled back, or twice.
+                var opens = index == 0 && (Is(first, "BEGIN") || Is(first, "START"));
+                var closes = index == all.Count - 1 && (Is(first, "COMMIT") || Is(first, "END"));
+                if (!opens && !closes)
+                {
+                    return Refused($"the query that ran it holds transaction control inside (\"{Head(statement)}\"), so it cannot be run again as one transaction");
+                }
                 continue;
             }
-            if (first.Equals("SET", StringComparison.OrdinalIgnoreCase) || first.Equals("RESET", StringComparison.OrdinalIgnoreCase))
+            if (Is(first, "SET") || Is(first, "RESET"))
             {
+                // The role is replay's to choose: the role that ran the statement, never another.
+                if (Is(second, "ROLE") || Is(second, "SESSION") && words.Count > 2 && Is(words[2], "AUTHORIZATION") || Is(second, "SESSION") && Is(first, "RESET")
+                    || Is(second, "LOCAL") && words.Count > 2 && (Is(words[2], "ROLE") || Is(words[2], "SESSION")))
+                {
+                    return Refused($"the query that ran it changes the role (\"{Head(statement)}\"), and replay runs every statement as the role that ran it");
+                }
+                if (Is(first, "RESET") && Is(second, "ALL"))
+                {
+                    skipped.Add($"{Head(statement)} (replay keeps its own session settings)");
+                    continue;
+                }
                 if (LocalSet(statement, words) is { } local)
                 {
                     statements.Add(local);
@@ -71,29 +93,74 @@ internal sealed partial class SchemaChangeScript
                 skipped.Add($"{Head(statement)} (maintenance: no change to the schema or rows)");
                 continue;
             }
-            if (Ddl.Contains(first) && words.Count > 1 && ClusterWide.Contains(words[1]))
+            if (Ddl.Contains(first) && ClusterWide.Contains(second))
             {
                 skipped.Add($"{Head(statement)} (a cluster-wide object: roles are restored with the backup, databases and tablespaces are the target's)");
                 continue;
             }
             if (Ddl.Contains(first))
             {
+                if ((reason & 4) != 0 && RecomputesWithAFunction(statement) is { } function)
+                {
+                    return Refused($"it recomputed the values of a column with {function}(…), which may give other values when run again (only casts are repeatable)");
+                }
                 statements.Add(WithoutConcurrently(statement, words));
                 continue;
             }
-            if (first.Equals("DO", StringComparison.OrdinalIgnoreCase) && !WritesRows().IsMatch(statement))
+            if (Is(first, "DO") && OnlyDdl(statement))
             {
                 statements.Add(statement);
                 continue;
             }
-            if (first.Equals("SELECT", StringComparison.OrdinalIgnoreCase) && change.Tag == "SELECT INTO" && Split(change.Statement).Count(s => !IsSessionOnly(s)) == 1)
+            if (Is(first, "SELECT") && change.Tag == "SELECT INTO" && all.Count(s => !IsSessionOnly(s)) == 1)
             {
                 statements.Add(statement);
                 continue;
             }
-            return new SchemaChangeScript([], [], $"the query that ran it also changes rows or calls code (\"{Head(statement)}\"), and running it again would apply its row changes twice");
+            return Refused($"the query that ran it also changes rows or calls code (\"{Head(statement)}\"), and running it again would apply its row changes twice");
         }
         return new SchemaChangeScript(statements, skipped, null);
+    }
+
+    private static SchemaChangeScript Refused(string why) => new([], [], why);
+
+    private static bool Is(string word, string keyword) => word.Equals(keyword, StringComparison.OrdinalIgnoreCase);
+
+    private static int RewriteReason(SchemaChange change) =>
+        change.Rewrite.Length > 0 && int.TryParse(change.Rewrite.AsSpan(0, Math.Max(0, change.Rewrite.IndexOf(' ', StringComparison.Ordinal))), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var reason) ? reason : 0;
+
+    // ALTER ... TYPE ... USING expression: a cast is repeatable; a function call (random(), now(), a user's) may not be.
+    private static string? RecomputesWithAFunction(string statement)
+    {
+        var at = UsingKeyword().Match(statement);
+        if (!at.Success)
+        {
+            return null;
+        }
+        foreach (Match call in FunctionCall().Matches(statement, at.Index))
+        {
+            var name = call.Groups[1].Value;
+            if (!RepeatableInUsing.Contains(name))
+            {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    private static readonly HashSet<string> RepeatableInUsing = new(StringComparer.OrdinalIgnoreCase) { "CAST", "COALESCE", "NULLIF", "NUMERIC", "DECIMAL", "VARCHAR", "CHAR", "CHARACTER", "TIMESTAMP", "TIME", "INTERVAL", "BIT", "VARBIT", "FLOAT", "DOUBLE", "USING", "AND", "OR", "NOT", "IN", "WHEN", "THEN", "ELSE" };
+
+    // A DO block that only runs DDL under conditions: no row changes, no dynamic SQL, no calls, no
+    // assignments (a function called for its value may write rows), no SELECT but in EXISTS (...).
+    private static bool OnlyDdl(string block)
+    {
+        if (WritesRows().IsMatch(block) || block.Contains(":=", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        var selects = SelectKeyword().Count(block);
+        var inExists = ExistsSelect().Count(block);
+        return selects == inExists;
     }
 
     /// <summary>The statements of a query text, each without its terminating semicolon, empty ones left out.</summary>
@@ -103,6 +170,7 @@ internal sealed partial class SchemaChangeScript
         var statements = new List<string>();
         var start = 0;
         var i = 0;
+        var atomic = 0;
         while (i < text.Length)
         {
             var c = text[i];
@@ -129,11 +197,34 @@ internal sealed partial class SchemaChangeScript
                 var end = text.IndexOf(tag, i + tag.Length, StringComparison.Ordinal);
                 i = end < 0 ? text.Length : end + tag.Length;
             }
-            else if (c == ';')
+            else if (c == ';' && atomic == 0)
             {
                 Add(text[start..i]);
                 i++;
                 start = i;
+            }
+            else if (char.IsLetter(c) && (i == 0 || !IsIdentifierChar(text[i - 1])))
+            {
+                // A SQL-standard body (BEGIN ATOMIC ... END) holds semicolons; CASE ... END nests inside it.
+                var end = i;
+                while (end < text.Length && IsIdentifierChar(text[end]))
+                {
+                    end++;
+                }
+                var word = text[i..end];
+                if (atomic > 0 && Is(word, "CASE"))
+                {
+                    atomic++;
+                }
+                else if (atomic > 0 && Is(word, "END"))
+                {
+                    atomic--;
+                }
+                else if (atomic == 0 && Is(word, "BEGIN") && Words(text[end..], 1) is [var next] && Is(next, "ATOMIC"))
+                {
+                    atomic = 1;
+                }
+                i = end;
             }
             else
             {
@@ -199,7 +290,12 @@ internal sealed partial class SchemaChangeScript
     // A setting changed by the script lasts for the replayed transaction only.
     private static string? LocalSet(string statement, List<string> words)
     {
-        if (words[0].Equals("RESET", StringComparison.OrdinalIgnoreCase) || (words.Count > 1 && words[1].Equals("LOCAL", StringComparison.OrdinalIgnoreCase)))
+        if (words[0].Equals("RESET", StringComparison.OrdinalIgnoreCase))
+        {
+            // RESET lasts for the session: replay's own settings (session_replication_role) must survive it.
+            return words.Count > 1 ? $"SET LOCAL {words[1]} TO DEFAULT" : null;
+        }
+        if (words.Count > 1 && words[1].Equals("LOCAL", StringComparison.OrdinalIgnoreCase))
         {
             return statement;
         }
@@ -291,6 +387,18 @@ internal sealed partial class SchemaChangeScript
 
     [GeneratedRegex(@"\b(INSERT|UPDATE|DELETE|MERGE|TRUNCATE|COPY|EXECUTE|PERFORM|CALL)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex WritesRows();
+
+    [GeneratedRegex(@"\bUSING\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex UsingKeyword();
+
+    [GeneratedRegex(@"\b([A-Za-z_][A-Za-z0-9_$]*)\s*\(", RegexOptions.CultureInvariant)]
+    private static partial Regex FunctionCall();
+
+    [GeneratedRegex(@"\bSELECT\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SelectKeyword();
+
+    [GeneratedRegex(@"\bEXISTS\s*\(\s*SELECT\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ExistsSelect();
 
     [GeneratedRegex(@"\s+CONCURRENTLY\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Concurrently();

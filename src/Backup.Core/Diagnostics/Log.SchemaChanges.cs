@@ -8,12 +8,11 @@ internal static partial class Log
     [LoggerMessage(1550, LogLevel.Warning, "The chain {ChainId} does not capture schema changes ({Reason}): a schema change will end it")]
     public static partial void SchemaChangesNotCaptured(ILogger logger, string chainId, string reason);
 
-    [LoggerMessage(1551, LogLevel.Information, "Replaying the schema change {Tag} committed at {CommittedAt:O}: {Statement}")]
-    public static partial void SchemaChangeReplaying(ILogger logger, string tag, DateTimeOffset committedAt, string statement);
+    // The objects, not the text: a statement may hold a password (CREATE USER MAPPING ... OPTIONS (password ...)).
+    [LoggerMessage(1551, LogLevel.Information, "Replaying the schema change {Tag} committed at {CommittedAt:O} on {Objects} as {Role}")]
+    public static partial void SchemaChangeReplaying(ILogger logger, string tag, DateTimeOffset committedAt, string objects, string role);
 
     [LoggerMessage(1552, LogLevel.Information, "Part of a replayed schema change was left out: {Skipped}")]
     public static partial void SchemaChangeStatementSkipped(ILogger logger, string skipped);
 
-    [LoggerMessage(1553, LogLevel.Warning, "The schema change {Tag} was run by the role {Role}, which cannot be taken in the recovered database ({Reason}); it is run as {User}")]
-    public static partial void SchemaChangeRoleMissing(ILogger logger, string tag, string role, string reason, string user);
 }

@@ -56,7 +56,7 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
             {
                 return "off: Backup:Postgres:CaptureDdl is false";
             }
-            return await DdlCapture.EnsureAsync(open, cancellationToken).ConfigureAwait(false) is { } why ? "off: " + why : Catalog.ManifestProperties.DdlCaptureOn;
+            return await DdlCapture.EnsureAsync(open, publicationName, cancellationToken).ConfigureAwait(false) is { } why ? "off: " + why : Catalog.ManifestProperties.DdlCaptureOn;
         }
     }
 

@@ -20,13 +20,15 @@ namespace Backup.Core.Postgres;
 /// </remarks>
 internal static class DdlCapture
 {
-    /// <summary>The prefix of the messages the trigger emits.</summary>
-    public const string MessagePrefix = "backup-core-ddl";
+    /// <summary>The schema of the trigger's objects.</summary>
+    public const string Schema = "backup_core";
+
+    /// <summary>The table whose inserts, in the change stream, are the recorded schema changes (it stays empty).</summary>
+    public const string LogTable = "ddl_log";
 
     /// <summary>Bumped when the function changes, so that an older one is replaced.</summary>
-    private const string Version = "backup-core ddl capture 5";
+    private const string Version = "backup-core ddl capture 6";
 
-    private const string Schema = "backup_core";
     private const string TriggerName = "backup_core_ddl";
 
     // sql_drop fires before ddl_command_end and alone sees what a DROP removed: it marks a drop of temporary objects only.
@@ -35,18 +37,27 @@ internal static class DdlCapture
     // table_rewrite says why a table is rewritten: a default computed per row makes the statement unrepeatable.
     private const string RewriteTriggerName = "backup_core_ddl_rewrite";
 
-    // No SET search_path on the function: it records the caller's. It runs as the caller, so a
-    // search_path that shadows pg_catalog's names misleads only the caller's own record.
-    // Temporary objects are not in any backup: their DDL is not sent. Shapes are those of the
+    // Two functions. capture_ddl, the event trigger's, runs as the caller only to read the caller's
+    // search_path (a SECURITY DEFINER function sees its own). record_ddl runs as the installing
+    // superuser and derives everything else itself: the role from the session (not from anything a
+    // caller passes), the text from current_query(), the commands from pg_event_trigger_ddl_commands(),
+    // which fails outside a DDL statement. It writes the record as a row of backup_core.ddl_log, which
+    // no other role may write (and deletes it at once: the stream keeps the insert, the table stays
+    // empty), so a record in the stream cannot be forged by a role that can only emit messages.
+    // Temporary objects are not in any backup: their DDL is not recorded. Shapes are those of the
     // tables the commands name, their inheritance children (ALTER on a parent reshapes them too) and
     // every table of a schema that was named (a renamed schema renames its tables), in TableShapes' format.
     private static readonly string InstallSql = $$"""
         CREATE SCHEMA IF NOT EXISTS {{Schema}};
-        CREATE OR REPLACE FUNCTION {{Schema}}.capture_ddl() RETURNS event_trigger
-        LANGUAGE plpgsql AS $fn$
+        GRANT USAGE ON SCHEMA {{Schema}} TO PUBLIC;
+        CREATE TABLE IF NOT EXISTS {{Schema}}.{{LogTable}} (id bigserial PRIMARY KEY, change text NOT NULL);
+        REVOKE ALL ON TABLE {{Schema}}.{{LogTable}} FROM PUBLIC;
+        CREATE OR REPLACE FUNCTION {{Schema}}.record_ddl(caller_search_path text) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $fn$
         DECLARE
           shapes jsonb;
           missing jsonb;
+          logged bigint;
         BEGIN
           -- A database restored onto a server without logical decoding has no stream to write to.
           IF current_setting('wal_level') <> 'logical' THEN
@@ -86,37 +97,48 @@ internal static class DdlCapture
             CROSS JOIN LATERAL (SELECT jsonb_object_agg(a.attname, (a.attmissingval::text::text[])[1]) AS cols
                                 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.atthasmissing AND NOT a.attisdropped) m
            WHERE c.relkind = 'r' AND c.relpersistence = 'p' AND m.cols IS NOT NULL;
-          PERFORM pg_logical_emit_message(true, '{{MessagePrefix}}', jsonb_build_object(
-              'tag', tg_tag,
+          INSERT INTO {{Schema}}.{{LogTable}} (change) VALUES (jsonb_build_object(
+              -- The tag from the commands, not from the caller (a DROP collects none).
+              'tag', coalesce((SELECT command_tag FROM pg_event_trigger_ddl_commands() LIMIT 1), 'DROP'),
               'query', current_query(),
-              'searchPath', current_setting('search_path'),
-              'role', current_user,
+              'searchPath', caller_search_path,
+              'role', CASE WHEN current_setting('role') = 'none' THEN session_user::text ELSE current_setting('role') END,
               'statementTime', statement_timestamp(),
               'objects', (SELECT coalesce(jsonb_agg(jsonb_build_object('type', object_type, 'identity', object_identity)), '[]')
                           FROM pg_event_trigger_ddl_commands()),
               'shapes', coalesce(shapes, '{}'),
               'missing', coalesce(missing, '[]'),
-              'volatileRewrite', coalesce(current_setting('backup_core.volatile_rewrite', true), ''))::text);
-          PERFORM set_config('backup_core.volatile_rewrite', '', true);
+              'rewrite', coalesce(current_setting('backup_core.rewrite', true), ''))::text)
+            RETURNING id INTO logged;
+          DELETE FROM {{Schema}}.{{LogTable}} WHERE id = logged;
+          PERFORM set_config('backup_core.rewrite', '', true);
+        END
+        $fn$;
+        CREATE OR REPLACE FUNCTION {{Schema}}.capture_ddl() RETURNS event_trigger
+        LANGUAGE plpgsql AS $fn$
+        BEGIN
+          PERFORM {{Schema}}.record_ddl(pg_catalog.current_setting('search_path'));
         END
         $fn$;
         CREATE OR REPLACE FUNCTION {{Schema}}.note_rewrite() RETURNS event_trigger
-        LANGUAGE plpgsql AS $fn$
+        LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
         BEGIN
-          -- Reason 2: rows rewritten to compute a default per row (volatile, identity, serial): values not in the stream.
-          IF pg_event_trigger_table_rewrite_reason() & 2 <> 0 THEN
-            PERFORM set_config('backup_core.volatile_rewrite', pg_event_trigger_table_rewrite_oid()::regclass::text, true);
+          -- Reason 2: rows rewritten to compute a default per row (volatile, identity, serial);
+          -- reason 4: a column's values recomputed (ALTER TYPE ... USING): replay judges them.
+          IF pg_event_trigger_table_rewrite_reason() & 6 <> 0 THEN
+            PERFORM set_config('backup_core.rewrite', pg_event_trigger_table_rewrite_reason()::text || ' ' || pg_event_trigger_table_rewrite_oid()::regclass::text, true);
           END IF;
         END
         $fn$;
         CREATE OR REPLACE FUNCTION {{Schema}}.note_drop() RETURNS event_trigger
-        LANGUAGE plpgsql AS $fn$
+        LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $fn$
         BEGIN
           IF NOT EXISTS (SELECT 1 FROM pg_event_trigger_dropped_objects() WHERE NOT is_temporary) THEN
             PERFORM set_config('backup_core.temporary_drop', 'on', true);
           END IF;
         END
         $fn$;
+        REVOKE ALL ON FUNCTION {{Schema}}.note_rewrite(), {{Schema}}.note_drop() FROM PUBLIC;
         COMMENT ON FUNCTION {{Schema}}.capture_ddl() IS '{{Version}}';
         DO $do$ BEGIN
           IF NOT EXISTS (SELECT 1 FROM pg_event_trigger WHERE evtname = '{{TriggerName}}') THEN
@@ -136,7 +158,42 @@ internal static class DdlCapture
     /// current version is there and enabled. Returns null when schema changes are captured, otherwise
     /// why not, as a sentence naming the fix.
     /// </summary>
-    public static async Task<string?> EnsureAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    public static async Task<string?> EnsureAsync(NpgsqlConnection connection, string publicationName, CancellationToken cancellationToken)
+    {
+        var why = await InstallAsync(connection, cancellationToken).ConfigureAwait(false);
+        return why ?? await PublishLogAsync(connection, publicationName, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A publication for chosen tables (PublicationName) must send the log table's rows too.
+    private static async Task<string?> PublishLogAsync(NpgsqlConnection connection, string publicationName, CancellationToken cancellationToken)
+    {
+        var published = new NpgsqlCommand($"""
+            SELECT p.puballtables OR EXISTS (SELECT 1 FROM pg_publication_tables t WHERE t.pubname = p.pubname AND t.schemaname = '{Schema}' AND t.tablename = '{LogTable}')
+            FROM pg_publication p WHERE p.pubname = $1
+            """, connection) { Parameters = { new() { Value = publicationName } } };
+        await using (published.ConfigureAwait(false))
+        {
+            if (await published.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
+            {
+                return null;
+            }
+        }
+        var add = new NpgsqlCommand($"ALTER PUBLICATION {SqlIdentifier.Quote(publicationName)} ADD TABLE {Schema}.{LogTable}", connection);
+        await using (add.ConfigureAwait(false))
+        {
+            try
+            {
+                await add.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+            {
+                return $"the publication {publicationName} does not send the table {Schema}.{LogTable}, where schema changes are recorded, and it could not be added ({ex.MessageText}): run ALTER PUBLICATION {SqlIdentifier.Quote(publicationName)} ADD TABLE {Schema}.{LogTable} as its owner";
+            }
+        }
+    }
+
+    private static async Task<string?> InstallAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var state = new NpgsqlCommand($"""
             SELECT t.evtenabled, obj_description(p.oid, 'pg_proc') FROM pg_event_trigger t JOIN pg_proc p ON p.oid = t.evtfoid
@@ -177,13 +234,4 @@ internal static class DdlCapture
         }
     }
 
-    /// <summary>Whether the trigger exists and is enabled: a chain's status shows it.</summary>
-    public static async Task<bool> IsActiveAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        var active = new NpgsqlCommand($"SELECT 1 FROM pg_event_trigger WHERE evtname = '{TriggerName}' AND evtenabled <> 'D'", connection);
-        await using (active.ConfigureAwait(false))
-        {
-            return await active.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
-        }
-    }
 }

@@ -15,8 +15,9 @@ namespace Backup.Core.Postgres;
 /// The segment written to may change between transactions (continuous capture cuts one every
 /// second). pgoutput describes a relation once per connection, so every relation described so far
 /// is written again into each new segment before its first transaction: each segment replays alone.
-/// With <paramref name="captureSchemaChanges"/>, the event trigger's messages (<see cref="DdlCapture"/>)
-/// become schema-change items at their place in the transaction, and the shapes they carry keep
+/// With <paramref name="captureSchemaChanges"/>, the event trigger's records (inserts into
+/// <c>backup_core.ddl_log</c>, see <see cref="DdlCapture"/>) become schema-change items at their
+/// place in the transaction, and the shapes they carry keep
 /// <see cref="Shapes"/> current; a relation that does not match when described may still be made by
 /// a later statement of its transaction (a CREATE TABLE AS describes its table, and sends its rows,
 /// before its message comes), so it is refused only at the commit.
@@ -30,6 +31,7 @@ internal sealed class PgOutputDecoder(TypeNames typeNames, IReadOnlyDictionary<s
     private readonly Dictionary<uint, SegmentRelation> _relations = [];
     private readonly HashSet<uint> _relationsWritten = [];
     private readonly List<SegmentRelation> _unchecked = [];
+    private uint? _logRelation;
     private ChangeSegmentWriter? _segment;
     private BeginMessage? _begin;
     private uint? _streaming;
@@ -62,6 +64,19 @@ internal sealed class PgOutputDecoder(TypeNames typeNames, IReadOnlyDictionary<s
                 // Already stored before a restart: the server sends again what it was not told was stored.
                 _skipping = (ulong)b.TransactionFinalLsn < skipCommitsBefore;
                 return null;
+            case RelationMessage log when log.Namespace == DdlCapture.Schema && log.RelationName == DdlCapture.LogTable:
+                // Its rows are records of schema changes, never replayed as rows.
+                _logRelation = log.RelationId;
+                return null;
+            case InsertMessage logged when logged.Relation.RelationId == _logRelation:
+                var record = (InsertChange)await RowChanges.ToChangeAsync(logged, cancellationToken).ConfigureAwait(false);
+                if (captureSchemaChanges && !(_skipping && _streaming is null))
+                {
+                    await SchemaChangeAsync(record.NewRow[1].Text!, logged.TransactionXid, segment, cancellationToken).ConfigureAwait(false);
+                }
+                return null;
+            case UpdateMessage or DeleteMessage when _logRelation is not null && RelationOf(message) == _logRelation:
+                return null;
             case RelationMessage relation:
                 var described = await DescribeAsync(relation, cancellationToken).ConfigureAwait(false);
                 if (Shapes is not null && TableShapes.Mismatch(Shapes, described, chainId, captureSchemaChanges) is { } mismatch)
@@ -81,12 +96,6 @@ internal sealed class PgOutputDecoder(TypeNames typeNames, IReadOnlyDictionary<s
                 _relations[relation.RelationId] = described;
                 _relationsWritten.Add(relation.RelationId);
                 await segment.WriteAsync(new RelationItem(described), cancellationToken).ConfigureAwait(false);
-                return null;
-            case LogicalDecodingMessage schemaMessage when schemaMessage.Prefix == DdlCapture.MessagePrefix:
-                if (captureSchemaChanges && !(_skipping && _streaming is null))
-                {
-                    await SchemaChangeAsync(schemaMessage, segment, cancellationToken).ConfigureAwait(false);
-                }
                 return null;
             case LogicalDecodingMessage decoding when decoding.Prefix == MarkerPrefix:
                 using (var reader = new StreamReader(decoding.Data, leaveOpen: true))
@@ -167,17 +176,12 @@ internal sealed class PgOutputDecoder(TypeNames typeNames, IReadOnlyDictionary<s
     }
 
     // The message's statement goes where it ran; the shapes it carries are the chain's from here on.
-    private async Task SchemaChangeAsync(LogicalDecodingMessage message, ChangeSegmentWriter segment, CancellationToken cancellationToken)
+    private async Task SchemaChangeAsync(string json, uint? subtransactionXid, ChangeSegmentWriter segment, CancellationToken cancellationToken)
     {
-        string json;
-        using (var reader = new StreamReader(message.Data, leaveOpen: true))
-        {
-            json = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        }
         var change = SchemaChange.Parse(json);
         if (SchemaChangeScript.Of(change).Unreplayable is { } why)
         {
-            throw new SchemaChangedException($"The schema change {change.Tag} run by {change.Role} at {change.StatementTime:O} cannot be replayed onto the chain of {chainId}: {why}. The chain ends before it: take a new full backup (it starts a new chain). Statement: {change.Statement}");
+            throw new SchemaChangedException($"The schema change {change.Tag} run by {change.Role} at {change.StatementTime:O} cannot be replayed onto the chain of {chainId}: {why}. The chain ends before it: take a new full backup (it starts a new chain). Statement: {change.Redacted}");
         }
         if (Shapes is not null && change.Shapes.Count > 0)
         {
@@ -192,7 +196,7 @@ internal sealed class PgOutputDecoder(TypeNames typeNames, IReadOnlyDictionary<s
         }
         if (_streaming is { } top)
         {
-            await _spools[top].AppendAsync(message.TransactionXid ?? top, new SchemaChangeItem(change), cancellationToken).ConfigureAwait(false);
+            await _spools[top].AppendAsync(subtransactionXid ?? top, new SchemaChangeItem(change), cancellationToken).ConfigureAwait(false);
             return;
         }
         if (!_beganInSegment)
@@ -245,6 +249,13 @@ internal sealed class PgOutputDecoder(TypeNames typeNames, IReadOnlyDictionary<s
         }
         return new SegmentRelation(relation.RelationId, relation.Namespace, relation.RelationName, (char)(byte)relation.ReplicaIdentity, columns);
     }
+
+    private static uint? RelationOf(PgOutputReplicationMessage message) => message switch
+    {
+        UpdateMessage update => update.Relation.RelationId,
+        DeleteMessage delete => delete.Relation.RelationId,
+        _ => null,
+    };
 
     private static DateTimeOffset Utc(DateTime timestamp) => new(DateTime.SpecifyKind(timestamp, DateTimeKind.Utc));
 }

@@ -9,7 +9,8 @@ namespace Backup.Core.Replay;
 /// <summary>
 /// Applies a <see cref="SchemaChangeTransaction"/> in one target transaction: its row changes
 /// statement by statement, its schema changes run where they ran on the source — as the role
-/// that ran them (so the objects have the same owner), with the search_path they ran with. A
+/// that ran them, never another (so the objects have the same owner, and a statement does no more
+/// than it could on the source), with the search_path they ran with. A
 /// query that fired several DDL commands is run once, at its first. A statement that fails stops
 /// the recovery with <see cref="DdlReplayException"/>.
 /// </summary>
@@ -52,20 +53,21 @@ internal sealed class SchemaChangeApplier(NpgsqlConnection target, StatementAppl
         if (script.Unreplayable is { } why)
         {
             // Capture refuses these; a segment that holds one anyway was not written by this library.
-            throw new DdlReplayException(change.Statement, committedAt, why, null);
+            throw new DdlReplayException(change.Redacted, committedAt, why, null);
         }
-        Log.SchemaChangeReplaying(logger, change.Tag, committedAt, change.Statement);
+        Log.SchemaChangeReplaying(logger, change.Tag, committedAt, string.Join(", ", change.Objects.Select(o => o.Identity)), change.Role);
         foreach (var skipped in script.Skipped)
         {
             Log.SchemaChangeStatementSkipped(logger, skipped);
         }
         var columnsBefore = await ColumnsAsync(change, dbTransaction, cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(change, committedAt, "SELECT set_config('search_path', $1, true)", dbTransaction, cancellationToken, change.SearchPath).ConfigureAwait(false);
-        var asRole = await CanBecomeAsync(change, dbTransaction, cancellationToken).ConfigureAwait(false);
-        if (asRole)
+        // Never as another role: the statement did on the source only what its role could do.
+        if (await CannotBecomeAsync(change, dbTransaction, cancellationToken).ConfigureAwait(false) is { } notAsRole)
         {
-            await ExecuteAsync(change, committedAt, $"SET LOCAL ROLE {SqlIdentifier.Quote(change.Role)}", dbTransaction, cancellationToken).ConfigureAwait(false);
+            throw new DdlReplayException(change.Redacted, committedAt, notAsRole, null);
         }
+        await ExecuteAsync(change, committedAt, $"SET LOCAL ROLE {SqlIdentifier.Quote(change.Role)}", dbTransaction, cancellationToken).ConfigureAwait(false);
         foreach (var statement in script.Statements)
         {
             await ExecuteAsync(change, committedAt, statement, dbTransaction, cancellationToken).ConfigureAwait(false);
@@ -112,7 +114,7 @@ internal sealed class SchemaChangeApplier(NpgsqlConnection target, StatementAppl
                     }
                     catch (PostgresException ex)
                     {
-                        throw new DdlReplayException(change.Statement, committedAt, $"giving the column {column} of {name} the source's value: {ex.SqlState}: {ex.MessageText}", ex);
+                        throw new DdlReplayException(change.Redacted, committedAt, $"giving the column {column} of {name} the source's value: {ex.SqlState}: {ex.MessageText}", ex);
                     }
                 }
             }
@@ -147,8 +149,8 @@ internal sealed class SchemaChangeApplier(NpgsqlConnection target, StatementAppl
         return columns;
     }
 
-    // The role exists and replay's user may take it (a superuser may take any).
-    private async Task<bool> CanBecomeAsync(SchemaChange change, NpgsqlTransaction dbTransaction, CancellationToken cancellationToken)
+    // Why replay's user cannot take the role that ran the statement (a superuser may take any), or null.
+    private async Task<string?> CannotBecomeAsync(SchemaChange change, NpgsqlTransaction dbTransaction, CancellationToken cancellationToken)
     {
         var check = new NpgsqlCommand("SELECT (SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles WHERE rolname = $1), current_user", target, dbTransaction)
         {
@@ -160,12 +162,10 @@ internal sealed class SchemaChangeApplier(NpgsqlConnection target, StatementAppl
             await using (reader.ConfigureAwait(false))
             {
                 await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                if (!reader.IsDBNull(0) && reader.GetBoolean(0))
-                {
-                    return true;
-                }
-                Log.SchemaChangeRoleMissing(logger, change.Tag, change.Role, reader.IsDBNull(0) ? "no such role" : "not a member", reader.GetString(1));
-                return false;
+                return reader.IsDBNull(0)
+                    ? $"the role {change.Role} that ran it does not exist where the database is recovered (recover with CreateMissingRoles / --create-missing-roles, or create the role)"
+                    : reader.GetBoolean(0) ? null
+                    : $"the recovery user {reader.GetString(1)} may not act as the role {change.Role} that ran it (recover as a superuser or a member of {change.Role})";
             }
         }
     }
@@ -185,7 +185,7 @@ internal sealed class SchemaChangeApplier(NpgsqlConnection target, StatementAppl
             }
             catch (PostgresException ex)
             {
-                throw new DdlReplayException(change.Statement, committedAt, $"{ex.SqlState}: {ex.MessageText}", ex);
+                throw new DdlReplayException(change.Redacted, committedAt, $"{ex.SqlState}: {ex.MessageText}", ex);
             }
         }
     }

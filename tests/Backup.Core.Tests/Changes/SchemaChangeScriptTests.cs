@@ -105,8 +105,62 @@ public class SchemaChangeScriptTests
         Assert.Throws<BackupIntegrityException>(() => SchemaChange.Parse("not json"));
     }
 
-    private static SchemaChange Change(string tag, string query) => SchemaChange.Parse(JsonSerializer.Serialize(new
+    [Theory]
+    [InlineData("CREATE TABLE lp (id int); RESET ROLE; DO $$ BEGIN ALTER ROLE lp SUPERUSER; END $$", "changes the role")]
+    [InlineData("SET ROLE admin; ALTER TABLE t ADD c int", "changes the role")]
+    [InlineData("SET SESSION AUTHORIZATION admin; ALTER TABLE t ADD c int", "changes the role")]
+    [InlineData("BEGIN; ALTER TABLE t ADD a int; COMMIT; BEGIN; ALTER TABLE t ADD b int; COMMIT", "transaction control inside")]
+    [InlineData("BEGIN; ALTER TABLE t ADD a int; SAVEPOINT s; ALTER TABLE t ADD b int; ROLLBACK TO SAVEPOINT s; COMMIT", "transaction control inside")]
+    [InlineData("DO $$ DECLARE n int; BEGIN n := make_rows(); ALTER TABLE t ADD c int; END $$", "calls code")]
+    [InlineData("DO $$ DECLARE n int; BEGIN SELECT make_rows() INTO n; ALTER TABLE t ADD c int; END $$", "calls code")]
+    public void TextsThatCouldDoMoreOnReplayThanOnTheSource_AreUnreplayable(string text, string why)
     {
+        var script = SchemaChangeScript.Of(Change("ALTER TABLE", text));
+
+        Assert.NotNull(script.Unreplayable);
+        Assert.Contains(why, script.Unreplayable, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ResetBecomesTransactionLocal_ResetAllIsSkipped()
+    {
+        var script = SchemaChangeScript.Of(Change("ALTER TABLE", "RESET lock_timeout; RESET ALL; ALTER TABLE t ADD c int"));
+
+        Assert.Equal(["SET LOCAL lock_timeout TO DEFAULT", "ALTER TABLE t ADD c int"], script.Statements);
+        Assert.Contains("RESET ALL", Assert.Single(script.Skipped), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Split_KeepsASqlStandardFunctionBodyWhole()
+    {
+        var statements = SchemaChangeScript.Split("CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC UPDATE t SET x = CASE WHEN x > 1 THEN 1 ELSE 2 END; SELECT 1; END; ALTER TABLE t ADD c int");
+
+        Assert.Equal(2, statements.Count);
+        Assert.EndsWith("SELECT 1; END", statements[0], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("2 public.orders", "ALTER TABLE orders ADD COLUMN u uuid DEFAULT gen_random_uuid()", "computed per row")]
+    [InlineData("4 public.orders", "ALTER TABLE orders ALTER COLUMN code TYPE text USING md5(random()::text)", "md5")]
+    public void RewritesThatComputeValues_AreUnreplayable(string rewrite, string text, string why)
+    {
+        var script = SchemaChangeScript.Of(Change("ALTER TABLE", text, rewrite));
+
+        Assert.Contains(why, script.Unreplayable, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ARewriteByCast_IsReplayed_AndSecretsAreMaskedInMessages()
+    {
+        Assert.Null(SchemaChangeScript.Of(Change("ALTER TABLE", "ALTER TABLE orders ALTER COLUMN code TYPE numeric(10,2) USING code::numeric(10,2)", "4 public.orders")).Unreplayable);
+        var secret = Change("CREATE USER MAPPING", "CREATE USER MAPPING FOR app SERVER s OPTIONS (user 'app', password 'hunter2')");
+        Assert.DoesNotContain("hunter2", secret.Redacted, StringComparison.Ordinal);
+        Assert.Contains("user 'app'", secret.Redacted, StringComparison.Ordinal);
+    }
+
+    private static SchemaChange Change(string tag, string query, string rewrite = "") => SchemaChange.Parse(JsonSerializer.Serialize(new
+    {
+        rewrite,
         tag,
         query,
         searchPath = "\"$user\", public",

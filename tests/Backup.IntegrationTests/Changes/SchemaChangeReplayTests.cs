@@ -16,6 +16,7 @@ public sealed class SchemaChangeReplayTests : IAsyncLifetime, IDisposable
     private readonly string _role = "it_ddl_owner_" + Guid.NewGuid().ToString("N")[..8];
     private readonly TempDirectory _store = new();
     private readonly List<string> _recovered = [];
+    private readonly List<string> _logins = [];
 
     public async Task InitializeAsync()
     {
@@ -31,7 +32,10 @@ public sealed class SchemaChangeReplayTests : IAsyncLifetime, IDisposable
     public async Task DisposeAsync()
     {
         await TestServer.DropWithSlotsAsync(_database, _recovered);
-        await TestServer.ExecuteAsync("postgres", $"DROP ROLE IF EXISTS {_role}");
+        foreach (var role in _logins.Append(_role))
+        {
+            await TestServer.ExecuteAsync("postgres", $"DROP ROLE IF EXISTS {role}");
+        }
     }
 
     public void Dispose() => _store.Dispose();
@@ -95,6 +99,43 @@ public sealed class SchemaChangeReplayTests : IAsyncLifetime, IDisposable
         Assert.Contains("ALTER TABLE", error.Message, StringComparison.Ordinal);
         Assert.Contains("UPDATE items SET note", error.Message, StringComparison.Ordinal);
         Assert.Contains("new full backup", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ALowPrivilegeRole_CannotForgeARecordedSchemaChange_NorGainRightsThroughReplay()
+    {
+        var login = "it_ddl_low_" + Guid.NewGuid().ToString("N")[..8];
+        await TestServer.ExecuteAsync(_database, $"CREATE ROLE {login} LOGIN PASSWORD 'low-secret'; GRANT CREATE ON SCHEMA public TO {login}");
+        _logins.Add(login);
+        {
+            using var provider = Build();
+            var service = provider.Service();
+            await service.CreateFullBackupAsync();
+            var low = new Npgsql.NpgsqlConnectionStringBuilder(TestServer.ConnectionString(_database)) { Username = login, Password = "low-secret", Pooling = false }.ConnectionString;
+            await using (var connection = new Npgsql.NpgsqlConnection(low))
+            {
+                await connection.OpenAsync();
+                // A record claiming to come from a superuser: the log table is not writable, and messages are not records.
+                var forged = """{"tag":"ALTER TABLE","query":"DO $$ BEGIN ALTER ROLE ROLE_NAME CREATEDB; END $$","searchPath":"public","role":"postgres","statementTime":"2026-12-03T10:00:00+00:00","objects":[],"shapes":{}}""".Replace("ROLE_NAME", login, StringComparison.Ordinal);
+                await using (var emit = new Npgsql.NpgsqlCommand("SELECT pg_logical_emit_message(true, 'backup-core-ddl', $1)", connection) { Parameters = { new() { Value = forged } } })
+                {
+                    await emit.ExecuteNonQueryAsync();
+                }
+                await using var insert = new Npgsql.NpgsqlCommand("INSERT INTO backup_core.ddl_log (change) VALUES ($1)", connection) { Parameters = { new() { Value = forged } } };
+                var denied = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => insert.ExecuteNonQueryAsync());
+                Assert.Equal("42501", denied.SqlState);
+            }
+            await service.CreateIncrementalBackupAsync();
+            var recovered = await service.RestoreLatestAsync();
+            _recovered.Add(recovered.TargetDatabase);
+            Assert.False(await TestServer.ScalarAsync<bool>("postgres", $"SELECT rolcreatedb FROM pg_roles WHERE rolname = '{login}'"));
+
+            // A real schema change in a text (one simple query) that hands the rest back to the session's role:
+            // refused at capture, since replay runs the whole text as the recorded role and RESET ROLE would leave it.
+            await PostgresTool.RunAsync("psql", _database, "--no-psqlrc", "-v", "ON_ERROR_STOP=1", "-c", $"SET ROLE {login}; CREATE TABLE lp (id int PRIMARY KEY); RESET ROLE; CREATE TABLE lp2 (id int PRIMARY KEY)");
+            var error = await Assert.ThrowsAsync<SchemaChangedException>(() => service.CreateIncrementalBackupAsync());
+            Assert.Contains("changes the role", error.Message, StringComparison.Ordinal);
+        }
     }
 
     private async Task<(DateTimeOffset, string, SortedDictionary<string, string>)> MomentAsync()

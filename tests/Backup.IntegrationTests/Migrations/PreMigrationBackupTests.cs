@@ -209,5 +209,6 @@ public sealed class PreMigrationBackupTests : IAsyncLifetime, IDisposable
     private static Task<string> RowsAsync(string database) =>
         TestServer.ScalarAsync<string>(database, "SELECT string_agg(id || ' ' || body, ', ' ORDER BY id) FROM notes");
 
-    private static Task<long> DatabaseCountAsync() => TestServer.ScalarAsync<long>("postgres", "SELECT count(*) FROM pg_database");
+    // This test's databases only (a recovery names its target after the source): other test classes create databases in parallel.
+    private Task<long> DatabaseCountAsync() => TestServer.ScalarAsync<long>("postgres", $"SELECT count(*) FROM pg_database WHERE datname LIKE '{_database}%'");
 }
