@@ -41,16 +41,16 @@ internal static class ManifestProperties
 
     /// <summary>
     /// A change-capture chain's full backup: whether the chain captures schema changes,
-    /// <see cref="DdlCaptureOn"/>, or <c>off: </c> and why not. Absent in chains of earlier versions (off).
+    /// <see cref="SchemaCaptureOn"/>, or <c>off: </c> and why not. Absent in chains of earlier versions (off).
     /// </summary>
-    public const string DdlCapture = "ddl-capture";
+    public const string SchemaCapture = "ddl-capture";
 
-    /// <summary>The <see cref="DdlCapture"/> of a chain that captures schema changes.</summary>
-    public const string DdlCaptureOn = "on";
+    /// <summary>The <see cref="SchemaCapture"/> of a chain that captures schema changes.</summary>
+    public const string SchemaCaptureOn = "on";
 
     /// <summary>Whether the chain <paramref name="full"/> starts captures schema changes.</summary>
     public static bool CapturesSchemaChanges(BackupManifest full) =>
-        full.Properties.TryGetValue(DdlCapture, out var value) && value == DdlCaptureOn;
+        full.Properties.TryGetValue(SchemaCapture, out var value) && value == SchemaCaptureOn;
 
     /// <summary>An incremental: how it was captured, <see cref="ChangeCaptureMode"/> or <see cref="TimestampMode"/>.</summary>
     public const string IncrementalMode = "mode";

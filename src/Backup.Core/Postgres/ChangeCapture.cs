@@ -30,7 +30,7 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
     /// Checks the server and the tables (see <see cref="ChangeCapturePreflight"/>), creates the
     /// publication (all tables) when it is missing, and, with <paramref name="captureSchemaChanges"/>,
     /// the trigger that records schema changes (<see cref="DdlCapture"/>). Returns the chain's
-    /// <see cref="Catalog.ManifestProperties.DdlCapture"/>: <c>on</c>, or <c>off: </c> and why.
+    /// <see cref="Catalog.ManifestProperties.SchemaCapture"/>: <c>on</c>, or <c>off: </c> and why.
     /// </summary>
     public async Task<string> EnsurePublicationAsync(bool captureSchemaChanges, CancellationToken cancellationToken)
     {
@@ -56,7 +56,7 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
             {
                 return "off: Backup:Postgres:CaptureDdl is false";
             }
-            return await DdlCapture.EnsureAsync(open, publicationName, cancellationToken).ConfigureAwait(false) is { } why ? "off: " + why : Catalog.ManifestProperties.DdlCaptureOn;
+            return await DdlCapture.EnsureAsync(open, publicationName, cancellationToken).ConfigureAwait(false) is { } why ? "off: " + why : Catalog.ManifestProperties.SchemaCaptureOn;
         }
     }
 

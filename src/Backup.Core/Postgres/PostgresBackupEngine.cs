@@ -179,7 +179,7 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
             }
         }
         var ddlCapture = await capture.EnsurePublicationAsync(_options.CaptureDdl, cancellationToken).ConfigureAwait(false);
-        if (ddlCapture != ManifestProperties.DdlCaptureOn)
+        if (ddlCapture != ManifestProperties.SchemaCaptureOn)
         {
             Log.SchemaChangesNotCaptured(_logger, chainId, ddlCapture);
         }
@@ -197,7 +197,7 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
                     [ManifestProperties.Slot] = slotName,
                     [ManifestProperties.StartLsn] = startLsn,
                     [ManifestProperties.SnapshotAt] = ManifestProperties.Timestamp(snapshotAt),
-                    [ManifestProperties.DdlCapture] = ddlCapture,
+                    [ManifestProperties.SchemaCapture] = ddlCapture,
                 };
                 foreach (var (table, shape) in shapes)
                 {

@@ -40,7 +40,7 @@ internal sealed class BackupStatusReader(BackupCatalog catalog, ActiveBackups ru
                 && Recovery.RecoveryPlanner.Chains(all, database) is { Count: > 0 } chains ? chains[^1].WindowEnd : null,
             ContinuousCapture = capture.Running ? capture.Snapshot() : null,
             DdlCapture = all.FirstOrDefault(m => m is { Type: BackupType.Full, Status: BackupStatus.Completed } && m.Properties.ContainsKey(ManifestProperties.Slot)) is { } chain
-                ? chain.Properties.GetValueOrDefault(ManifestProperties.DdlCapture) ?? "off: the chain was started by a version without schema change capture"
+                ? chain.Properties.GetValueOrDefault(ManifestProperties.SchemaCapture) ?? "off: the chain was started by a version without schema change capture"
                 : null,
         };
     }
