@@ -198,6 +198,8 @@ internal sealed class BackupScheduler : BackgroundService, IScheduler
         base.Dispose();
     }
 
+    private static readonly TimeSpan RecheckInterval = TimeSpan.FromMinutes(1);
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -218,6 +220,12 @@ internal sealed class BackupScheduler : BackgroundService, IScheduler
             }
             using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, changed.Token);
             var delay = next is null ? Timeout.InfiniteTimeSpan : (next.Value - _time.GetUtcNow()) is { } d && d > TimeSpan.Zero ? d : TimeSpan.Zero;
+            // A timer measures elapsed time, occurrences are wall-clock times: the clock may have moved since
+            // the delay was computed (a VM resumed, NTP stepped it), so the due time is looked at again at least every minute.
+            if (delay == Timeout.InfiniteTimeSpan || delay > RecheckInterval)
+            {
+                delay = RecheckInterval;
+            }
             await Task.Delay(delay, _time, wake.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (stoppingToken.IsCancellationRequested)
             {
