@@ -154,11 +154,7 @@ internal sealed class PgOutputDecoder(TypeNames typeNames, IReadOnlyDictionary<s
                 {
                     return null;
                 }
-                if (!_beganInSegment)
-                {
-                    // Written at the first change, so that empty transactions (like a marker's) leave no trace.
-                    await BeginAsync(_begin!.TransactionXid, (ulong)_begin.TransactionFinalLsn, Utc(_begin.TransactionCommitTimestamp), cancellationToken).ConfigureAwait(false);
-                }
+                await BeginOnFirstItemAsync(cancellationToken).ConfigureAwait(false);
                 await segment.WriteAsync(new ChangeItem(await RowChanges.ToChangeAsync(message, cancellationToken).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
                 return null;
             case CommitMessage commit:
@@ -199,10 +195,7 @@ internal sealed class PgOutputDecoder(TypeNames typeNames, IReadOnlyDictionary<s
             await _spools[top].AppendAsync(subtransactionXid ?? top, new SchemaChangeItem(change), cancellationToken).ConfigureAwait(false);
             return;
         }
-        if (!_beganInSegment)
-        {
-            await BeginAsync(_begin!.TransactionXid, (ulong)_begin.TransactionFinalLsn, Utc(_begin.TransactionCommitTimestamp), cancellationToken).ConfigureAwait(false);
-        }
+        await BeginOnFirstItemAsync(cancellationToken).ConfigureAwait(false);
         await segment.WriteAsync(new SchemaChangeItem(change), cancellationToken).ConfigureAwait(false);
     }
 
@@ -223,6 +216,15 @@ internal sealed class PgOutputDecoder(TypeNames typeNames, IReadOnlyDictionary<s
             await spool.DisposeAsync().ConfigureAwait(false);
         }
         _spools.Clear();
+    }
+
+    // The begin of a (not streamed) transaction is written at its first item, so that empty transactions (like a marker's) leave no trace.
+    private async ValueTask BeginOnFirstItemAsync(CancellationToken cancellationToken)
+    {
+        if (!_beganInSegment)
+        {
+            await BeginAsync(_begin!.TransactionXid, (ulong)_begin.TransactionFinalLsn, Utc(_begin.TransactionCommitTimestamp), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async ValueTask BeginAsync(uint xid, ulong commitLsn, DateTimeOffset committedAt, CancellationToken cancellationToken)

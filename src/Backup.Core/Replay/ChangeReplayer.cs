@@ -133,9 +133,7 @@ internal sealed class ChangeReplayer
                     await FlushAsync(cancellationToken).ConfigureAwait(false);
                     await _schemaChanges.ApplyAsync(schemaChanges, begin!.CommitTime, cancellationToken).ConfigureAwait(false);
                     TransactionsByStatement++;
-                    Transactions++;
-                    Changes += schemaChanges.Changes;
-                    ReachedCommitTime = begin.CommitTime;
+                    Applied(begin.CommitTime, schemaChanges.Changes);
                     schemaChanges = null;
                     break;
                 case CommitItem:
@@ -297,11 +295,13 @@ internal sealed class ChangeReplayer
         _group.Clear();
     }
 
-    private void Applied(ReplayTransaction transaction)
+    private void Applied(ReplayTransaction transaction) => Applied(transaction.CommitTime, transaction.Changes.Count);
+
+    private void Applied(DateTimeOffset commitTime, int changes)
     {
         Transactions++;
-        Changes += transaction.Changes.Count;
-        ReachedCommitTime = transaction.CommitTime;
+        Changes += changes;
+        ReachedCommitTime = commitTime;
     }
 
     // Replay is not new work: commits need not wait for the disk (a crash means redoing the
