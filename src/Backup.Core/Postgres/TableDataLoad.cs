@@ -1,4 +1,5 @@
 using Backup.Core.Abstractions;
+using Backup.Core.Catalog;
 using Backup.Core.Engine;
 using Npgsql;
 
@@ -59,18 +60,39 @@ internal static class TableDataLoad
             catch (Exception ex)
             {
                 await CancelAsync((NpgsqlCopyTextWriter)import).ConfigureAwait(false);
-                if (ex is NpgsqlException or IOException && !cancellationToken.IsCancellationRequested)
-                {
-                    throw new BackupDatabaseException($"Loading the rows of {part.Table} ({part.Content.Key}) failed: {ex.Message}", ex);
-                }
+                ThrowAsLoadFailure(ex, part, cancellationToken);
                 if (ex is BackupIntegrityException && !ex.Message.Contains(part.Content.Key, StringComparison.Ordinal))
                 {
                     throw new BackupIntegrityException($"'{part.Content.Key}' (rows of {part.Table}): {ex.Message}", ex);
                 }
                 throw;
             }
-            await import.DisposeAsync().ConfigureAwait(false);
+            try
+            {
+                // Ends the COPY: the server commits the part's rows here, so its connection can still break here.
+                await import.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                ThrowAsLoadFailure(ex, part, cancellationToken);
+                throw;
+            }
         }
+    }
+
+    /// <summary>
+    /// A broken connection is the restore's failure, named by its part; the same break caused by
+    /// cancelling (Npgsql wraps the cancellation in its own exception) is a cancellation, so a
+    /// stopped restore ends as cancelled rather than as a database error.
+    /// </summary>
+    private static void ThrowAsLoadFailure(Exception ex, TableDataPart part, CancellationToken cancellationToken)
+    {
+        if (ex is not (NpgsqlException or IOException))
+        {
+            return;
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        throw new BackupDatabaseException($"Loading the rows of {part.Table} ({part.Content.Key}) failed: {ex.Message}", ex);
     }
 
     /// <summary>

@@ -10,6 +10,7 @@ namespace Backup.IntegrationTests.Changes;
 /// cluster's WAL; a heartbeat never moves the slot past a change no incremental has stored, and its
 /// messages never show up as transactions in a segment.
 /// </summary>
+[Collection(AloneOnTheServer.Name)]
 public sealed class SlotHeartbeatTests : IAsyncLifetime, IDisposable
 {
     private const long MegaByte = 1024 * 1024;
