@@ -39,9 +39,11 @@ internal sealed class ContinuousChangeStream(PostgresConnectionInfo connection, 
         var replication = new LogicalReplicationConnection(connection.ConnectionString);
         await using var replicationScope = replication.ConfigureAwait(false);
         await replication.Open(cancellationToken).ConfigureAwait(false);
+        // Its own token: the read left pending when the loop ends is cancelled through it (StopReadingAsync).
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var messages = replication.StartReplication(
-            new PgOutputReplicationSlot(slotName), ChangeCapture.StreamOptions(publicationName), cancellationToken, new NpgsqlLogSequenceNumber(request.ResumeAfter))
-            .GetAsyncEnumerator(cancellationToken);
+            new PgOutputReplicationSlot(slotName), ChangeCapture.StreamOptions(publicationName), stopReading.Token, new NpgsqlLogSequenceNumber(request.ResumeAfter))
+            .GetAsyncEnumerator(stopReading.Token);
         Task<bool>? next = null;
         consumer.Connected();
         try
@@ -105,18 +107,39 @@ internal sealed class ContinuousChangeStream(PostgresConnectionInfo connection, 
         }
         finally
         {
-            // An async enumerator cannot be disposed while a read is pending (it throws
-            // NotSupportedException, hiding the real error). The connection, disposed next, ends
-            // that read, whose outcome no longer matters; only a finished enumerator is disposed.
-            if (next is { IsCompleted: false })
+            await StopReadingAsync(messages, next, stopReading).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Ends the stream's read before its connection is disposed. Disposing a connection under a
+    /// pending read uses it from two threads at once, which Npgsql does not support: it corrupted
+    /// Npgsql's pooled awaitables for the whole process, and unrelated queries (a replay's COPY, a
+    /// test's SELECT) later failed with "Operation is not valid due to the current state of the
+    /// object". A pending read is cancelled and the stream read to its end (cancelling still hands
+    /// over the messages already buffered); an async enumerator can only be disposed once no read is pending.
+    /// </summary>
+    private static async Task StopReadingAsync(IAsyncEnumerator<PgOutputReplicationMessage> messages, Task<bool>? pending, CancellationTokenSource stopReading)
+    {
+        if (pending is { IsCompleted: false })
+        {
+            await stopReading.CancelAsync().ConfigureAwait(false);
+            try
             {
-                _ = next.ContinueWith(t => t.Exception, TaskScheduler.Default);
+                if (await pending.ConfigureAwait(false))
+                {
+                    while (await messages.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        // Messages past the point where the loop stopped: the next stream delivers them again from the slot.
+                    }
+                }
             }
-            else
+            catch (Exception ex) when (ex is OperationCanceledException or NpgsqlException or IOException or ObjectDisposedException)
             {
-                await messages.DisposeAsync().ConfigureAwait(false);
+                // How a cancelled or broken stream ends; the loop's own outcome (or error) is what the caller gets.
             }
         }
+        await messages.DisposeAsync().ConfigureAwait(false);
     }
 
     // Sent on the stream itself: the slot is in use by it, so it cannot be advanced any other way.
