@@ -21,6 +21,10 @@ namespace Backup.Core.Postgres;
 /// </remarks>
 internal sealed class ContinuousChangeStream(PostgresConnectionInfo connection, string slotName, string publicationName, TimeProvider time)
 {
+    // How long a cancelled read may take to end before the server is asked to end it, and then how long the server may take.
+    private static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan TerminateGrace = TimeSpan.FromSeconds(10);
+
     /// <summary>See <see cref="IContinuousChangeSource.StreamAsync"/>.</summary>
     public async Task RunAsync(ContinuousStreamRequest request, IChangeStreamConsumer consumer, CancellationToken cancellationToken)
     {
@@ -113,17 +117,28 @@ internal sealed class ContinuousChangeStream(PostgresConnectionInfo connection, 
 
     /// <summary>
     /// Ends the stream's read before its connection is disposed. Disposing a connection under a
-    /// pending read uses it from two threads at once, which Npgsql does not support: it corrupted
+    /// pending read uses it from two threads at once, which Npgsql does not support: it corrupts
     /// Npgsql's pooled awaitables for the whole process, and unrelated queries (a replay's COPY, a
-    /// test's SELECT) later failed with "Operation is not valid due to the current state of the
-    /// object". A pending read is cancelled and the stream read to its end (cancelling still hands
-    /// over the messages already buffered); an async enumerator can only be disposed once no read is pending.
+    /// test's SELECT) then fail with "Operation is not valid due to the current state of the
+    /// object" (reproduced: a few in a minute of streams stopped that way; none once stopped so).
+    /// The pending read is cancelled; cancelling an idle stream does not always end the read (about
+    /// one in a hundred waited forever), so after a second the server ends it: the slot's walsender
+    /// is terminated, and the read fails on the reading thread as a lost connection would. The
+    /// async enumerator is disposed only once no read is pending.
     /// </summary>
-    private static async Task StopReadingAsync(IAsyncEnumerator<PgOutputReplicationMessage> messages, Task<bool>? pending, CancellationTokenSource stopReading)
+    private async Task StopReadingAsync(IAsyncEnumerator<PgOutputReplicationMessage> messages, Task<bool>? pending, CancellationTokenSource stopReading)
     {
         if (pending is { IsCompleted: false })
         {
             await stopReading.CancelAsync().ConfigureAwait(false);
+            // Real time, not the capture's clock: this waits for a socket, not for a schedule.
+            if (!await EndsWithinAsync(pending, CancelGrace).ConfigureAwait(false)
+                && (!await TryTerminateWalSenderAsync().ConfigureAwait(false) || !await EndsWithinAsync(pending, TerminateGrace).ConfigureAwait(false)))
+            {
+                // The server cannot be reached to end it: the read fails with the connection, disposed next.
+                _ = pending.ContinueWith(t => t.Exception, TaskScheduler.Default);
+                return;
+            }
             try
             {
                 if (await pending.ConfigureAwait(false))
@@ -136,10 +151,38 @@ internal sealed class ContinuousChangeStream(PostgresConnectionInfo connection, 
             }
             catch (Exception ex) when (ex is OperationCanceledException or NpgsqlException or IOException or ObjectDisposedException)
             {
-                // How a cancelled or broken stream ends; the loop's own outcome (or error) is what the caller gets.
+                // How a cancelled or cut stream ends; the loop's own outcome (or error) is what the caller gets.
             }
         }
         await messages.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static async Task<bool> EndsWithinAsync(Task pending, TimeSpan grace) =>
+        await Task.WhenAny(pending, Task.Delay(grace)).ConfigureAwait(false) == pending;
+
+    // A session of its own: the loop's connection may be what failed. False when the server cannot be reached.
+    private async Task<bool> TryTerminateWalSenderAsync()
+    {
+        try
+        {
+            var session = await connection.OpenAsync(CancellationToken.None, "Backup.Core continuous capture stop", pooled: false).ConfigureAwait(false);
+            await using (session.ConfigureAwait(false))
+            {
+                var terminate = new NpgsqlCommand("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = $1 AND active_pid IS NOT NULL", session)
+                {
+                    Parameters = { new() { Value = slotName } },
+                };
+                await using (terminate.ConfigureAwait(false))
+                {
+                    await terminate.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            return true;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or Abstractions.BackupException or IOException)
+        {
+            return false;
+        }
     }
 
     // Sent on the stream itself: the slot is in use by it, so it cannot be advanced any other way.
