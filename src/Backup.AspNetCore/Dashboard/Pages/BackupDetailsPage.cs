@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Backup.Core;
 using Backup.Core.Abstractions;
@@ -10,7 +11,8 @@ namespace Backup.AspNetCore.Dashboard.Pages;
 /// <summary>One backup: its manifest, its latest verify result, its files, and the actions on it.</summary>
 internal static class BackupDetailsPage
 {
-    private static readonly JsonSerializerOptions Indented = new(BackupApiJson.Options) { WriteIndented = true };
+    // Relaxed escaping keeps names readable (a table called "Straße"); the page's HTML encoding is what makes the text safe.
+    private static readonly JsonSerializerOptions Indented = new(BackupApiJson.Options) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static async Task<IResult> RenderAsync(DashboardContext context, BackupService backups, BackupOperations operations, string id, CancellationToken cancellationToken)
     {
