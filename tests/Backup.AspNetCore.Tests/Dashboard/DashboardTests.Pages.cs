@@ -89,11 +89,11 @@ public sealed partial class DashboardTests
     {
         var id = await BackupAsync();
 
-        var details = await PageAsync(Client(AdminKey), $"/backup/backups/{id}");
+        // Decoded: the encoder writes '+' and '=' of a base64 key as entities, which a browser shows as the key.
+        var details = WebUtility.HtmlDecode(await PageAsync(Client(AdminKey), $"/backup/backups/{id}"));
 
         Assert.Contains(id, details, StringComparison.Ordinal);
         Assert.DoesNotContain(_encryptionKey, details, StringComparison.Ordinal);
-        Assert.DoesNotContain(System.Net.WebUtility.HtmlEncode(_encryptionKey), details, StringComparison.Ordinal);
         Assert.DoesNotContain("Password=", details, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(TestServer.Password, details, StringComparison.Ordinal);
     }
