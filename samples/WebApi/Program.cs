@@ -12,6 +12,8 @@ var builder = WebApplication.CreateBuilder(args);
 // Settings from the environment (DATABASE_URL, BACKUP_DIR, ...) and the Backup section of appsettings.
 builder.Services.AddBackupSystem();
 builder.Services.AddBackupEndpoints();
+// The dashboard's pages at /backup (its forms need antiforgery, which this registers).
+builder.Services.AddBackupDashboard();
 builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
     .AddScheme<ApiKeyOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, o => builder.Configuration.GetSection("Api").Bind(o));
 // Two roles: an admin that may do everything, a reader that may only look (status, lists, metrics, health).
@@ -28,6 +30,12 @@ app.MapBackupEndpoints(o =>
     // AllowedFileRoots, AllowDropExisting, AllowUnencrypted... from the BackupApi section.
     app.Configuration.GetSection("BackupApi").Bind(o);
     o.AuthorizationPolicy = "backup-admin";   // backups, restores, downloads, deletes, schedule changes
+    o.ReadPolicy = "backup-read";
+});
+// Same policies as the API: readers see the pages, admins use the forms (backup now, verify, restore, delete, schedules).
+app.MapBackupDashboard("/backup", o =>
+{
+    o.AuthorizationPolicy = "backup-admin";
     o.ReadPolicy = "backup-read";
 });
 // prometheus-net publishes .NET meters, the library's "Backup.Core" among them. Both reveal how

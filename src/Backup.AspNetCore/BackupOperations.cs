@@ -58,6 +58,13 @@ public sealed class BackupOperations(TimeProvider time, IHostApplicationLifetime
         return _operations.GetValueOrDefault(id);
     }
 
+    /// <summary>Every operation kept, newest first (the dashboard shows the running ones and the recent results).</summary>
+    internal IReadOnlyList<BackupOperation> List()
+    {
+        Evict(room: 0);
+        return [.. _operations.Values.OrderByDescending(o => o.StartedAt)];
+    }
+
     private void Evict(int room)
     {
         var expired = time.GetUtcNow() - _options.Retention;
