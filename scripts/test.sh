@@ -16,6 +16,9 @@ rm -rf "$results" && mkdir -p "$results"
 # Servers for the integration tests, stopped on any exit (also when tests fail or on Ctrl-C).
 start_throwaway_postgres tests
 start_storage_servers
+# A real headless browser for the dashboard's tests; each page's screenshot lands among the results.
+require_chromium
+export BACKUP_TEST_SCREENSHOTS="$results/screenshots"
 
 status=0
 # No two folders of src/ may depend on each other (one concern per folder); prints the list.

@@ -42,6 +42,19 @@ require_postgres() {
   fi
 }
 
+# Installs Debian's Chromium and its chromedriver when missing (needs root): the dashboard's tests
+# drive a real headless browser, and no browser can be downloaded by Selenium or Playwright here.
+require_chromium() {
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    echo "Chromium or chromedriver not found; installing them from Debian's packages..." >&2
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "error: Chromium is not installed and this is not root. Run: sudo apt-get install -y chromium chromium-driver" >&2
+      exit 1
+    fi
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+}
+
 # Runs COMMAND when the script exits (also on failure), before the commands registered earlier.
 #   on_exit COMMAND
 on_exit_commands=""
