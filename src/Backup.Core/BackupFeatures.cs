@@ -61,6 +61,12 @@ internal sealed class BackupFeatures
     /// <summary>The pre-migration hook and recovery to just before a migration.</summary>
     public required MigrationBackups Migrations { get; init; }
 
+    /// <summary>Chosen tables restored as of a moment beside the live ones, compared with them and copied back.</summary>
+    public required TableRestores.TableRestoreService TableRestores { get; init; }
+
+    /// <summary>Restored copies compared with the live tables, and the copy-back.</summary>
+    public required TableRestores.RestoredTableComparer TableComparer { get; init; }
+
     /// <summary>Composes the features over one store (the pipeline's) and, when configured, one database.</summary>
     /// <param name="pipeline">Moves data between the engine and the store.</param>
     /// <param name="catalog">The catalog of the pipeline's store.</param>
@@ -130,6 +136,8 @@ internal sealed class BackupFeatures
             Drills = new RestoreDrills(catalog, drillRecovery, drillEngine, drillEngine, drills ?? new RestoreDrillsOptions(), metrics, time, logger, drillTarget?.Server),
             Compaction = new SegmentCompaction(catalog, pipeline, time, logger),
             Migrations = new MigrationBackups(catalog, engine, fullBackups, incrementals, recovery, capture, time, logger),
+            TableRestores = new TableRestores.TableRestoreService(catalog, pipeline, engine, engine, engine as ISchemaCopier, time, logger),
+            TableComparer = new TableRestores.RestoredTableComparer(engine as ISchemaCopier),
         };
     }
 }

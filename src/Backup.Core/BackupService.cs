@@ -160,6 +160,36 @@ public sealed class BackupService
     public Task<PointInTimeResult> RecoverBeforeMigrationAsync(string migrationId, PointInTimeOptions? options = null, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default) =>
         _features.Migrations.RecoverBeforeAsync(migrationId, options, progress, cancellationToken);
 
+    /// <summary>
+    /// Restores <paramref name="tables"/> (<c>schema.table</c>) as they were at <paramref name="at"/> (the latest
+    /// moment the backups hold when null) into a new schema of the live database (default
+    /// <c>restored_&lt;UTC yyyyMMdd_HHmmss&gt;</c>) or into a new database, without touching the live tables or
+    /// locking them: only those tables' rows are restored from the chain's full backup and only their
+    /// changes replayed, in a scratch database. The copies keep keys, indexes, constraints, owned sequences
+    /// and the foreign keys among them, and have no triggers.
+    /// </summary>
+    /// <exception cref="BackupException">The moment is outside every recoverable window, the target schema or database exists, or a schema change in the window touched chosen and other tables.</exception>
+    /// <exception cref="UnknownTableException">A name is no table of the full backup.</exception>
+    /// <exception cref="ArgumentException">No table, an invalid schema or database name, or both targets given.</exception>
+    public Task<TableRestoreResult> RestoreTablesAsync(
+        IReadOnlyList<string> tables, DateTimeOffset? at, TableRestoreOptions? options = null, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        _features.TableRestores.RestoreAsync(tables, at, options, progress, cancellationToken);
+
+    /// <summary>
+    /// Compares the copies of <paramref name="restored"/> (restored into a schema of the live database) with the live
+    /// tables by primary key, and writes (does not run) the SQL that copies the restored rows back.
+    /// </summary>
+    public Task<TableRestoreComparison> CompareRestoredTablesAsync(TableRestoreResult restored, CancellationToken cancellationToken = default) =>
+        _features.TableComparer.CompareAsync(restored, cancellationToken);
+
+    /// <summary>
+    /// Runs the copy-back SQL of <paramref name="comparison"/> in one transaction of the live database: missing rows
+    /// inserted and changed rows set to the restored values, referenced tables first; rows written since are kept.
+    /// The live tables' triggers fire; sequences are not changed. Returns the rows written per table.
+    /// </summary>
+    public Task<IReadOnlyDictionary<string, long>> ApplyRestoredTablesAsync(TableRestoreComparison comparison, CancellationToken cancellationToken = default) =>
+        _features.TableComparer.ApplyAsync(comparison, cancellationToken);
+
     /// <summary>Recovers the latest state the backups hold: the newest chain's full backup and all its incrementals.</summary>
     public Task<PointInTimeResult> RestoreLatestAsync(PointInTimeOptions? options = null, IProgress<BackupProgress>? progress = null, CancellationToken cancellationToken = default) =>
         _features.Recovery.RecoverAsync(null, options, progress, cancellationToken);

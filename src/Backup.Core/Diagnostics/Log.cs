@@ -157,4 +157,10 @@ internal static partial class Log
 
     [LoggerMessage(1563, LogLevel.Information, "Recovering {Database} to just before migration {MigrationId}: {At:O} (recorded with backup {BackupId})")]
     public static partial void RecoveringBeforeMigration(ILogger logger, string database, string migrationId, DateTimeOffset at, string backupId);
+
+    [LoggerMessage(1620, LogLevel.Information, "Restoring the tables {Tables} as of {At:O} into {Target}")]
+    public static partial void TableRestoreStarting(ILogger logger, string tables, DateTimeOffset at, string target);
+
+    [LoggerMessage(1621, LogLevel.Information, "Restored {Count} table(s) into {Target}, as of the commit at {Reached:O}")]
+    public static partial void TableRestoreFinished(ILogger logger, int count, string target, DateTimeOffset reached);
 }

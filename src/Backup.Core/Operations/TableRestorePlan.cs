@@ -18,4 +18,7 @@ public sealed record TableRestorePlan
 
     /// <summary>The <c>pg_restore --use-list</c> text that restores exactly this.</summary>
     internal string List { get; init; } = "";
+
+    /// <summary>Tables not restored that a restored table's foreign key references (<c>schema.table</c>): its foreign key is left out.</summary>
+    internal IReadOnlyList<string> MissingReferences { get; init; } = [];
 }

@@ -129,6 +129,7 @@ internal static partial class TableRestoreFilter
 
         var droppedSequences = new HashSet<(string, string)>();
         var leftOut = new List<RestoreObject>();
+        var missingReferences = new SortedSet<string>(StringComparer.Ordinal);
         var output = new StringBuilder();
         foreach (var (line, entry) in entries)
         {
@@ -155,6 +156,10 @@ internal static partial class TableRestoreFilter
             {
                 droppedSequences.Add((e.Schema, e.Name));
             }
+            if (!keep && e.Type == "FK CONSTRAINT" && restored.Contains((e.Schema, e.Name.Split(' ')[0])))
+            {
+                missingReferences.UnionWith(References().Matches(body).Select(m => Qualified(m.Groups[1].Value)).Where(t => !restored.Contains(t)).Select(Name));
+            }
             if (!keep && LeftOutEntry(e, body, reason, restored) is { } item)
             {
                 leftOut.Add(item);
@@ -168,6 +173,7 @@ internal static partial class TableRestoreFilter
             BroughtIn = broughtIn,
             LeftOut = leftOut,
             List = output.ToString(),
+            MissingReferences = [.. missingReferences],
         };
     }
 

@@ -32,13 +32,16 @@ internal sealed class ChangeReplayer
     private readonly StatementApplier _statements;
     private readonly SetApplier _sets;
     private readonly SchemaChangeApplier _schemaChanges;
+    private readonly ReplayTableFilter? _filter;
     private bool _prepared;
 
     /// <param name="target">An open connection to the database being recovered.</param>
     /// <param name="logger">Where fallbacks and missing privileges are reported.</param>
     /// <param name="upsertInserts">Inserts replace the row with their key: timestamp-mode segments, whose rows may already exist.</param>
-    public ChangeReplayer(NpgsqlConnection target, ILogger? logger = null, bool upsertInserts = false)
+    /// <param name="filter">Only these tables' changes are replayed (a restore of chosen tables); all when null.</param>
+    public ChangeReplayer(NpgsqlConnection target, ILogger? logger = null, bool upsertInserts = false, ReplayTableFilter? filter = null)
     {
+        _filter = filter;
         _target = target;
         _logger = logger ?? NullLogger.Instance;
         _group = new ReplayGroup(upsertInserts);
@@ -97,6 +100,8 @@ internal sealed class ChangeReplayer
                     await FlushAsync(cancellationToken).ConfigureAwait(false);
                     await CreateRemainingPartitionsAsync(cancellationToken).ConfigureAwait(false);
                     break;
+                case PartitionItem partition when _filter?.Keeps(partition.Partition) == false:
+                    break;
                 case PartitionItem partition:
                     _partitions[(partition.Partition.Schema, partition.Partition.Name)] = partition.Partition;
                     break;
@@ -120,8 +125,16 @@ internal sealed class ChangeReplayer
                     pending = [];
                     schemaChanges = null;
                     break;
+                case ChangeItem change when _filter is not null:
+                    if (_filter.Filter(change.Change, _relations) is { } kept)
+                    {
+                        pending.Add(kept);
+                    }
+                    break;
                 case ChangeItem change:
                     pending.Add(change.Change);
+                    break;
+                case SchemaChangeItem schema when _filter?.Keeps(schema.Change, begin!.CommitTime) == false:
                     break;
                 case SchemaChangeItem schema:
                     schemaChanges ??= new SchemaChangeTransaction();
