@@ -33,6 +33,7 @@ internal sealed class ChangeReplayer
     private readonly SetApplier _sets;
     private readonly SchemaChangeApplier _schemaChanges;
     private readonly ReplayTableFilter? _filter;
+    private readonly IdentityAlwaysColumns _identities = new();
     private bool _prepared;
 
     /// <param name="target">An open connection to the database being recovered.</param>
@@ -45,8 +46,8 @@ internal sealed class ChangeReplayer
         _target = target;
         _logger = logger ?? NullLogger.Instance;
         _group = new ReplayGroup(upsertInserts);
-        _statements = new StatementApplier(target, upsertInserts);
-        _sets = new SetApplier(target, _statements);
+        _statements = new StatementApplier(target, _identities, upsertInserts);
+        _sets = new SetApplier(target, _statements, _identities);
         _schemaChanges = new SchemaChangeApplier(target, _statements, _logger);
     }
 
@@ -145,6 +146,8 @@ internal sealed class ChangeReplayer
                     // Transactions before it were written with the schema it changes: they go first.
                     await FlushAsync(cancellationToken).ConfigureAwait(false);
                     await _schemaChanges.ApplyAsync(schemaChanges, begin!.CommitTime, cancellationToken).ConfigureAwait(false);
+                    // A schema change may have made or unmade an identity column.
+                    await _identities.LoadAsync(_target, cancellationToken).ConfigureAwait(false);
                     TransactionsByStatement++;
                     Applied(begin.CommitTime, schemaChanges.Changes);
                     schemaChanges = null;
@@ -328,6 +331,7 @@ internal sealed class ChangeReplayer
         }
         _prepared = true;
         await ExecuteAsync("SET synchronous_commit = off", cancellationToken).ConfigureAwait(false);
+        await _identities.LoadAsync(_target, cancellationToken).ConfigureAwait(false);
         try
         {
             await ExecuteAsync("SET session_replication_role = replica", cancellationToken).ConfigureAwait(false);

@@ -14,7 +14,7 @@ namespace Backup.Core.Replay;
 /// and UPDATE, keeping the unchanged TOASTed columns, the rows an update only partly described.
 /// A table the group only inserted into is copied straight into it.
 /// </summary>
-internal sealed class SetApplier(NpgsqlConnection target, StatementApplier copier)
+internal sealed class SetApplier(NpgsqlConnection target, StatementApplier copier, IdentityAlwaysColumns identities)
 {
     private const string OpColumn = "\"backup_core op\"";
     private const string KeepColumn = "\"backup_core keep\"";
@@ -109,9 +109,9 @@ internal sealed class SetApplier(NpgsqlConnection target, StatementApplier copie
         var relation = table.Relation;
         var columns = ReplaySql.ColumnList(relation);
         var keys = table.Key.Columns.Select(i => SqlIdentifier.Quote(relation.Columns[i].Name));
-        var others = relation.Columns.Where((_, i) => !table.Key.Columns.Contains(i)).Select(c => SqlIdentifier.Quote(c.Name)).ToList();
+        var others = relation.Columns.Where((c, i) => !table.Key.Columns.Contains(i) && identities.Updatable(relation, c.Name)).Select(c => SqlIdentifier.Quote(c.Name)).ToList();
         var onConflict = others.Count == 0 ? "DO NOTHING" : "DO UPDATE SET " + string.Join(", ", others.Select(c => $"{c} = EXCLUDED.{c}"));
-        return $"INSERT INTO {ReplaySql.Table(relation)} ({columns}) SELECT {columns} FROM {_stagingTables[relation]} WHERE {OpColumn} = 'U' ON CONFLICT ({string.Join(", ", keys)}) {onConflict}";
+        return $"{ReplaySql.InsertInto(relation)} SELECT {columns} FROM {_stagingTables[relation]} WHERE {OpColumn} = 'U' ON CONFLICT ({string.Join(", ", keys)}) {onConflict}";
     }
 
     private string UpdateKeeping(NetTableChanges table)
@@ -120,8 +120,12 @@ internal sealed class SetApplier(NpgsqlConnection target, StatementApplier copie
         var sets = new StringBuilder();
         for (var i = 0; i < relation.Columns.Count; i++)
         {
+            if (!identities.Updatable(relation, relation.Columns[i].Name))
+            {
+                continue;
+            }
             var name = SqlIdentifier.Quote(relation.Columns[i].Name);
-            sets.Append(i > 0 ? ", " : "").Append(CultureInfo.InvariantCulture, $"{name} = CASE WHEN substr(s.{KeepColumn}, {i + 1}, 1) = '1' THEN t.{name} ELSE s.{name} END");
+            sets.Append(sets.Length > 0 ? ", " : "").Append(CultureInfo.InvariantCulture, $"{name} = CASE WHEN substr(s.{KeepColumn}, {i + 1}, 1) = '1' THEN t.{name} ELSE s.{name} END");
         }
         return $"UPDATE {ReplaySql.Table(relation)} t SET {sets} FROM {_stagingTables[relation]} s WHERE s.{OpColumn} = 'K' AND {KeyMatch(table)}";
     }

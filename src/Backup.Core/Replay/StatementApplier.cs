@@ -16,7 +16,7 @@ namespace Backup.Core.Replay;
 /// exactly as it would its own output — enums, domains and arrays included. With
 /// <paramref name="upsertInserts"/> (timestamp-mode segments) an insert replaces the row with its key.
 /// </summary>
-internal sealed class StatementApplier(NpgsqlConnection target, bool upsertInserts = false)
+internal sealed class StatementApplier(NpgsqlConnection target, IdentityAlwaysColumns identities, bool upsertInserts = false)
 {
     private const int CopyRunThreshold = 8;
     private const int StatementsPerBatch = 1000;
@@ -111,7 +111,7 @@ internal sealed class StatementApplier(NpgsqlConnection target, bool upsertInser
         switch (change)
         {
             case InsertChange insert:
-                sql.Append("INSERT INTO ").Append(ReplaySql.Table(relation)).Append(" (").Append(ReplaySql.ColumnList(relation)).Append(") VALUES (");
+                sql.Append(ReplaySql.InsertInto(relation)).Append(" VALUES (");
                 for (var i = 0; i < insert.NewRow.Count; i++)
                 {
                     sql.Append(i > 0 ? ", " : "").Append(Parameter(command, insert.NewRow[i]));
@@ -127,8 +127,8 @@ internal sealed class StatementApplier(NpgsqlConnection target, bool upsertInser
                 var first = true;
                 for (var i = 0; i < update.NewRow.Count; i++)
                 {
-                    // An unchanged TOASTed value is not sent: the column keeps what it has.
-                    if (update.NewRow[i].Kind == ColumnValueKind.UnchangedToast)
+                    // An unchanged TOASTed value is not sent: the column keeps what it has. An identity column cannot have changed.
+                    if (update.NewRow[i].Kind == ColumnValueKind.UnchangedToast || !identities.Updatable(relation, relation.Columns[i].Name))
                     {
                         continue;
                     }
@@ -150,10 +150,10 @@ internal sealed class StatementApplier(NpgsqlConnection target, bool upsertInser
         return command;
     }
 
-    private static void AppendOnConflict(StringBuilder sql, SegmentRelation relation)
+    private void AppendOnConflict(StringBuilder sql, SegmentRelation relation)
     {
         var keys = relation.Columns.Where(c => c.IsKey).Select(c => SqlIdentifier.Quote(c.Name)).ToList();
-        var others = relation.Columns.Where(c => !c.IsKey).Select(c => SqlIdentifier.Quote(c.Name)).ToList();
+        var others = relation.Columns.Where(c => !c.IsKey && identities.Updatable(relation, c.Name)).Select(c => SqlIdentifier.Quote(c.Name)).ToList();
         sql.Append(" ON CONFLICT (").AppendJoin(", ", keys).Append(") ")
             .Append(others.Count == 0 ? "DO NOTHING" : "DO UPDATE SET " + string.Join(", ", others.Select(c => $"{c} = EXCLUDED.{c}")));
     }
