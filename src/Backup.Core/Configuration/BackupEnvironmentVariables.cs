@@ -34,5 +34,5 @@ public static class BackupEnvironmentVariables
     public const string WebhookSecret = "BACKUP_WEBHOOK_SECRET";
 
     /// <summary>json (default) or slack: the webhook body's shape.</summary>
-    public const string WebhookFormat = "BACKUP_WEBHOOK_FORMAT";
+    public const string WebhookPayloadFormat = "BACKUP_WEBHOOK_FORMAT";
 }

@@ -16,8 +16,7 @@ internal sealed class EnvironmentOptionsSetup(BackupEnvironment environment) :
     IConfigureOptions<BackupOptions>,
     IConfigureOptions<BackupEncryptionOptions>,
     IConfigureOptions<LocalStorageOptions>,
-    IConfigureOptions<PostgresOptions>,
-    IConfigureOptions<Notifications.BackupNotificationOptions>
+    IConfigureOptions<PostgresOptions>
 {
     private static readonly JsonSerializerOptions ScheduleJson = new(JsonSerializerDefaults.Web)
     {
@@ -94,24 +93,6 @@ internal sealed class EnvironmentOptionsSetup(BackupEnvironment environment) :
             else
             {
                 options.EnvironmentErrors.Add($"{BackupEnvironmentVariables.EncryptionRequired} must be 'true' or 'false'; got '{required}'.");
-            }
-        }
-    }
-
-    public void Configure(Notifications.BackupNotificationOptions options)
-    {
-        var webhook = options.Webhook;
-        webhook.Url = environment.GetVariable(BackupEnvironmentVariables.WebhookUrl) ?? webhook.Url;
-        webhook.Secret = environment.GetVariable(BackupEnvironmentVariables.WebhookSecret) ?? webhook.Secret;
-        if (environment.GetVariable(BackupEnvironmentVariables.WebhookFormat) is { } format)
-        {
-            if (Enum.TryParse<Notifications.WebhookFormat>(format, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
-            {
-                webhook.Format = parsed;
-            }
-            else
-            {
-                options.EnvironmentErrors.Add($"{BackupEnvironmentVariables.WebhookFormat} must be json or slack; got '{format}'.");
             }
         }
     }

@@ -165,7 +165,7 @@ public static class BackupServiceCollectionExtensions
     // registered (AddNotifier, the SMTP package). The container disposes it: queued messages get a grace period.
     private static void AddNotifications(IServiceCollection services)
     {
-        services.AddSingleton<IConfigureOptions<Backup.Core.Notifications.BackupNotificationOptions>>(sp => sp.GetRequiredService<EnvironmentOptionsSetup>());
+        services.AddSingleton<IConfigureOptions<Backup.Core.Notifications.BackupNotificationOptions>, Backup.Core.Notifications.NotificationEnvironmentSetup>();
         AddOptions<Backup.Core.Notifications.BackupNotificationOptions, Backup.Core.Notifications.BackupNotificationOptionsValidator>(services, Backup.Core.Notifications.BackupNotificationOptions.SectionName);
         services.TryAddSingleton(sp =>
         {
