@@ -9,7 +9,7 @@ namespace Backup.Core.Notifications;
 /// and sent by every notifier in order, off the backup's path, so a slow or failing sender never
 /// delays or fails a backup. One per host; disposing it gives the queue a grace period to drain.
 /// </summary>
-internal sealed class BackupNotifications : IAsyncDisposable
+internal sealed class BackupNotifications : IAsyncDisposable, IDisposable
 {
     private readonly IReadOnlyList<IBackupNotifier> _notifiers;
     private readonly IncidentTracker _incidents = new();
@@ -96,10 +96,19 @@ internal sealed class BackupNotifications : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// For containers disposed synchronously (<c>using var provider = services.BuildServiceProvider()</c>),
+    /// which refuse a singleton that is only asynchronously disposable: the same drain, waited for.
+    /// </summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        if (!_queue.Writer.TryComplete())
+        {
+            return;
+        }
         try
         {
             await _sender.WaitAsync(_shutdownGrace).ConfigureAwait(false);
