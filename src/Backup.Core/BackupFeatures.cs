@@ -11,6 +11,7 @@ using Backup.Core.Files;
 using Backup.Core.Incrementals;
 using Backup.Core.Migrations;
 using Backup.Core.Monitoring;
+using Backup.Core.Notifications;
 using Backup.Core.Pipeline;
 using Backup.Core.Recovery;
 using Backup.Core.Retention;
@@ -58,6 +59,9 @@ internal sealed class BackupFeatures
 
     public required SegmentCompaction Compaction { get; init; }
 
+    /// <summary>Where incidents are raised and resolved (a no-op without notifiers).</summary>
+    public required BackupNotifications Notifications { get; init; }
+
     /// <summary>The pre-migration hook and recovery to just before a migration.</summary>
     public required MigrationBackups Migrations { get; init; }
 
@@ -83,11 +87,13 @@ internal sealed class BackupFeatures
     /// not the backed-up one (<see cref="RestoreDrillsOptions.TargetConnectionString"/>); its engine
     /// must name the backed-up database, whose chains the drills recover.
     /// </param>
+    /// <param name="notifications">Where failed backups and copies, broken chains and drills are told; nowhere when null.</param>
     public static BackupFeatures Create(
         BackupPipeline pipeline, BackupCatalog catalog, IDatabaseEngine? engine, BackupOptions options, RetentionRules retention,
         BackupMetrics? metrics, (string Name, IStorageProvider Store)? copyTo, TimeProvider time, ILogger logger, RestoreDrillsOptions? drills = null,
-        (IDatabaseEngine Engine, string Server)? drillTarget = null)
+        (IDatabaseEngine Engine, string Server)? drillTarget = null, BackupNotifications? notifications = null)
     {
+        notifications ??= BackupNotifications.None(time, logger);
         ArgumentNullException.ThrowIfNull(pipeline);
         if (!ReferenceEquals(catalog.Storage, pipeline.Storage))
         {
@@ -99,14 +105,17 @@ internal sealed class BackupFeatures
             throw new ArgumentException("The metrics must show the catalog the backups are saved through.", nameof(metrics));
         }
         var metricsHandler = metrics is null ? null : new MetricsHandler(metrics);
+        var runNotifications = notifications.Enabled ? new RunNotifications(notifications, copyTo?.Name) : null;
         IBackupStoredHandler?[] stored =
         [
             metricsHandler,
             copyTo is { } copy ? new OffsiteCopyHandler(copy.Name, copy.Store, catalog, time, logger) : null,
+            // After the copy: it reads the failed copy the copy handler notes in the manifest.
+            runNotifications,
         ];
-        IBackupFailedHandler?[] failed = [metricsHandler];
+        IBackupFailedHandler?[] failed = [metricsHandler, runNotifications];
         var recorder = new BackupRecorder(pipeline, catalog, running, options.MaxBackupSizeMb * 1024 * 1024, [.. stored.OfType<IBackupStoredHandler>()], [.. failed.OfType<IBackupFailedHandler>()], time, logger);
-        var slotGuard = new SlotGuard(engine, catalog, time, logger);
+        var slotGuard = new SlotGuard(engine, catalog, time, logger, (fullId, reason) => notifications.ChainBroken(fullId ?? "unknown", reason));
         var roles = new RolesObject(pipeline);
         var files = new FileBackups(recorder, pipeline, catalog);
         var fullBackups = new FullBackups(recorder, engine, engine, slotGuard, roles, files, logger);
@@ -133,8 +142,9 @@ internal sealed class BackupFeatures
             SlotHeartbeats = new SlotHeartbeats(slotGuard, catalog, logger),
             Status = new BackupStatusReader(catalog, running, slotGuard, metrics, capture),
             Capture = capture,
-            Drills = new RestoreDrills(catalog, drillRecovery, drillEngine, drillEngine, drills ?? new RestoreDrillsOptions(), metrics, time, logger, drillTarget?.Server),
+            Drills = new RestoreDrills(catalog, drillRecovery, drillEngine, drillEngine, drills ?? new RestoreDrillsOptions(), metrics, time, logger, drillTarget?.Server, notifications.DrillFinished),
             Compaction = new SegmentCompaction(catalog, pipeline, time, logger),
+            Notifications = notifications,
             Migrations = new MigrationBackups(catalog, engine, fullBackups, incrementals, recovery, capture, time, logger),
             TableRestores = new TableRestores.TableRestoreService(catalog, pipeline, engine, engine, engine as ISchemaCopier, time, logger),
             TableComparer = new TableRestores.RestoredTableComparer(engine as ISchemaCopier),

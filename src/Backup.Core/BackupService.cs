@@ -45,6 +45,9 @@ public sealed class BackupService
     /// <remarks>Internal: a caller could delete around the slot and chain rules; the public operations keep them.</remarks>
     internal BackupCatalog Catalog => _features.Catalog;
 
+    /// <summary>Where incidents are told, for the health check's verdict changes.</summary>
+    internal Notifications.BackupNotifications Notifications => _features.Notifications;
+
     /// <summary>The restore drills, for the health check's look at the newest ones.</summary>
     internal RestoreDrills Drills => _features.Drills;
 

@@ -26,4 +26,13 @@ public static class BackupEnvironmentVariables
 
     /// <summary>true/false: whether reading refuses clear objects and unauthenticated manifests (default: true with a key).</summary>
     public const string EncryptionRequired = "BACKUP_ENCRYPTION_REQUIRED";
+
+    /// <summary>The webhook notifications are POSTed to (http/https); may hold a token, never logged beyond its host.</summary>
+    public const string WebhookUrl = "BACKUP_WEBHOOK_URL";
+
+    /// <summary>The HMAC-SHA256 key of the webhook's X-Backup-Signature header (16+ characters).</summary>
+    public const string WebhookSecret = "BACKUP_WEBHOOK_SECRET";
+
+    /// <summary>json (default) or slack: the webhook body's shape.</summary>
+    public const string WebhookPayloadFormat = "BACKUP_WEBHOOK_FORMAT";
 }

@@ -51,6 +51,7 @@ public static class BackupServiceCollectionExtensions
             o.ConnectionString = sp.GetService<IConfiguration>()?[$"{BackupOptions.SectionName}:DatabaseUrl"] ?? o.ConnectionString);
         AddOptions<PostgresOptions, PostgresOptionsValidator>(services, $"{BackupOptions.SectionName}:Postgres");
         services.TryAddSingleton(TimeProvider.System);
+        AddNotifications(services);
 
         services.TryAddSingleton<IStorageProvider>(sp => new LocalStorageProvider(sp.GetRequiredService<IOptions<LocalStorageOptions>>()));
         services.TryAddSingleton(sp => CompressorFactory.Create(sp.GetRequiredService<IOptions<BackupCompressionOptions>>().Value));
@@ -106,7 +107,8 @@ public static class BackupServiceCollectionExtensions
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<BackupService>>(),
                 drills,
-                database is null ? null : DrillTarget(sp, drills));
+                database is null ? null : DrillTarget(sp, drills),
+                sp.GetRequiredService<Backup.Core.Notifications.BackupNotifications>());
         });
         services.TryAddSingleton(sp => new BackupService(sp.GetRequiredService<BackupFeatures>()));
 
@@ -157,6 +159,30 @@ public static class BackupServiceCollectionExtensions
 
         configure?.Invoke(new BackupSystemBuilder(services));
         return services;
+    }
+
+    // The dispatcher and its senders: the webhook when a URL is configured, then every IBackupNotifier
+    // registered (AddNotifier, the SMTP package). The container disposes it: queued messages get a grace period.
+    private static void AddNotifications(IServiceCollection services)
+    {
+        services.AddSingleton<IConfigureOptions<Backup.Core.Notifications.BackupNotificationOptions>, Backup.Core.Notifications.NotificationEnvironmentSetup>();
+        AddOptions<Backup.Core.Notifications.BackupNotificationOptions, Backup.Core.Notifications.BackupNotificationOptionsValidator>(services, Backup.Core.Notifications.BackupNotificationOptions.SectionName);
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<Backup.Core.Notifications.BackupNotificationOptions>>().Value;
+            var time = sp.GetRequiredService<TimeProvider>();
+            var logger = sp.GetRequiredService<ILogger<Backup.Core.Notifications.BackupNotifications>>();
+            var notifiers = new List<Backup.Core.Notifications.IBackupNotifier>();
+            if (options.Webhook.Url is not null)
+            {
+                // One client for the host's life, with pooled connections renewed (DNS changes are seen):
+                // what IHttpClientFactory gives, without making Backup.Core depend on it.
+                var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan };
+                notifiers.Add(new Backup.Core.Notifications.WebhookNotifier(http, options.Webhook, time, logger));
+            }
+            notifiers.AddRange(sp.GetServices<Backup.Core.Notifications.IBackupNotifier>());
+            return new Backup.Core.Notifications.BackupNotifications(notifiers, time, logger, options.ShutdownGrace);
+        });
     }
 
     // Another server for the drills' scratch databases: an engine of its own (its pg_restore matched to its

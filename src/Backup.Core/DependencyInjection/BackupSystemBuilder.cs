@@ -204,6 +204,33 @@ public sealed class BackupSystemBuilder : IBackupStorageBuilder
         return this;
     }
 
+    /// <summary>
+    /// Sends notifications (failed backups, broken chains, failed drills and copies, health changes) to
+    /// a webhook, configured in code over <c>Backup:Notifications:Webhook</c> and BACKUP_WEBHOOK_*.
+    /// </summary>
+    public BackupSystemBuilder UseWebhookNotifications(Action<Notifications.WebhookNotificationOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        Services.PostConfigure<Notifications.BackupNotificationOptions>(o => configure(o.Webhook));
+        return this;
+    }
+
+    /// <summary>Adds a sender of notifications (one message per incident and one when it resolves), created by the container.</summary>
+    public BackupSystemBuilder AddNotifier<TNotifier>()
+        where TNotifier : class, Notifications.IBackupNotifier
+    {
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<Notifications.IBackupNotifier, TNotifier>());
+        return this;
+    }
+
+    /// <summary>Adds a sender of notifications made by <paramref name="factory"/>.</summary>
+    public BackupSystemBuilder AddNotifier(Func<IServiceProvider, Notifications.IBackupNotifier> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.AddSingleton(factory);
+        return this;
+    }
+
     /// <summary>Leaves continuous capture out of the host (a one-shot tool, or a replica that must not read the slot), whatever the configuration says.</summary>
     public BackupSystemBuilder WithoutHostedContinuousCapture()
     {

@@ -158,6 +158,23 @@ internal static partial class Log
     [LoggerMessage(1563, LogLevel.Information, "Recovering {Database} to just before migration {MigrationId}: {At:O} (recorded with backup {BackupId})")]
     public static partial void RecoveringBeforeMigration(ILogger logger, string database, string migrationId, DateTimeOffset at, string backupId);
 
+    [LoggerMessage(1600, LogLevel.Information, "Notification {Event} for incident {Incident} sent by {Notifier}")]
+    public static partial void NotificationSent(ILogger logger, string @event, string incident, string notifier);
+
+    [LoggerMessage(1601, LogLevel.Warning, "Notification {Event} for incident {Incident} could not be sent by {Notifier}: {Reason}. The backup is not affected")]
+    public static partial void NotificationFailed(ILogger logger, string @event, string incident, string notifier, string reason);
+
+    [LoggerMessage(1602, LogLevel.Debug, "Incident {Incident} is still open: repeat not sent")]
+    public static partial void NotificationSuppressed(ILogger logger, string incident);
+
+    [LoggerMessage(1603, LogLevel.Warning, "Webhook to {Host}: attempt {Attempt} failed ({Reason}); retrying in {DelaySeconds:0.0} s")]
+    public static partial void WebhookRetrying(ILogger logger, string host, int attempt, string reason, double delaySeconds);
+
+    [LoggerMessage(1604, LogLevel.Warning, "{Count} notification(s) were not sent before shutdown (the senders did not finish within {Seconds:0} s)")]
+    public static partial void NotificationsLeftAtShutdown(ILogger logger, int count, double seconds);
+
+    [LoggerMessage(1605, LogLevel.Warning, "The health verdict could not be turned into a notification: {Reason}")]
+    public static partial void HealthNotificationFailed(ILogger logger, string reason);
     [LoggerMessage(1620, LogLevel.Information, "Restoring the tables {Tables} as of {At:O} into {Target}")]
     public static partial void TableRestoreStarting(ILogger logger, string tables, DateTimeOffset at, string target);
 

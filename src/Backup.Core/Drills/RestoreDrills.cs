@@ -16,10 +16,11 @@ namespace Backup.Core.Drills;
 /// recovery time recorded in the store. <paramref name="recovery"/>, <paramref name="database"/> and
 /// <paramref name="replayTarget"/> work on the server the drills restore on: the backed-up one, or
 /// another (<paramref name="targetServer"/>, from <see cref="RestoreDrillsOptions.TargetConnectionString"/>).
+/// Every recorded outcome is also told to <paramref name="finished"/> (notifications).
 /// </summary>
 internal sealed class RestoreDrills(
     BackupCatalog catalog, PointInTimeRecovery recovery, IDatabaseRestorer? database, IReplayTarget? replayTarget, RestoreDrillsOptions options,
-    BackupMetrics? metrics, TimeProvider time, ILogger logger, string? targetServer = null)
+    BackupMetrics? metrics, TimeProvider time, ILogger logger, string? targetServer = null, Action<DrillRecord>? finished = null)
 {
     private readonly DrillStore _store = new(catalog.Storage);
 
@@ -123,6 +124,7 @@ internal sealed class RestoreDrills(
         {
             Log.DrillFailed(logger, id, record.Error!);
         }
+        finished?.Invoke(record);
         return record;
     }
 

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
 using Backup.Core.Drills;
+using Backup.Core.Notifications;
 using Backup.Core.Operations;
 using Backup.Core.Postgres;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -29,7 +30,7 @@ public sealed class BackupHealthCheck(
         var duration = options.Value.CacheDuration;
         if (duration <= TimeSpan.Zero)
         {
-            return EvaluateAsync(cancellationToken);
+            return EvaluateAndTellAsync(cancellationToken);
         }
         var cached = Cache.GetOrCreateValue(backups);
         lock (cached)
@@ -38,11 +39,20 @@ public sealed class BackupHealthCheck(
             if (cached.Verdict is null || now - cached.At >= duration || cached.Verdict.IsFaulted || cached.Verdict.IsCanceled)
             {
                 // Shared by the callers of the window, so it must not stop when the first of them gives up.
-                cached.Verdict = EvaluateAsync(CancellationToken.None);
+                cached.Verdict = EvaluateAndTellAsync(CancellationToken.None);
                 cached.At = now;
             }
             return cached.Verdict.WaitAsync(cancellationToken);
         }
+    }
+
+    // Health changes are observed here, when the host's probe asks (a cached verdict is told once):
+    // the notifications see what the probe sees, and no probe means no health notifications.
+    private async Task<HealthCheckResult> EvaluateAndTellAsync(CancellationToken cancellationToken)
+    {
+        var result = await EvaluateAsync(cancellationToken).ConfigureAwait(false);
+        backups.Notifications.HealthObserved(result.Status, result.Description);
+        return result;
     }
 
     private async Task<HealthCheckResult> EvaluateAsync(CancellationToken cancellationToken)
