@@ -66,7 +66,10 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
     /// </summary>
     public async Task<SlotSnapshot> CreateSlotAsync(CancellationToken cancellationToken)
     {
-        var replication = new LogicalReplicationConnection(connection.ConnectionString);
+        // No command timeout: the server creates a logical slot only once every transaction running
+        // on the cluster has ended, so one long transaction anywhere made the 30 s default fail the
+        // chain's full backup. It waits as long as that takes; the cancellation token still stops it.
+        var replication = new LogicalReplicationConnection(new NpgsqlConnectionStringBuilder(connection.ConnectionString) { CommandTimeout = 0 }.ConnectionString);
         try
         {
             await replication.Open(cancellationToken).ConfigureAwait(false);

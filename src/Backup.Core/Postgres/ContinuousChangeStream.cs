@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Backup.Core.Changes;
 using Backup.Core.Engine;
 using Npgsql;
@@ -40,7 +41,9 @@ internal sealed class ContinuousChangeStream(PostgresConnectionInfo connection, 
         await using var typeNamesScope = typeNames.ConfigureAwait(false);
         var decoder = new PgOutputDecoder(typeNames, shapes, request.ChainId, request.ResumeAfter, request.CaptureSchemaChanges);
         await using var decoderScope = decoder.ConfigureAwait(false);
-        var replication = new LogicalReplicationConnection(connection.ConnectionString);
+        // A name of its own, so that stopping it can end this walsender and no other (StopReadingAsync).
+        var streamName = "Backup.Core continuous capture " + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var replication = new LogicalReplicationConnection(new NpgsqlConnectionStringBuilder(connection.ConnectionString) { ApplicationName = streamName }.ConnectionString);
         await using var replicationScope = replication.ConfigureAwait(false);
         await replication.Open(cancellationToken).ConfigureAwait(false);
         // Its own token: the read left pending when the loop ends is cancelled through it (StopReadingAsync).
@@ -111,7 +114,7 @@ internal sealed class ContinuousChangeStream(PostgresConnectionInfo connection, 
         }
         finally
         {
-            await StopReadingAsync(messages, next, stopReading).ConfigureAwait(false);
+            await StopReadingAsync(messages, next, stopReading, streamName).ConfigureAwait(false);
         }
     }
 
@@ -121,65 +124,75 @@ internal sealed class ContinuousChangeStream(PostgresConnectionInfo connection, 
     /// Npgsql's pooled awaitables for the whole process, and unrelated queries (a replay's COPY, a
     /// test's SELECT) then fail with "Operation is not valid due to the current state of the
     /// object" (reproduced: a few in a minute of streams stopped that way; none once stopped so).
-    /// The pending read is cancelled; cancelling an idle stream does not always end the read (about
-    /// one in a hundred waited forever), so after a second the server ends it: the slot's walsender
-    /// is terminated, and the read fails on the reading thread as a lost connection would. The
-    /// async enumerator is disposed only once no read is pending.
+    /// The pending read is cancelled and the stream read to its end; cancelling an idle stream does
+    /// not always end the read (about one in a hundred waited forever), so after a second the server
+    /// ends it: this stream's walsender is terminated, and the read fails on the reading thread as a
+    /// lost connection would. The async enumerator is disposed only once no read is pending.
     /// </summary>
-    private async Task StopReadingAsync(IAsyncEnumerator<PgOutputReplicationMessage> messages, Task<bool>? pending, CancellationTokenSource stopReading)
+    private async Task StopReadingAsync(IAsyncEnumerator<PgOutputReplicationMessage> messages, Task<bool>? pending, CancellationTokenSource stopReading, string streamName)
     {
         if (pending is { IsCompleted: false })
         {
             await stopReading.CancelAsync().ConfigureAwait(false);
+            var drained = DrainAsync(messages, pending);
             // Real time, not the capture's clock: this waits for a socket, not for a schedule.
-            if (!await EndsWithinAsync(pending, CancelGrace).ConfigureAwait(false)
-                && (!await TryTerminateWalSenderAsync().ConfigureAwait(false) || !await EndsWithinAsync(pending, TerminateGrace).ConfigureAwait(false)))
+            if (!await EndsWithinAsync(drained, CancelGrace).ConfigureAwait(false)
+                && (!await TryTerminateWalSenderAsync(streamName).ConfigureAwait(false) || !await EndsWithinAsync(drained, TerminateGrace).ConfigureAwait(false)))
             {
                 // The server cannot be reached to end it: the read fails with the connection, disposed next.
-                _ = pending.ContinueWith(t => t.Exception, TaskScheduler.Default);
+                _ = drained.ContinueWith(t => t.Exception, TaskScheduler.Default);
                 return;
-            }
-            try
-            {
-                if (await pending.ConfigureAwait(false))
-                {
-                    while (await messages.MoveNextAsync().ConfigureAwait(false))
-                    {
-                        // Messages past the point where the loop stopped: the next stream delivers them again from the slot.
-                    }
-                }
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or NpgsqlException or IOException or ObjectDisposedException)
-            {
-                // How a cancelled or cut stream ends; the loop's own outcome (or error) is what the caller gets.
             }
         }
         await messages.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static async Task<bool> EndsWithinAsync(Task pending, TimeSpan grace) =>
-        await Task.WhenAny(pending, Task.Delay(grace)).ConfigureAwait(false) == pending;
-
-    // A session of its own: the loop's connection may be what failed. False when the server cannot be reached.
-    private async Task<bool> TryTerminateWalSenderAsync()
+    // Reads what is left of a cancelled (or cut) stream: cancelling still hands over the messages
+    // already buffered. The next stream delivers them again from the slot.
+    private static async Task DrainAsync(IAsyncEnumerator<PgOutputReplicationMessage> messages, Task<bool> pending)
     {
         try
         {
-            var session = await connection.OpenAsync(CancellationToken.None, "Backup.Core continuous capture stop", pooled: false).ConfigureAwait(false);
+            if (await pending.ConfigureAwait(false))
+            {
+                while (await messages.MoveNextAsync().ConfigureAwait(false))
+                {
+                    // Past the point where the loop stopped.
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or NpgsqlException or IOException or ObjectDisposedException)
+        {
+            // How a cancelled or cut stream ends; the loop's own outcome (or error) is what the caller gets.
+        }
+    }
+
+    private static async Task<bool> EndsWithinAsync(Task pending, TimeSpan grace) =>
+        await Task.WhenAny(pending, Task.Delay(grace)).ConfigureAwait(false) == pending;
+
+    // A session of its own (the loop's connection may be what failed), bounded in time (the server
+    // may be unreachable). By the stream's own name: another process may hold the slot by now.
+    // False when the server cannot be asked.
+    private async Task<bool> TryTerminateWalSenderAsync(string streamName)
+    {
+        using var limit = new CancellationTokenSource(TerminateGrace);
+        try
+        {
+            var session = await connection.OpenAsync(limit.Token, "Backup.Core continuous capture stop", pooled: false).ConfigureAwait(false);
             await using (session.ConfigureAwait(false))
             {
-                var terminate = new NpgsqlCommand("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = $1 AND active_pid IS NOT NULL", session)
+                var terminate = new NpgsqlCommand("SELECT pg_terminate_backend(pid) FROM pg_stat_replication WHERE application_name = $1", session)
                 {
-                    Parameters = { new() { Value = slotName } },
+                    Parameters = { new() { Value = streamName } },
                 };
                 await using (terminate.ConfigureAwait(false))
                 {
-                    await terminate.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                    await terminate.ExecuteNonQueryAsync(limit.Token).ConfigureAwait(false);
                 }
             }
             return true;
         }
-        catch (Exception ex) when (ex is NpgsqlException or Abstractions.BackupException or IOException)
+        catch (Exception ex) when (ex is NpgsqlException or Abstractions.BackupException or IOException or OperationCanceledException)
         {
             return false;
         }

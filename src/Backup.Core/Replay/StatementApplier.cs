@@ -135,6 +135,12 @@ internal sealed class StatementApplier(NpgsqlConnection target, IdentityAlwaysCo
                     sql.Append(first ? "" : ", ").Append(SqlIdentifier.Quote(relation.Columns[i].Name)).Append(" = ").Append(Parameter(command, update.NewRow[i]));
                     first = false;
                 }
+                if (first)
+                {
+                    // Nothing to set (only unchanged TOASTed values and identity columns): the row stays as it is.
+                    command.CommandText = "SELECT";
+                    return command;
+                }
                 AppendWhere(sql, command, relation, update.OldKey ?? update.NewRow, whole: update.OldKey is not null && relation.ReplicaIdentity == 'f');
                 break;
             case DeleteChange delete:

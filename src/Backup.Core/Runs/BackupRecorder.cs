@@ -52,6 +52,15 @@ internal sealed class BackupRecorder(
         }
         catch (Exception ex) when (IsFailure(run, ex))
         {
+            // Whatever breaks once cancellation was asked for is the cancellation's doing: Npgsql, for
+            // one, reports a cancel the loaded server was slow to honour as a read timeout. It is
+            // recorded and thrown as a cancellation, so a stopped host says "cancelled", not "failed".
+            if (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
+            {
+                var cancelled = new OperationCanceledException("The backup was cancelled.", ex, cancellationToken);
+                await RecordFailureAsync(context, cancelled).ConfigureAwait(false);
+                throw cancelled;
+            }
             await RecordFailureAsync(context, ex).ConfigureAwait(false);
             throw;
         }
