@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using Backup.Core.Operations;
 
 namespace Backup.Cli.Commands;
@@ -18,16 +17,7 @@ internal static class RestoreTablesCommand
         {
             Description = "The moment, ISO 8601 (2026-11-30T09:41:00Z; without an offset it is UTC). Default: the latest moment the backups hold.",
             HelpName = "TIME",
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-                if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
-                {
-                    return time;
-                }
-                result.AddError($"--at '{text}' is not a time: write ISO 8601, e.g. 2026-11-30T09:41:00Z.");
-                return null;
-            },
+            CustomParser = result => TimeArgument.Parse(result, "--at"),
         };
         var schema = new Option<string?>("--schema") { Description = "The new schema of the live database to restore into (default restored_<UTC time>); it must not exist.", HelpName = "NAME" };
         var database = new Option<string?>("--database") { Description = "Restore into this new database instead of a schema of the live one (no comparison, no --apply).", HelpName = "NAME" };
