@@ -88,7 +88,7 @@ public static class BackupDashboard
         });
         destructive.MapGet("/tables/apply/confirm", (HttpContext http, BackupOperations ops, string? operation) =>
         {
-            var restored = TableRestores.Restored(ops, operation ?? "");
+            var restored = TableRestoreOperations.Restored(ops, operation ?? "");
             return ConfirmPage.Render(Context(http), "Copy back",
                 $"Copy the restored rows of {string.Join(", ", restored.Tables.Select(t => t.Source))} from the schema '{restored.TargetSchema}' back into the live database '{restored.Database}'? "
                 + "They are compared again first; missing rows are inserted and changed rows set to the restored values in one transaction, rows written since are kept, the live tables' triggers fire.",

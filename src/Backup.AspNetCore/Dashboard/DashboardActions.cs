@@ -71,7 +71,7 @@ internal sealed class DashboardActions(string prefix)
             TargetSchema = form["targetSchema"].ToString().Trim() is { Length: > 0 } schema ? schema : null,
         };
         BackupRequestRules.Check(request);
-        var operation = operations.Start(TableRestores.Kind, async (p, ct) => await TableRestores.RestoreAsync(backups, request, p, ct).ConfigureAwait(false));
+        var operation = operations.Start(TableRestoreOperations.Kind, async (p, ct) => await TableRestoreOperations.RestoreAsync(backups, request, p, ct).ConfigureAwait(false));
         return SeeOther(http, $"/tables?operation={operation.Id}");
     }
 
@@ -83,8 +83,8 @@ internal sealed class DashboardActions(string prefix)
         {
             return SeeOther(http, $"/tables/apply/confirm?operation={Uri.EscapeDataString(operationId)}");
         }
-        var restored = TableRestores.Restored(operations, operationId);
-        var operation = operations.Start(TableRestores.ApplyKind, async (_, ct) => await TableRestores.ApplyAsync(backups, restored, ct).ConfigureAwait(false));
+        var restored = TableRestoreOperations.Restored(operations, operationId);
+        var operation = operations.Start(TableRestoreOperations.ApplyKind, async (_, ct) => await TableRestoreOperations.ApplyAsync(backups, restored, ct).ConfigureAwait(false));
         return SeeOther(http, $"/tables?operation={operation.Id}");
     }
 

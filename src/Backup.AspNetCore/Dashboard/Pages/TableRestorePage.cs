@@ -17,7 +17,7 @@ internal static class TableRestorePage
         {
             null when operationId is not null => Html.Of($"""<section class="error"><p>There is no operation '{operationId}' (operations are kept in memory until the host restarts).</p></section>"""),
             null => default,
-            { Kind: not (TableRestores.Kind or TableRestores.ApplyKind) } => Html.Of($"""<section class="error"><p>The operation '{operation.Id}' is no table restore.</p></section>"""),
+            { Kind: not (TableRestoreOperations.Kind or TableRestoreOperations.ApplyKind) } => Html.Of($"""<section class="error"><p>The operation '{operation.Id}' is no table restore.</p></section>"""),
             { Status: "running" } => Html.Of($"""<section class="notice" data-test="table-restore-running"><p class="state-running">Running: {operation.Phase}. Reload this page to see the result.</p></section>"""),
             { Status: "failed" } => Html.Of($"""<section class="error" data-test="table-restore-error"><p class="bad">{operation.Error?.Title}: {operation.Error?.Detail}</p></section>"""),
             { Result: TableRestoreResponse response } => Restored(context, operation.Id, response),

@@ -9,7 +9,7 @@ namespace Backup.AspNetCore;
 /// in one operation; copy back only from a restore this server ran, comparing again first, so the
 /// SQL that runs is always the server's own (never text from a request) and fits the live rows of now.
 /// </summary>
-internal static class TableRestores
+internal static class TableRestoreOperations
 {
     public const string Kind = "restore-tables";
     public const string ApplyKind = "restore-tables-apply";
