@@ -22,6 +22,7 @@ chmod 600 "$work/backup.key"
 store=(--store "file://$work/store" --key-file "$work/backup.key")
 export DATABASE_URL="postgresql://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/bench"
 now() { date +%s.%N; }
+trap 'echo "failed; the last lines of backup-core:" >&2; tail -20 "$work/cli.log" >&2' ERR
 
 createdb bench
 # About 150 bytes a row on disk (heap + primary key): rows for the size asked, in five tables.
