@@ -130,6 +130,19 @@ public static class BackupEndpoints
                 _ => await s.RestoreLatestAsync(body.Options, p, ct).ConfigureAwait(false),
             }));
         });
+        restore.MapPost("/restore/tables", async (HttpContext http, BackupService s, BackupOperations ops) =>
+        {
+            var body = await BodyAsync<TableRestoreRequest>(http, options).ConfigureAwait(false) ?? throw new BackupConfigurationException("tables", "A body with tables is required.");
+            BackupRequestRules.Check(body);
+            return Accepted(ops.Start(TableRestoreOperations.Kind, async (p, ct) => await TableRestoreOperations.RestoreAsync(s, body, p, ct).ConfigureAwait(false)));
+        });
+        // Writes into live tables: the destructive permission. Only copies this server restored are copied back.
+        destructive.MapPost("/restore/tables/apply", async (HttpContext http, BackupService s, BackupOperations ops) =>
+        {
+            var body = await BodyAsync<TableRestoreApplyRequest>(http, options).ConfigureAwait(false) ?? throw new BackupConfigurationException("operationId", "A body with operationId is required.");
+            var restored = TableRestoreOperations.Restored(ops, body.OperationId);
+            return Accepted(ops.Start(TableRestoreOperations.ApplyKind, async (_, ct) => await TableRestoreOperations.ApplyAsync(s, restored, ct).ConfigureAwait(false)));
+        });
         restore.MapPost("/restore/{id}", async (HttpContext http, BackupService s, BackupOperations ops, string id, CancellationToken ct) =>
         {
             var manifest = await s.GetBackupAsync(id, ct).ConfigureAwait(false); // 400/404 now, not in the operation

@@ -95,6 +95,23 @@ internal sealed class BackupRequestRules(BackupEndpointOptions options)
         errors.ThrowIfAny();
     }
 
+    public static void Check(TableRestoreRequest body)
+    {
+        var errors = new FieldErrors();
+        if (body.Tables.Count == 0)
+        {
+            errors.Add("tables", "Name at least one table to restore (schema.table).");
+        }
+        errors.List("tables", body.Tables, MaxItemLength);
+        errors.Text("targetSchema", body.TargetSchema, MaxNameLength);
+        errors.Text("targetDatabase", body.TargetDatabase, MaxNameLength);
+        if (body.TargetSchema is not null && body.TargetDatabase is not null)
+        {
+            errors.Add("targetDatabase", "Restore into a new schema of the live database (targetSchema) or into a new database (targetDatabase), not both.");
+        }
+        errors.ThrowIfAny();
+    }
+
     public void Check(HttpContext http, BackupSchedule body)
     {
         var errors = new FieldErrors();

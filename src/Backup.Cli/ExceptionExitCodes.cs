@@ -38,6 +38,7 @@ internal static class ExceptionExitCodes
         .Replace("CreateMissingRoles = true", "--create-missing-roles", StringComparison.Ordinal)
         .Replace("NoOwner = true", "--no-owner", StringComparison.Ordinal)
         .Replace("CreateMissingRoles or NoOwner", "--create-missing-roles or --no-owner", StringComparison.Ordinal)
+        .Replace("(TargetSchema)", "(--schema)", StringComparison.Ordinal)
         .Replace("(WaitIfBusy)", "(--wait-if-busy)", StringComparison.Ordinal)
         .Replace("(see ListBackupsAsync)", "(see backup-core list)", StringComparison.Ordinal)
         .Replace("with BackupBeforeMigrationAsync", "with backup-core backup before-migration ID", StringComparison.Ordinal);

@@ -8,9 +8,14 @@ internal static class BackupCoreProcess
     public static ChildProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
         ChildProcess.Start("dotnet", [Assembly(), .. arguments], workingDirectory, environment);
 
-    public static async Task<(int ExitCode, string StandardOutput, string StandardError)> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static Task<(int ExitCode, string StandardOutput, string StandardError)> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        RunWithInputAsync(workingDirectory, environment, null, arguments);
+
+    /// <summary>Runs backup-core with <paramref name="standardInput"/> piped in (so stdin is no terminal) when given.</summary>
+    public static async Task<(int ExitCode, string StandardOutput, string StandardError)> RunWithInputAsync(
+        string workingDirectory, IReadOnlyDictionary<string, string> environment, string? standardInput, params string[] arguments)
     {
-        using var process = Start(workingDirectory, environment, arguments);
+        using var process = ChildProcess.Start("dotnet", [Assembly(), .. arguments], workingDirectory, environment, standardInput);
         var code = await process.ExitCodeAsync(Limit);
         return (code, process.StandardOutput, process.StandardError);
     }

@@ -24,9 +24,13 @@ public sealed class ChildProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    /// <param name="standardInput">When given, the child's stdin is a pipe holding this text, then closed (not a terminal); otherwise it inherits this process's stdin.</param>
+    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string> environment, string? standardInput = null)
     {
-        var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory };
+        var info = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = standardInput is not null, UseShellExecute = false, WorkingDirectory = workingDirectory,
+        };
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -45,6 +49,11 @@ public sealed class ChildProcess : IDisposable
         child._process.Start();
         child._process.BeginOutputReadLine();
         child._process.BeginErrorReadLine();
+        if (standardInput is not null)
+        {
+            child._process.StandardInput.Write(standardInput);
+            child._process.StandardInput.Close();
+        }
         return child;
     }
 

@@ -61,6 +61,7 @@ public static class BackupDashboard
         read.MapGet("/backups/{id}", (HttpContext http, BackupService s, BackupOperations ops, string id, CancellationToken ct) => BackupDetailsPage.RenderAsync(Context(http), s, ops, id, ct));
         read.MapGet("/schedules", (HttpContext http, IScheduler sc, CancellationToken ct) => SchedulesPage.RenderAsync(Context(http), sc, ct));
         read.MapGet("/retention", (HttpContext http, BackupService s, CancellationToken ct) => RetentionPage.RenderAsync(Context(http), s, ct));
+        read.MapGet("/tables", (HttpContext http, BackupOperations ops, string? operation) => TableRestorePage.Render(Context(http), ops, operation));
         read.MapGet("/drills", (HttpContext http, BackupService s, CancellationToken ct) => DrillsPage.RenderAsync(Context(http), s, ct));
 
         var actions = new DashboardActions(prefix);
@@ -75,6 +76,7 @@ public static class BackupDashboard
             return ConfirmPage.Render(Context(http), "Restore", $"Restore backup {manifest.Id} of {manifest.Database} into a new database '{targetDatabase}'?",
                 $"/backups/{Uri.EscapeDataString(manifest.Id)}/restore", Backup.AspNetCore.Dashboard.Html.Of($"""<input type="hidden" name="targetDatabase" value="{targetDatabase}">"""));
         });
+        restore.MapPost("/tables/restore", (HttpContext http, BackupService s, BackupOperations ops) => actions.RestoreTablesAsync(http, s, ops));
         restore.MapPost("/backups/{id}/restore", (HttpContext http, BackupService s, BackupOperations ops, string id, CancellationToken ct) => actions.RestoreAsync(http, s, ops, id, ct));
 
         var destructive = Capability(options.DestructivePolicy);
@@ -84,6 +86,15 @@ public static class BackupDashboard
             return ConfirmPage.Render(Context(http), "Delete", $"Delete {manifest.Type.ToString().ToLowerInvariant()} backup {manifest.Id} of {manifest.Database} from the store? This cannot be undone.",
                 $"/backups/{Uri.EscapeDataString(manifest.Id)}/delete");
         });
+        destructive.MapGet("/tables/apply/confirm", (HttpContext http, BackupOperations ops, string? operation) =>
+        {
+            var restored = TableRestoreOperations.Restored(ops, operation ?? "");
+            return ConfirmPage.Render(Context(http), "Copy back",
+                $"Copy the restored rows of {string.Join(", ", restored.Tables.Select(t => t.Source))} from the schema '{restored.TargetSchema}' back into the live database '{restored.Database}'? "
+                + "They are compared again first; missing rows are inserted and changed rows set to the restored values in one transaction, rows written since are kept, the live tables' triggers fire.",
+                "/tables/apply", Backup.AspNetCore.Dashboard.Html.Of($"""<input type="hidden" name="operation" value="{operation}">"""));
+        });
+        destructive.MapPost("/tables/apply", (HttpContext http, BackupService s, BackupOperations ops) => actions.ApplyTablesAsync(http, s, ops));
         destructive.MapPost("/backups/{id}/delete", (HttpContext http, BackupService s, string id, CancellationToken ct) => actions.DeleteAsync(http, s, id, ct));
 
         var schedules = Capability(options.SchedulesPolicy);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Backup.Core;
 using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
@@ -55,6 +56,36 @@ internal sealed class DashboardActions(string prefix)
         _rules.Check(options, manifest);
         var operation = operations.Start("restore", async (p, ct) => await backups.RestoreFromBackupAsync(manifest.Id, options, p, ct).ConfigureAwait(false));
         return SeeOther(http, $"/?operation={operation.Id}");
+    }
+
+    public async Task<IResult> RestoreTablesAsync(HttpContext http, BackupService backups, BackupOperations operations)
+    {
+        var form = await ValidateAsync(http).ConfigureAwait(false);
+        var at = form["at"].ToString().Trim();
+        var request = new TableRestoreRequest
+        {
+            Tables = form["tables"].ToString().Split([',', ' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries),
+            At = at.Length == 0 ? null
+                : DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var moment) ? moment
+                : throw new BackupConfigurationException("at", $"'{at}' is not a time: write ISO 8601, e.g. 2026-11-30T09:41:00Z (without an offset it is UTC)."),
+            TargetSchema = form["targetSchema"].ToString().Trim() is { Length: > 0 } schema ? schema : null,
+        };
+        BackupRequestRules.Check(request);
+        var operation = operations.Start(TableRestoreOperations.Kind, async (p, ct) => await TableRestoreOperations.RestoreAsync(backups, request, p, ct).ConfigureAwait(false));
+        return SeeOther(http, $"/tables?operation={operation.Id}");
+    }
+
+    public async Task<IResult> ApplyTablesAsync(HttpContext http, BackupService backups, BackupOperations operations)
+    {
+        var form = await ValidateAsync(http).ConfigureAwait(false);
+        var operationId = form["operation"].ToString();
+        if (!Confirmed(form))
+        {
+            return SeeOther(http, $"/tables/apply/confirm?operation={Uri.EscapeDataString(operationId)}");
+        }
+        var restored = TableRestoreOperations.Restored(operations, operationId);
+        var operation = operations.Start(TableRestoreOperations.ApplyKind, async (_, ct) => await TableRestoreOperations.ApplyAsync(backups, restored, ct).ConfigureAwait(false));
+        return SeeOther(http, $"/tables?operation={operation.Id}");
     }
 
     public async Task<IResult> DeleteAsync(HttpContext http, BackupService backups, string id, CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ internal static class DashboardLayout
 {
     private static readonly (string Path, string Name)[] Navigation =
     [
-        ("", "Overview"), ("/backups", "Backups"), ("/schedules", "Schedules"), ("/retention", "Retention"), ("/drills", "Drills"),
+        ("", "Overview"), ("/backups", "Backups"), ("/schedules", "Schedules"), ("/retention", "Retention"), ("/drills", "Drills"), ("/tables", "Restore tables"),
     ];
 
     public static IResult Page(DashboardContext context, string current, string heading, RawHtml body, int status = StatusCodes.Status200OK)

@@ -108,16 +108,7 @@ internal static class RestoreCommands
         {
             Description = "The moment to recover to, ISO 8601 (2026-11-30T09:41:00Z; without an offset it is UTC).",
             HelpName = "TIME",
-            CustomParser = result =>
-            {
-                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-                if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time))
-                {
-                    return time;
-                }
-                result.AddError($"--to '{text}' is not a time: write ISO 8601, e.g. 2026-11-30T09:41:00Z.");
-                return default;
-            },
+            CustomParser = result => TimeArgument.Parse(result, "--to") ?? default,
         };
         var beforeMigration = new Option<string?>("--before-migration")
         {

@@ -41,6 +41,7 @@ public static class BackupCli
             VerifyCommand.Create(options),
             RestoreCommands.Restore(options),
             RestoreCommands.PointInTime(options),
+            RestoreTablesCommand.Create(options),
             DownloadCommand.Create(options),
             MaintenanceCommands.Delete(options),
             MaintenanceCommands.Cleanup(options),

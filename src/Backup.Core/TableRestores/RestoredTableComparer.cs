@@ -61,7 +61,7 @@ internal sealed class RestoredTableComparer(ISchemaCopier? database)
             {
                 foreach (var table in comparison.Tables.Where(t => t.Sql.Length > 0))
                 {
-                    var command = new NpgsqlCommand(table.Sql, connection, transaction);
+                    var command = new NpgsqlCommand(table.Sql, connection, transaction) { CommandTimeout = 0 };
                     await using (command.ConfigureAwait(false))
                     {
                         written[table.Source] = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -124,7 +124,8 @@ internal sealed class RestoredTableComparer(ISchemaCopier? database)
 
     private static async Task<(long, long, long)> CountsAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
-        var command = new NpgsqlCommand(sql, connection);
+        // A full join of a table of gigabytes takes minutes, not Npgsql's default 30 s.
+        var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
         await using (command.ConfigureAwait(false))
         {
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -253,7 +253,7 @@ internal sealed partial class TableRestoreService(
                 foreach (var table in present)
                 {
                     var copy = side is null ? table.Name : $"{side}.{table.Table}";
-                    var count = new NpgsqlCommand($"SELECT count(*) FROM ONLY {SqlIdentifier.QuoteQualified(copy)}", connection);
+                    var count = new NpgsqlCommand($"SELECT count(*) FROM ONLY {SqlIdentifier.QuoteQualified(copy)}", connection) { CommandTimeout = 0 };
                     await using (count.ConfigureAwait(false))
                     {
                         restored.Add(new RestoredTable(table.Name, copy, table.HasRows ? (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! : 0));
@@ -267,7 +267,7 @@ internal sealed partial class TableRestoreService(
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {
-        var command = new NpgsqlCommand(sql, connection);
+        var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
         await using (command.ConfigureAwait(false))
         {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
