@@ -29,4 +29,7 @@ public sealed class BackupOperation
 
     /// <summary>Why it failed, as problem details.</summary>
     public Microsoft.AspNetCore.Mvc.ProblemDetails? Error { get; internal set; }
+
+    /// <summary>The backup it works on (a verify), so a backup's page shows only its own; not part of the API's JSON.</summary>
+    internal string? BackupId { get; set; }
 }

@@ -115,7 +115,7 @@ internal sealed class BackupFeatures
         ];
         IBackupFailedHandler?[] failed = [metricsHandler, runNotifications];
         var recorder = new BackupRecorder(pipeline, catalog, running, options.MaxBackupSizeMb * 1024 * 1024, [.. stored.OfType<IBackupStoredHandler>()], [.. failed.OfType<IBackupFailedHandler>()], time, logger);
-        var slotGuard = new SlotGuard(engine, catalog, time, logger, (fullId, reason) => notifications.ChainBroken(fullId ?? "unknown", reason));
+        var slotGuard = new SlotGuard(engine, catalog, time, logger, notifications.ChainBroken);
         var roles = new RolesObject(pipeline);
         var files = new FileBackups(recorder, pipeline, catalog);
         var fullBackups = new FullBackups(recorder, engine, engine, slotGuard, roles, files, logger);

@@ -29,9 +29,23 @@ internal sealed class SmtpNotifier(IOptions<SmtpNotificationOptions> options) : 
         message.Body = new TextPart("plain") { Text = Body(notification) };
 
         using var client = new SmtpClient { Timeout = (int)o.Timeout.TotalMilliseconds };
-        await client.ConnectAsync(o.Host!, o.Port, Security(o), cancellationToken).ConfigureAwait(false);
+        var security = Security(o);
+        try
+        {
+            await client.ConnectAsync(o.Host!, o.Port, security, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotSupportedException) when (security == SecureSocketOptions.StartTls)
+        {
+            // MailKit's own message does not say why TLS was required; a stripped STARTTLS looks exactly like this.
+            throw ClearTextRefused(o);
+        }
         if (o.UserName is { } user)
         {
+            // A second guard whatever the TLS setting resolved to: the password only travels encrypted unless Tls=None was chosen.
+            if (!client.IsSecure && o.Tls != SmtpTls.None)
+            {
+                throw ClearTextRefused(o);
+            }
             await client.AuthenticateAsync(user, o.Password!, cancellationToken).ConfigureAwait(false);
         }
         await client.SendAsync(message, cancellationToken).ConfigureAwait(false);
@@ -53,11 +67,19 @@ internal sealed class SmtpNotifier(IOptions<SmtpNotificationOptions> options) : 
         return string.Join("\n", lines) + "\n";
     }
 
+    // Auto with a login must not fall back to clear text: MailKit's Auto uses STARTTLS only when the
+    // server offers it, and an attacker on the path can strip that offer and read the password.
     private static SecureSocketOptions Security(SmtpNotificationOptions o) => o.Tls switch
     {
         SmtpTls.StartTls => SecureSocketOptions.StartTls,
         SmtpTls.SslOnConnect => SecureSocketOptions.SslOnConnect,
         SmtpTls.None => SecureSocketOptions.None,
+        _ when o.UserName is not null => o.Port == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls,
         _ => SecureSocketOptions.Auto,
     };
+
+    // Names the server and the setting, never the login or the password.
+    private static System.Security.Authentication.AuthenticationException ClearTextRefused(SmtpNotificationOptions o) => new(
+        $"The SMTP server {o.Host}:{o.Port} did not secure the connection with TLS (no STARTTLS offered), so the login was not sent. " +
+        "Fix the server's TLS, use port 465 with Tls=SslOnConnect, or set Tls=None explicitly for a relay on localhost.");
 }

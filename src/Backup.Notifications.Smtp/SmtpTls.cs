@@ -3,7 +3,10 @@ namespace Backup.Notifications.Smtp;
 /// <summary>How the SMTP connection is secured.</summary>
 public enum SmtpTls
 {
-    /// <summary>TLS on connect for port 465, STARTTLS when the server offers it otherwise.</summary>
+    /// <summary>
+    /// TLS on connect for port 465, STARTTLS otherwise: required when a <see cref="SmtpNotificationOptions.UserName"/>
+    /// is set (the password never travels in clear), used when the server offers it for a server without login.
+    /// </summary>
     Auto,
 
     /// <summary>STARTTLS, required.</summary>

@@ -31,7 +31,7 @@ internal sealed class DashboardActions(string prefix)
     {
         await ValidateAsync(http).ConfigureAwait(false);
         var manifest = await backups.GetBackupAsync(id, cancellationToken).ConfigureAwait(false);
-        _ = operations.Start("verify", async (_, ct) => await backups.VerifyBackupAsync(manifest.Id, deep: false, ct).ConfigureAwait(false));
+        operations.Start("verify", async (_, ct) => await backups.VerifyBackupAsync(manifest.Id, deep: false, ct).ConfigureAwait(false)).BackupId = manifest.Id;
         return SeeOther(http, Details(manifest.Id));
     }
 

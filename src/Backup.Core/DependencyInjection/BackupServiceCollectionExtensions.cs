@@ -181,7 +181,7 @@ public static class BackupServiceCollectionExtensions
                 notifiers.Add(new Backup.Core.Notifications.WebhookNotifier(http, options.Webhook, time, logger));
             }
             notifiers.AddRange(sp.GetServices<Backup.Core.Notifications.IBackupNotifier>());
-            return new Backup.Core.Notifications.BackupNotifications(notifiers, time, logger, options.ShutdownGrace);
+            return new Backup.Core.Notifications.BackupNotifications(notifiers, time, logger, options.ShutdownGrace, options.NotifierTimeout);
         });
     }
 

@@ -175,6 +175,9 @@ internal static partial class Log
 
     [LoggerMessage(1605, LogLevel.Warning, "The health verdict could not be turned into a notification: {Reason}")]
     public static partial void HealthNotificationFailed(ILogger logger, string reason);
+
+    [LoggerMessage(1606, LogLevel.Warning, "Notification queue full ({Capacity} waiting, the senders are slow or stuck): dropped the oldest, {Event} for incident {Incident}")]
+    public static partial void NotificationDropped(ILogger logger, int capacity, string @event, string incident);
     [LoggerMessage(1620, LogLevel.Information, "Restoring the tables {Tables} as of {At:O} into {Target}")]
     public static partial void TableRestoreStarting(ILogger logger, string tables, DateTimeOffset at, string target);
 

@@ -9,6 +9,12 @@ public sealed class BackupNotificationOptions
     /// <summary>The webhook sender.</summary>
     public WebhookNotificationOptions Webhook { get; set; } = new();
 
+    /// <summary>
+    /// How long one notifier may take for one message (its retries included) before the dispatcher
+    /// gives up on it, logs that, and goes on with the next: a stuck sender must not hold back the others.
+    /// </summary>
+    public TimeSpan NotifierTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How long, at shutdown, queued messages may still take to send.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -38,6 +38,16 @@ internal sealed class BackupNotificationOptionsValidator : IValidateOptions<Back
         {
             errors.Add($"Backup:Notifications:Webhook:Timeout must be positive; got {webhook.Timeout}.");
         }
+        if (options.NotifierTimeout <= TimeSpan.Zero || options.NotifierTimeout > TimeSpan.FromMinutes(30))
+        {
+            errors.Add($"Backup:Notifications:NotifierTimeout must be between 0 and 30 minutes; got {options.NotifierTimeout}.");
+        }
+        else if (webhook.Url is not null && webhook.WorstCase() > options.NotifierTimeout)
+        {
+            // The dispatcher would abandon the webhook before its last attempts: say so at start, not at the first outage.
+            errors.Add($"Backup:Notifications:Webhook: {webhook.MaxAttempts} attempts of up to {webhook.Timeout} with the waits between them can take {webhook.WorstCase()}, " +
+                $"longer than Backup:Notifications:NotifierTimeout ({options.NotifierTimeout}). Lower MaxAttempts, RetryDelay or Timeout, or raise NotifierTimeout.");
+        }
         if (options.ShutdownGrace < TimeSpan.Zero)
         {
             errors.Add($"Backup:Notifications:ShutdownGrace must not be negative; got {options.ShutdownGrace}.");

@@ -6,13 +6,29 @@ namespace Backup.Core.Notifications;
 /// <summary>The incidents raised outside a backup run: a broken chain, a drill's outcome, the health verdict.</summary>
 internal static class IncidentNotices
 {
-    /// <summary>A slot was dropped (over its lag limit, or a schema change) and the chain of <paramref name="fullId"/> is broken: once per chain.</summary>
-    public static void ChainBroken(this BackupNotifications notifications, string fullId, string reason) =>
+    /// <summary>
+    /// A slot was dropped (over its lag limit, or a schema change) and the chain of <paramref name="fullId"/> is broken: once per chain.
+    /// Without a full backup of it the chain is known by <paramref name="slot"/> alone, so each such chain still gets its own incident.
+    /// </summary>
+    public static void ChainBroken(this BackupNotifications notifications, string? fullId, string? slot, string reason)
+    {
+        var details = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (fullId is not null)
+        {
+            details["fullBackupId"] = fullId;
+        }
+        if (slot is not null)
+        {
+            details["slot"] = slot;
+        }
+        var chain = fullId is not null ? fullId : $"slot:{slot ?? "unknown"}";
+        var which = fullId is not null ? $"full backup {fullId}" : $"replication slot {slot ?? "(unknown)"} (no full backup of it was found)";
         notifications.Raise(
-            BackupNotificationKind.ChainBroken, $"{BackupNotification.KindName(BackupNotificationKind.ChainBroken)}:{fullId}", "broken",
+            BackupNotificationKind.ChainBroken, $"{BackupNotification.KindName(BackupNotificationKind.ChainBroken)}:{chain}", "broken",
             "Change-capture chain broken",
-            $"The chain of full backup {fullId} is broken: {reason}. Incrementals of it are refused; the next full backup starts a new chain.",
-            fullId, new Dictionary<string, string>(StringComparer.Ordinal) { ["fullBackupId"] = fullId });
+            $"The chain of {which} is broken: {reason}. Incrementals of it are refused; the next full backup starts a new chain.",
+            fullId, details);
+    }
 
     /// <summary>A drill finished: a failure raises <c>drill-failed</c> (a host drills its one database), a success resolves it.</summary>
     public static void DrillFinished(this BackupNotifications notifications, DrillRecord record)

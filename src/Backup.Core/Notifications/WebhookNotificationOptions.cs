@@ -18,9 +18,34 @@ public sealed class WebhookNotificationOptions
     /// <summary>Attempts in all, the first included, on 5xx, 408, 429, timeouts and connection errors (1-10).</summary>
     public int MaxAttempts { get; set; } = 4;
 
-    /// <summary>The wait before the first retry; doubled for each next one.</summary>
+    /// <summary>The wait before the first retry; doubled for each next one, each wait at most 5 minutes.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long one attempt may take.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest single wait between attempts, whatever the doubling reached.</summary>
+    internal static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(5);
+
+    /// <summary>The wait after failed attempt <paramref name="attempt"/> (1-based): doubled each time, capped.</summary>
+    internal TimeSpan DelayAfter(int attempt)
+    {
+        var delay = RetryDelay;
+        for (var i = 1; i < attempt && delay < MaxRetryDelay; i++)
+        {
+            delay *= 2;
+        }
+        return delay < MaxRetryDelay ? delay : MaxRetryDelay;
+    }
+
+    /// <summary>The longest one message can take: every attempt timing out plus every wait between them.</summary>
+    internal TimeSpan WorstCase()
+    {
+        var total = Timeout * Math.Max(MaxAttempts, 1);
+        for (var attempt = 1; attempt < MaxAttempts; attempt++)
+        {
+            total += DelayAfter(attempt);
+        }
+        return total;
+    }
 }

@@ -6,7 +6,7 @@ namespace Backup.Core.Notifications;
 
 /// <summary>
 /// POSTs each notification to a URL, signed (<see cref="WebhookSignature"/>), retried with
-/// exponential backoff on 5xx, 408, 429, timeouts and connection errors, at most
+/// exponential backoff (each wait capped at 5 minutes) on 5xx, 408, 429, timeouts and connection errors, at most
 /// <see cref="WebhookNotificationOptions.MaxAttempts"/> times. The URL may hold a token, so logs and
 /// errors name only its host; the secret signs and is never sent.
 /// </summary>
@@ -21,7 +21,6 @@ internal sealed class WebhookNotifier(HttpClient http, WebhookNotificationOption
         var body = WebhookPayload.Create(notification, options.Format);
         // One id for every attempt: a receiver that got an attempt whose answer was lost can drop the repeat.
         var delivery = Guid.NewGuid().ToString("N");
-        var delay = options.RetryDelay;
         for (var attempt = 1; ; attempt++)
         {
             var failure = await TryOnceAsync(notification, body, delivery, cancellationToken).ConfigureAwait(false);
@@ -33,9 +32,10 @@ internal sealed class WebhookNotifier(HttpClient http, WebhookNotificationOption
             {
                 throw new HttpRequestException($"Webhook to {_url.Host}: {failure.Value.Reason} (attempt {attempt} of {options.MaxAttempts}).");
             }
+            // Capped per wait (the validator also bounds the sum): ten doublings of 5 minutes would be 42 hours.
+            var delay = options.DelayAfter(attempt);
             Log.WebhookRetrying(logger, _url.Host, attempt, failure.Value.Reason, delay.TotalSeconds);
             await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
-            delay *= 2;
         }
     }
 

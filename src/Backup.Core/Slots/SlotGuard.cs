@@ -10,9 +10,9 @@ namespace Backup.Core.Slots;
 /// <summary>
 /// Keeps change-capture slots from holding WAL nobody needs: tells this store's slots from another
 /// store's, drops the orphans a crash left and the slots a newer chain superseded, and drops a
-/// slot over the lag limit, marking its chain broken (and telling <paramref name="chainBroken"/>: the full backup's id, or null when none was found, and why).
+/// slot over the lag limit, marking its chain broken (and telling <paramref name="chainBroken"/>: the full backup's id, or null when none was found, the slot's name, and why).
 /// </summary>
-internal sealed class SlotGuard(IReplicationSlots? slots, BackupCatalog catalog, TimeProvider time, ILogger logger, Action<string?, string>? chainBroken = null)
+internal sealed class SlotGuard(IReplicationSlots? slots, BackupCatalog catalog, TimeProvider time, ILogger logger, Action<string?, string?, string>? chainBroken = null)
 {
     private string? _storeId;
 
@@ -105,7 +105,7 @@ internal sealed class SlotGuard(IReplicationSlots? slots, BackupCatalog catalog,
             else
             {
                 Log.ChainBroken(logger, "(no full backup found)", reason);
-                chainBroken?.Invoke(null, reason);
+                chainBroken?.Invoke(null, slot.Name, reason);
             }
         }
         return [.. over.Select(s => s.Name)];
@@ -117,7 +117,7 @@ internal sealed class SlotGuard(IReplicationSlots? slots, BackupCatalog catalog,
         var properties = new Dictionary<string, string>(full.Properties, StringComparer.Ordinal) { [ManifestProperties.ChainBroken] = reason };
         await catalog.SaveAsync(full with { Properties = properties }, cancellationToken).ConfigureAwait(false);
         Log.ChainBroken(logger, full.Id, reason);
-        chainBroken?.Invoke(full.Id, reason);
+        chainBroken?.Invoke(full.Id, full.Properties.GetValueOrDefault(ManifestProperties.Slot), reason);
     }
 
     /// <summary>The error of an incremental on a broken chain.</summary>

@@ -47,7 +47,33 @@ public sealed class SmtpNotificationTests : IDisposable
         Assert.Contains(sink.Transcript, l => l.StartsWith("AUTH", StringComparison.OrdinalIgnoreCase));
     }
 
-    private sealed class Environment(int port) : BackupEnvironment
+    [Fact]
+    public async Task LoginWithoutTls_ServerOffersNoStartTls_NoAuthIsSentAndTheFailureIsLogged()
+    {
+        // The sink offers no STARTTLS, as a server would look to a client whose STARTTLS offer an attacker stripped.
+        using var sink = new SmtpSink();
+        var logs = new LogRecorder();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddProvider(logs));
+        builder.Services.AddSingleton<BackupEnvironment>(new Environment(sink.Port, tls: null));
+        builder.Services.AddBackupSystem(b => b
+            .UseLocalStorage(_store.Path)
+            .UsePostgres(TestServer.ConnectionString(_database), o => o.ToolsDirectory = TestServer.ToolsDirectory)
+            .UseSmtpNotifications());
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        await Assert.ThrowsAnyAsync<Exception>(() => host.Services.GetRequiredService<BackupService>().CreateFullBackupAsync());
+        await host.Services.GetRequiredService<BackupNotifications>().FlushAsync();
+        await host.StopAsync();
+
+        Assert.Empty(sink.Mails);
+        Assert.DoesNotContain(sink.Transcript, l => l.StartsWith("AUTH", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains(logs.Messages, m => m.StartsWith("1601 ", StringComparison.Ordinal) && m.Contains("TLS", StringComparison.Ordinal) && m.Contains("smtp", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Messages, m => m.Contains(Password, StringComparison.Ordinal));
+    }
+
+    private sealed class Environment(int port, string? tls = "none") : BackupEnvironment
     {
         public override string? GetVariable(string name) => name switch
         {
@@ -57,7 +83,7 @@ public sealed class SmtpNotificationTests : IDisposable
             SmtpEnvironmentVariables.Password => Password,
             SmtpEnvironmentVariables.From => "backups@example.test",
             SmtpEnvironmentVariables.To => "ops@example.test",
-            SmtpEnvironmentVariables.Tls => "none",
+            SmtpEnvironmentVariables.Tls => tls,
             _ => null,
         };
     }

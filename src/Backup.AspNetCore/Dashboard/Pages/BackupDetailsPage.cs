@@ -38,8 +38,9 @@ internal static class BackupDetailsPage
     // Verify runs as an operation; the page shows the newest one of this backup while the process keeps it.
     private static RawHtml VerifyResult(BackupOperations operations, string id)
     {
+        // A running verify has no result yet: it is this backup's by the id the action noted, not any verify at all.
         var operation = operations.List().FirstOrDefault(o => o.Kind == "verify" && o.Result is VerifyResult v && v.BackupId == id
-            || o.Kind == "verify" && o.CompletedAt is null);
+            || o.Kind == "verify" && o.CompletedAt is null && o.BackupId == id);
         return operation switch
         {
             null => default,

@@ -3,7 +3,11 @@ using Microsoft.AspNetCore.Http;
 
 namespace Backup.AspNetCore.Dashboard.Pages;
 
-/// <summary>The schedules: cron, next run, last result, and enable/disable/run.</summary>
+/// <summary>
+/// The schedules: cron, next run, last result, and enable/disable/run. A failed run's result is the
+/// exception's own message (host and port, paths): like the REST API's problems, the page says only
+/// that it failed and leaves the message to the server log, where the scheduler wrote it.
+/// </summary>
 internal static class SchedulesPage
 {
     public static async Task<IResult> RenderAsync(DashboardContext context, IScheduler scheduler, CancellationToken cancellationToken)
@@ -15,12 +19,12 @@ internal static class SchedulesPage
             var state = states.GetValueOrDefault(s.Id);
             var path = $"/schedules/{Uri.EscapeDataString(s.Id)}";
             var last = state?.State is { LastStartedAt: not null } run
-                ? Html.Of($"""<span class="{(run.LastSucceeded == true ? "ok" : "bad")}">{(run.LastSucceeded == true ? "succeeded" : "failed")}</span> {DashboardFormat.Time(run.LastStartedAt)} {run.LastResult}""")
+                ? Html.Of($"""<span class="{(run.LastSucceeded == true ? "ok" : "bad")}">{(run.LastSucceeded == true ? "succeeded" : "failed")}</span> {DashboardFormat.Time(run.LastStartedAt)} {(run.LastSucceeded == true ? run.LastResult : FailureHidden)}""")
                 : Html.Of($"""<span class="muted">never ran</span>""");
             return Html.Of($"""
                 <tr data-test="schedule-row" data-schedule-id="{s.Id}" data-enabled="{(s.Enabled ? "true" : "false")}">
                 <td>{s.Name}<div class="muted">{s.Id}</div></td><td>{DashboardFormat.Lower(s.Type)}</td><td><code>{s.CronExpression}</code> {s.TimeZone}</td>
-                <td data-test="next-run">{(s.Enabled ? DashboardFormat.Time(state?.NextRun) : "disabled")}</td><td data-test="last-result">{last}<div class="bad">{state?.Problem}</div></td>
+                <td data-test="next-run">{(s.Enabled ? DashboardFormat.Time(state?.NextRun) : "disabled")}</td><td data-test="last-result">{last}<div class="bad">{Problem(state)}</div></td>
                 <td>{(s.Enabled ? context.PostForm("schedule-disable", path + "/disable", "Disable") : context.PostForm("schedule-enable", path + "/enable", "Enable"))}{context.PostForm("schedule-run", path + "/run", "Run now")}</td></tr>
                 """);
         }));
@@ -29,4 +33,13 @@ internal static class SchedulesPage
             : Html.Of($"""<section><table><thead><tr><th>Schedule</th><th>Type</th><th>Cron</th><th>Next run</th><th>Last result</th><th></th></tr></thead><tbody>{rows}</tbody></table></section>""");
         return DashboardLayout.Page(context, "/schedules", "Schedules", body);
     }
+
+    private const string FailureHidden = "(the error is in the server log)";
+
+    // "overdue: …" holds only a time; "failed N times in a row; last: <message>" quotes the raw error.
+    private static string? Problem(ScheduleStatus? state) =>
+        state?.Problem is not { } problem ? null
+        : state.State.LastResult is { Length: > 0 } last && problem.Contains(last, StringComparison.Ordinal)
+            ? $"failed {state.State.ConsecutiveFailures} times in a row {FailureHidden}"
+            : problem;
 }
