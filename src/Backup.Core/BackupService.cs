@@ -171,7 +171,7 @@ public sealed class BackupService
     /// changes replayed, in a scratch database. The copies keep keys, indexes, constraints, owned sequences
     /// and the foreign keys among them, and have no triggers.
     /// </summary>
-    /// <exception cref="BackupException">The moment is outside every recoverable window, the target schema or database exists, or a schema change in the window touched chosen and other tables.</exception>
+    /// <exception cref="BackupException">The moment is outside every recoverable window, the target schema or database exists, a schema change in the window touched chosen and other tables, or one renamed or moved a chosen table (or its schema).</exception>
     /// <exception cref="UnknownTableException">A name is no table of the full backup.</exception>
     /// <exception cref="ArgumentException">No table, an invalid schema or database name, or both targets given.</exception>
     public Task<TableRestoreResult> RestoreTablesAsync(
@@ -186,10 +186,13 @@ public sealed class BackupService
         _features.TableComparer.CompareAsync(restored, cancellationToken);
 
     /// <summary>
-    /// Runs the copy-back SQL of <paramref name="comparison"/> in one transaction of the live database: missing rows
-    /// inserted and changed rows set to the restored values, referenced tables first; rows written since are kept.
-    /// The live tables' triggers fire; sequences are not changed. Returns the rows written per table.
+    /// Copies the restored rows of the tables of <paramref name="comparison"/> that have something to copy back, in one
+    /// transaction of the live database: missing rows inserted and changed rows set to the restored values, referenced
+    /// tables first; rows written since are kept. The statements are built again from the two tables each entry names
+    /// (its <see cref="TableComparison.Sql"/> is for people to read and is never run). The live tables' triggers fire;
+    /// sequences are not changed. Returns the rows written per table.
     /// </summary>
+    /// <exception cref="BackupException">An entry does not name a live table and its copy (same name, another schema), or one is missing.</exception>
     public Task<IReadOnlyDictionary<string, long>> ApplyRestoredTablesAsync(TableRestoreComparison comparison, CancellationToken cancellationToken = default) =>
         _features.TableComparer.ApplyAsync(comparison, cancellationToken);
 

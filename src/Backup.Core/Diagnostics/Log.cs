@@ -183,4 +183,7 @@ internal static partial class Log
 
     [LoggerMessage(1621, LogLevel.Information, "Restored {Count} table(s) into {Target}, as of the commit at {Reached:O}")]
     public static partial void TableRestoreFinished(ILogger logger, int count, string target, DateTimeOffset reached);
+
+    [LoggerMessage(1622, LogLevel.Warning, "The scratch database {Database} of a table restore could not be dropped; drop it by hand: {Reason}")]
+    public static partial void ScratchDatabaseNotDropped(ILogger logger, string database, string reason);
 }

@@ -12,7 +12,9 @@ internal sealed partial class PostgresBackupEngine : ISchemaCopier
         var tools = await FindToolsAsync(cancellationToken).ConfigureAwait(false);
         // pg_dump reads the scratch database, which nothing else writes; pg_restore creates the schema
         // and everything in it in one transaction, so a failure leaves no half-made schema behind.
-        var dump = ToolProcess.Start(tools.PgDump, _connection.WithDatabase(fromDatabase), ["--format=custom", "--compress=0", "--schema=" + schema]);
+        // --schema takes a pattern, which folds to lower case unless in double quotes (the names
+        // allowed have no quote or wildcard in them); --strict-names fails rather than copy nothing.
+        var dump = ToolProcess.Start(tools.PgDump, _connection.WithDatabase(fromDatabase), ["--format=custom", "--compress=0", "--strict-names", $"--schema=\"{schema.Replace("\"", "\"\"", StringComparison.Ordinal)}\""]);
         await using (dump.ConfigureAwait(false))
         {
             var restore = ToolProcess.Start(tools.PgRestore, _connection.WithDatabase(toDatabase), ["--exit-on-error", "--single-transaction"], writesOutput: false, readsInput: true);

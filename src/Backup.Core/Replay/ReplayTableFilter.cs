@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Backup.Core.Abstractions;
 using Backup.Core.Changes;
 
@@ -9,9 +10,11 @@ namespace Backup.Core.Replay;
 /// table it reshapes is chosen, skipped when none is (or it reshapes no table: an index, a
 /// function, a view), and refused when it reshapes both — replaying it would need a table that is
 /// not there, and skipping it would leave a chosen table in the wrong shape. Partitions created
-/// during the chain under a chosen table are chosen too.
+/// during the chain under a chosen table are chosen too. A rename or move (RENAME, SET SCHEMA)
+/// that names a chosen table or its schema is refused: the change names tables by their new
+/// names only, so following it is guesswork, and skipping it would silently stop the table's replay.
 /// </summary>
-internal sealed class ReplayTableFilter(IEnumerable<string> tables)
+internal sealed partial class ReplayTableFilter(IEnumerable<string> tables)
 {
     private readonly HashSet<string> _tables = new(tables, StringComparer.Ordinal);
 
@@ -48,6 +51,12 @@ internal sealed class ReplayTableFilter(IEnumerable<string> tables)
         var chosen = touched.Where(_tables.Contains).ToList();
         if (chosen.Count == 0)
         {
+            if (RenamedChosen(change) is { } renamed)
+            {
+                throw new BackupException(
+                    $"The schema change '{change.Redacted}' committed at {committedAt:u} renames or moves tables ({string.Join(", ", touched)}) and names the chosen table {renamed}: "
+                    + "a table restore does not follow a chosen table to a new name or schema. Choose a moment before it, or restore the whole database (point-in-time recovery).");
+            }
             return false;
         }
         if (chosen.Count < touched.Count)
@@ -58,6 +67,30 @@ internal sealed class ReplayTableFilter(IEnumerable<string> tables)
         }
         return true;
     }
+
+    // Which chosen table (or the schema of one) a rename or move may have renamed: the new names are
+    // all the change records, so a mention of the old name in the statement is the only trace.
+    // Broad on purpose: a refusal of an unrelated rename is a nuisance, a missed one a wrong copy.
+    private string? RenamedChosen(SchemaChange change)
+    {
+        if (!Renames().IsMatch(change.Statement))
+        {
+            return null;
+        }
+        return _tables.Order(StringComparer.Ordinal).FirstOrDefault(t =>
+        {
+            // As the stream names them: schema.table, unquoted.
+            var dot = t.IndexOf('.', StringComparison.Ordinal);
+            var (schema, table) = (t[..dot], t[(dot + 1)..]);
+            return Mentions(change.Statement, table) || (change.Tag.StartsWith("ALTER SCHEMA", StringComparison.OrdinalIgnoreCase) && Mentions(change.Statement, schema));
+        });
+    }
+
+    private static bool Mentions(string statement, string name) =>
+        Regex.IsMatch(statement, $"(?<![A-Za-z0-9_$]){Regex.Escape(name)}(?![A-Za-z0-9_$])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    [GeneratedRegex(@"\bRENAME\b|\bSET\s+SCHEMA\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Renames();
 
     private bool Chosen(SegmentRelation relation) => _tables.Contains($"{relation.Schema}.{relation.Name}");
 }

@@ -119,27 +119,49 @@ internal sealed partial class TableRestoreService(
         await engine.RestoreTablesAsync(
             new EngineRestoreRequest { TargetDatabase = scratch, Tables = plan.Tables, BackupProperties = chain.Full.Properties },
             plan, FullBackupSources.Of(chain.Full, pipeline), cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<RestoredTable> restored;
+        DateTimeOffset reached;
         try
         {
             var filter = new ReplayTableFilter(plan.Tables);
-            var reached = await ReplayAsync(replay, chain, scratch, until, filter, progress, cancellationToken).ConfigureAwait(false);
+            reached = await ReplayAsync(replay, chain, scratch, until, filter, progress, cancellationToken).ConfigureAwait(false);
             progress?.Report(new BackupProgress("preparing the copies", 0));
-            var restored = await PrepareCopiesAsync(replay, scratch, filter.Tables, side, cancellationToken).ConfigureAwait(false);
+            restored = await PrepareCopiesAsync(replay, scratch, filter.Tables, side, cancellationToken).ConfigureAwait(false);
             if (schemaCopier is not null)
             {
                 progress?.Report(new BackupProgress("copying into " + side, 0));
                 await schemaCopier.CopySchemaAsync(scratch, side!, engine.Database, cancellationToken).ConfigureAwait(false);
-                await engine.DropDatabaseAsync(scratch, CancellationToken.None).ConfigureAwait(false);
             }
-            Log.TableRestoreFinished(logger, restored.Count, side ?? scratch, reached);
-            return planned with { Tables = restored, Reached = reached };
         }
         catch (Exception ex)
         {
             // Neither a half-replayed scratch database nor one named as the target must stay behind.
             Log.RestoreFailedDroppingTarget(logger, scratch, ex.Message);
-            await engine.DropDatabaseAsync(scratch, CancellationToken.None).ConfigureAwait(false);
+            await TryDropAsync(engine, scratch).ConfigureAwait(false);
             throw;
+        }
+        Log.TableRestoreFinished(logger, restored.Count, side ?? scratch, reached);
+        var result = planned with { Tables = restored, Reached = reached };
+        if (side is not null && !await TryDropAsync(engine, scratch).ConfigureAwait(false))
+        {
+            // The copies are in the side schema: the result names them; the leftover only costs space.
+            result = result with { Caveats = [.. result.Caveats, $"The scratch database '{scratch}' could not be dropped (see the log): drop it by hand."] };
+        }
+        return result;
+    }
+
+    // A failing drop must neither hide the restore's own error nor the copies it made: logged, and false.
+    private async Task<bool> TryDropAsync(IDatabaseRestorer engine, string scratch)
+    {
+        try
+        {
+            await engine.DropDatabaseAsync(scratch, CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.ScratchDatabaseNotDropped(logger, scratch, ex.Message);
+            return false;
         }
     }
 
@@ -226,17 +248,7 @@ internal sealed partial class TableRestoreService(
                     }
                 }
             }
-            var script = new List<string>
-            {
-                // A trigger cloned onto a partition goes with its parent's.
-                """
-                DO $$ DECLARE t record; BEGIN
-                  FOR t IN SELECT tgname, tgrelid::regclass AS rel FROM pg_trigger WHERE NOT tgisinternal AND tgparentid = 0 LOOP
-                    EXECUTE format('DROP TRIGGER %I ON %s', t.tgname, t.rel);
-                  END LOOP;
-                END $$
-                """,
-            };
+            var script = new List<string> { DropTriggersSql(connection.PostgreSqlVersion.Major) };
             if (side is not null)
             {
                 script.Add("CREATE SCHEMA " + SqlIdentifier.Quote(side));
@@ -264,6 +276,19 @@ internal sealed partial class TableRestoreService(
             return restored;
         }
     }
+
+    /// <summary>
+    /// Drops every trigger of the database the copies are in. A trigger cloned onto a partition goes
+    /// with its parent's: from PostgreSQL 13 on it is marked by <c>tgparentid</c> (which older servers
+    /// do not have); before 13 a cloned trigger is internal, which the query already leaves out.
+    /// </summary>
+    internal static string DropTriggersSql(int serverMajorVersion) => $$"""
+        DO $$ DECLARE t record; BEGIN
+          FOR t IN SELECT tgname, tgrelid::regclass AS rel FROM pg_trigger WHERE NOT tgisinternal{{(serverMajorVersion >= 13 ? " AND tgparentid = 0" : "")}} LOOP
+            EXECUTE format('DROP TRIGGER %I ON %s', t.tgname, t.rel);
+          END LOOP;
+        END $$
+        """;
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {

@@ -188,6 +188,117 @@ public sealed class TableRestoreTests : IAsyncLifetime, IDisposable
         Assert.Equal(before.Values, (await HashesAsync(_database, "undo_ts.items")).Values);
     }
 
+    [Fact]
+    public async Task Apply_RunsNoSqlHandedIn_AndRefusesATableThatIsNotACopy()
+    {
+        using var provider = Build();
+        var service = provider.Service();
+        await service.CreateFullBackupAsync();
+        var moment = await ServerClockAsync();
+        await TestServer.ExecuteAsync(_database, "UPDATE customers SET name = 'oops' WHERE id > 90");
+        await service.CreateIncrementalBackupAsync();
+        var result = await service.RestoreTablesAsync(["public.customers"], moment, new TableRestoreOptions { TargetSchema = "undo_apply" });
+        var comparison = await service.CompareRestoredTablesAsync(result);
+        var customers = comparison.Tables.Single();
+
+        var elsewhere = comparison with { Tables = [customers with { Restored = "public.accounts" }] };
+        await Assert.ThrowsAsync<BackupException>(() => service.ApplyRestoredTablesAsync(elsewhere));
+        var written = await service.ApplyRestoredTablesAsync(comparison with { Tables = [customers with { Sql = "DROP TABLE accounts;" }] });
+
+        Assert.Equal(10L, written["public.customers"]);
+        Assert.Equal(0L, await TestServer.ScalarAsync<long>(_database, "SELECT count(*) FROM customers WHERE name = 'oops'"));
+        Assert.Equal(200L, await TestServer.ScalarAsync<long>(_database, "SELECT count(*) FROM accounts"));
+    }
+
+    [Fact]
+    public async Task RenameOrMoveOfAChosenTable_InTheWindow_IsRefusedNamingTheStatement()
+    {
+        using var provider = Build();
+        var service = provider.Service();
+        await service.CreateFullBackupAsync();
+        await TestServer.ExecuteAsync(_database, "ALTER TABLE customers RENAME TO clients");
+        await TestServer.ExecuteAsync(_database, "UPDATE clients SET name = 'after the rename'");
+        await TestServer.ExecuteAsync(_database, "CREATE SCHEMA elsewhere");
+        await TestServer.ExecuteAsync(_database, "ALTER TABLE orders SET SCHEMA elsewhere");
+        await service.CreateIncrementalBackupAsync();
+
+        var renamed = await Assert.ThrowsAsync<BackupException>(() => service.RestoreTablesAsync(["public.customers"], null, new TableRestoreOptions { TargetSchema = "undo_renamed" }));
+        var moved = await Assert.ThrowsAsync<BackupException>(() => service.RestoreTablesAsync(["public.orders"], null, new TableRestoreOptions { TargetSchema = "undo_moved" }));
+
+        Assert.Contains("ALTER TABLE customers RENAME TO clients", renamed.Message, StringComparison.Ordinal);
+        Assert.Contains("ALTER TABLE orders SET SCHEMA elsewhere", moved.Message, StringComparison.Ordinal);
+        Assert.Equal(0L, await TestServer.ScalarAsync<long>(_database, "SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'undo\\_%'"));
+    }
+
+    [Fact]
+    public async Task MixedCaseTargetSchema_IsCopiedUnderItsOwnName()
+    {
+        using var provider = Build();
+        var service = provider.Service();
+        await service.CreateFullBackupAsync();
+
+        var result = await service.RestoreTablesAsync(["public.customers"], null, new TableRestoreOptions { TargetSchema = "Undo_Mixed" });
+
+        Assert.Equal(["Undo_Mixed.customers"], result.Tables.Select(t => t.Restored));
+        Assert.Equal(100L, await TestServer.ScalarAsync<long>(_database, "SELECT count(*) FROM \"Undo_Mixed\".customers"));
+        Assert.All((await service.CompareRestoredTablesAsync(result)).Tables, t => Assert.Equal((0L, 0L, 0L), (t.OnlyInLive, t.OnlyInRestored, t.Changed)));
+    }
+
+    [Fact]
+    public async Task InheritanceChildren_OfTheLiveTable_AreNeitherComparedNorWritten()
+    {
+        await TestServer.ExecuteAsync(_database, "CREATE TABLE base (id int PRIMARY KEY, v text); CREATE TABLE child (extra int) INHERITS (base); ALTER TABLE child ADD PRIMARY KEY (id); INSERT INTO base VALUES (1, 'a'), (2, 'b'), (3, 'c'); INSERT INTO child VALUES (3, 'child', 0), (100, 'child', 0)");
+        using var provider = Build();
+        var service = provider.Service();
+        await service.CreateFullBackupAsync();
+        var moment = await ServerClockAsync();
+        await TestServer.ExecuteAsync(_database, "DELETE FROM ONLY base WHERE id = 1; UPDATE ONLY base SET v = 'oops' WHERE id = 3");
+        await service.CreateIncrementalBackupAsync();
+
+        var result = await service.RestoreTablesAsync(["public.base"], moment, new TableRestoreOptions { TargetSchema = "undo_inherit" });
+        var comparison = await service.CompareRestoredTablesAsync(result);
+        await service.ApplyRestoredTablesAsync(comparison);
+
+        var base_ = comparison.Tables.Single();
+        Assert.Equal((0L, 1L, 1L), (base_.OnlyInLive, base_.OnlyInRestored, base_.Changed));
+        Assert.Equal("1 a,2 b,3 c", await TestServer.ScalarAsync<string>(_database, "SELECT string_agg(id || ' ' || v, ',' ORDER BY id) FROM ONLY base"));
+        Assert.Equal("3 child,100 child", await TestServer.ScalarAsync<string>(_database, "SELECT string_agg(id || ' ' || v, ',' ORDER BY id) FROM child"));
+    }
+
+    [Fact]
+    public async Task ScratchDatabaseThatCannotBeDropped_AfterTheCopy_LeavesTheResultWithACaveat()
+    {
+        using var provider = Build();
+        var service = provider.Service();
+        await service.CreateFullBackupAsync();
+        string? scratch = null;
+        // Just before the copy: a template database cannot be dropped.
+        var progress = new SynchronousProgress(p =>
+        {
+            if (p.Phase.StartsWith("copying into", StringComparison.Ordinal))
+            {
+                scratch = TestServer.ScalarAsync<string>("postgres", $"SELECT datname FROM pg_database WHERE datname LIKE '{_database}\\_undo\\_%'").GetAwaiter().GetResult();
+                TestServer.ExecuteAsync("postgres", $"ALTER DATABASE \"{scratch}\" IS_TEMPLATE true").GetAwaiter().GetResult();
+            }
+        });
+        try
+        {
+            var result = await service.RestoreTablesAsync(["public.customers"], null, new TableRestoreOptions { TargetSchema = "undo_kept" }, progress);
+
+            Assert.NotNull(scratch);
+            Assert.Contains(result.Caveats, c => c.Contains($"'{scratch}' could not be dropped", StringComparison.Ordinal));
+            Assert.Equal(100L, await TestServer.ScalarAsync<long>(_database, "SELECT count(*) FROM undo_kept.customers"));
+        }
+        finally
+        {
+            if (scratch is not null)
+            {
+                await TestServer.ExecuteAsync("postgres", $"ALTER DATABASE \"{scratch}\" IS_TEMPLATE false");
+                _databases.Add(scratch);
+            }
+        }
+    }
+
     private Microsoft.Extensions.DependencyInjection.ServiceProvider Build() =>
         Services.Build(TestServer.ConnectionString(_database), _store.Path, Services.NewKey(),
             b => b.UsePostgres(TestServer.ConnectionString(_database), o => { o.ToolsDirectory = TestServer.ToolsDirectory; o.ChangeCapture = true; }));
@@ -241,4 +352,10 @@ public sealed class TableRestoreTests : IAsyncLifetime, IDisposable
 
     private async Task<DateTimeOffset> ServerClockAsync() =>
         new(DateTime.SpecifyKind(await TestServer.ScalarAsync<DateTime>(_database, "SELECT clock_timestamp()"), DateTimeKind.Utc));
+
+    // Reports on the restore's own thread, so that the test acts at that exact point.
+    private sealed class SynchronousProgress(Action<BackupProgress> report) : IProgress<BackupProgress>
+    {
+        public void Report(BackupProgress value) => report(value);
+    }
 }
