@@ -42,7 +42,7 @@ public sealed class CliRestoreTablesTests(CliWorld world) : IClassFixture<CliWor
         Assert.Contains("INSERT INTO", await File.ReadAllTextAsync(sqlFile), StringComparison.Ordinal);
         Assert.Contains("exact to the transaction", text, StringComparison.Ordinal);
         Assert.Contains("sales.customers -> undo_cli_text.customers (2,000 rows)", text, StringComparison.Ordinal);
-        Assert.Contains("UPDATE \"sales\".\"customers\"", text, StringComparison.Ordinal);
+        Assert.Contains("UPDATE ONLY \"sales\".\"customers\"", text, StringComparison.Ordinal);
         Assert.Equal(2000, applied.GetProperty("written").GetProperty("sales.orders").GetInt64());
         Assert.Equal(300, applied.GetProperty("written").GetProperty("sales.customers").GetInt64());
         Assert.Equal(ordersBefore, await TestServer.ScalarAsync<string>(world.Source, Hash("sales.orders", 20000)));

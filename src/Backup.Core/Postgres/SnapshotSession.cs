@@ -50,7 +50,10 @@ internal sealed class SnapshotSession : IAsyncDisposable
     /// <param name="cancellationToken">Cancels opening.</param>
     public static async Task<SnapshotSession> OpenAsync(PostgresConnectionInfo info, bool waitIfBusy, string? importSnapshot, bool lockHeld, CancellationToken cancellationToken)
     {
-        var connection = await info.OpenAsync(cancellationToken, "Backup.Core backup", pooled: false).ConfigureAwait(false);
+        // No command timeout, as pg_dump has none: planning the parts waits for the tables' share
+        // locks like pg_dump does (behind a migration's ACCESS EXCLUSIVE, say), and a 30 s limit made
+        // such a backup fail with "Exception while reading from stream". Cancellation still stops it.
+        var connection = await info.OpenAsync(cancellationToken, "Backup.Core backup", pooled: false, commandTimeout: 0).ConfigureAwait(false);
         try
         {
             if (!lockHeld)
