@@ -133,6 +133,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime, IDisposable
         {
             // Shown or not, the action is refused on the server: the form posts under the backup policy.
             buttons[0].Click();
+            // Click returns before the browser has the answer: wait until the overview (and its form) is gone.
+            _browser.WaitUntil(_ => _browser.FindAll("backup-now").Count == 0, TimeSpan.FromSeconds(30), "the answer to the refused action");
             Assert.DoesNotContain(_full.Id, _browser.PageSource, StringComparison.Ordinal);
         }
         await Task.Delay(TimeSpan.FromSeconds(2));
