@@ -45,15 +45,7 @@ public static class BackupEndpoints
         var rules = new BackupRequestRules(options);
         var api = app.MapGroup(options.RoutePrefix);
         IResult Accepted(BackupOperation operation) => new AcceptedAt(options.RoutePrefix, operation);
-        RouteGroupBuilder Capability(string? policy)
-        {
-            var group = api.MapGroup("");
-            if (!options.AllowAnonymous)
-            {
-                _ = (policy ?? options.AuthorizationPolicy) is { } name ? group.RequireAuthorization(name) : group.RequireAuthorization();
-            }
-            return group;
-        }
+        RouteGroupBuilder Capability(string? policy) => CapabilityGroups.Under(api, options.AllowAnonymous, policy, options.AuthorizationPolicy);
         // Some requests are destructive by their content (dropExisting, dryRun=false): checked in the handler, on top of the route's policy.
         Task RequireDestructiveAsync(HttpContext http, string what) =>
             options.AllowAnonymous ? Task.CompletedTask : RequirePolicyAsync(http, options.DestructivePolicy ?? options.AuthorizationPolicy, what);

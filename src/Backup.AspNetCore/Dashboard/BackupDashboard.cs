@@ -40,15 +40,7 @@ public static class BackupDashboard
         configure?.Invoke(options);
         var dashboard = app.MapGroup(prefix);
         dashboard.AddEndpointFilter(DashboardErrors.Filter(prefix, options));
-        RouteGroupBuilder Capability(string? policy)
-        {
-            var group = dashboard.MapGroup("");
-            if (!options.AllowAnonymous)
-            {
-                _ = (policy ?? options.AuthorizationPolicy) is { } name ? group.RequireAuthorization(name) : group.RequireAuthorization();
-            }
-            return group;
-        }
+        RouteGroupBuilder Capability(string? policy) => CapabilityGroups.Under(dashboard, options.AllowAnonymous, policy, options.AuthorizationPolicy);
         DashboardContext Context(HttpContext http) => new(http, prefix, options);
 
         // No data in them: a login page of the host may use them too.
