@@ -51,6 +51,9 @@ public sealed class AzureBlobStorageProvider : IStorageProvider
     /// <inheritdoc />
     public string Name => "azure";
 
+    /// <summary>Where the backups are, for logs: the container and prefix (the account is in the container's URI; no key is shown).</summary>
+    public override string ToString() => $"azure container {_container.Uri.GetLeftPart(UriPartial.Path)}" + (_prefix.Length == 0 ? "" : $" under {_prefix}");
+
     /// <summary>Creates the container if it does not exist.</summary>
     public async Task EnsureContainerAsync(CancellationToken cancellationToken = default)
     {

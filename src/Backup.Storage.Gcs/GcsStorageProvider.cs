@@ -43,6 +43,9 @@ public sealed class GcsStorageProvider : IStorageProvider, IDisposable
     /// <inheritdoc />
     public string Name => "gcs";
 
+    /// <summary>Where the backups are, for logs: <c>gs://bucket/prefix</c>.</summary>
+    public override string ToString() => $"gs://{_bucket}/{_prefix}";
+
     /// <inheritdoc />
     public async Task<StoredObject> PutAsync(string key, Stream content, CancellationToken cancellationToken = default)
     {

@@ -54,6 +54,9 @@ public sealed partial class S3StorageProvider : IStorageProvider, IDisposable
     /// <inheritdoc />
     public string Name => "s3";
 
+    /// <summary>Where the backups are, for logs: <c>s3://bucket/prefix</c>.</summary>
+    public override string ToString() => $"s3://{_bucket}/{_prefix}";
+
     /// <inheritdoc />
     public async Task<StoredObject> PutAsync(string key, Stream content, CancellationToken cancellationToken = default)
     {

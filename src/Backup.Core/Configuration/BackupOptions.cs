@@ -20,6 +20,13 @@ public sealed class BackupOptions
     /// <summary>The database (DATABASE_URL): a postgresql:// URL or an Npgsql connection string.</summary>
     public string? DatabaseUrl { get; set; }
 
+    /// <summary>
+    /// Whether a host that starts without a database (DATABASE_URL) stops at once, saying so (default
+    /// true): a backup host without one would run, answer and schedule, and fail at the first backup.
+    /// Set false for a host that only backs up files.
+    /// </summary>
+    public bool RequireDatabase { get; set; } = true;
+
     /// <summary>Schedules from configuration or BACKUP_SCHEDULES (a JSON array).</summary>
     public IList<BackupSchedule> Schedules { get; } = [];
 

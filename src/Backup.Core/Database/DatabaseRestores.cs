@@ -1,5 +1,6 @@
 using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
+using Backup.Core.Diagnostics;
 using Backup.Core.Engine;
 using Backup.Core.Files;
 using Backup.Core.Operations;
@@ -13,6 +14,31 @@ internal sealed class DatabaseRestores(BackupCatalog catalog, BackupPipeline pip
 {
     /// <summary>Restores a full backup; see <see cref="BackupService.RestoreFromBackupAsync"/>.</summary>
     public async Task<RestoreResult> RestoreAsync(string id, RestoreOptions? options, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
+    {
+        // Every restore that does not complete says so in the log, and how: refused (nothing was
+        // touched), cancelled, or failed.
+        try
+        {
+            return await RestoreLoggedAsync(id, options, ProgressLog.Wrap(progress, logger, time, $"Restore of backup {id}"), cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Log.RestoreCancelled(logger, id);
+            throw;
+        }
+        catch (Exception ex) when (OperatorLines.IsRefusal(ex))
+        {
+            Log.RestoreRefused(logger, id, ex.Message);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            Log.RestoreFailed(logger, id, ex.Message);
+            throw;
+        }
+    }
+
+    private async Task<RestoreResult> RestoreLoggedAsync(string id, RestoreOptions? options, IProgress<BackupProgress> progress, CancellationToken cancellationToken)
     {
         options ??= new RestoreOptions();
         var manifest = await catalog.GetRestorableAsync(id, cancellationToken).ConfigureAwait(false);

@@ -25,7 +25,8 @@ internal sealed class FullBackups(BackupRecorder recorder, IDatabaseDumper? data
         return await recorder.RunAsync(
             run,
             (context, ct) => engine.Settings.CapturesChanges ? StartChainAsync(context, options, chain, ct) : Task.CompletedTask,
-            (context, ct) => DumpAsync(context, engine, options, chain, progress, ct),
+            (context, ct) => DumpAsync(context, engine, options, chain, context.Progress, ct),
+            progress,
             cancellationToken).ConfigureAwait(false);
     }
 

@@ -15,6 +15,8 @@ internal static class BackupHostedServices
 {
     public static void Add(IServiceCollection services)
     {
+        // First: it checks the configuration and says what the host runs before anything else starts.
+        services.AddHostedService<BackupStartup>();
         // The scheduler is one instance serving both IScheduler and the host, so its hosted-service
         // registration is a factory; the named method makes that registration recognisable for removal.
         services.AddSingleton<IHostedService>(SchedulerAsHostedService);

@@ -17,8 +17,8 @@ internal static partial class Log
     [LoggerMessage(1010, LogLevel.Information, "Backup {BackupId} ({Type} of {Database}) starting")]
     public static partial void BackupStarting(ILogger logger, string backupId, string type, string database);
 
-    [LoggerMessage(1011, LogLevel.Information, "Backup {BackupId} completed: {RawBytes} bytes dumped, {StoredBytes} bytes stored, {Seconds:0.0} s")]
-    public static partial void BackupCompleted(ILogger logger, string backupId, long rawBytes, long storedBytes, double seconds);
+    [LoggerMessage(1011, LogLevel.Information, "Backup {BackupId} completed, stored in {Store} as {Key}: {RawSize} read, {StoredSize} stored, in {Seconds:0.0} s ({Rate})")]
+    public static partial void BackupCompleted(ILogger logger, string backupId, string store, string key, string rawSize, string storedSize, double seconds, string rate);
 
     [LoggerMessage(1012, LogLevel.Error, "Backup {BackupId} failed: {Reason}")]
     public static partial void BackupFailed(ILogger logger, string backupId, string reason);

@@ -29,7 +29,7 @@ internal sealed class FileBackups(BackupRecorder recorder, BackupPipeline pipeli
         return await recorder.RunAsync(run, prepare: null, async (context, ct) =>
         {
             FileTreeSummary? summary = null;
-            var content = await context.WriteContentAsync("archiving", progress, options.Compress, options.Encrypt, async (stream, ct) =>
+            var content = await context.WriteContentAsync("archiving", context.Progress, options.Compress, options.Encrypt, async (stream, ct) =>
                 summary = await new FileTreeWriter(patterns, options.FollowSymlinks, options.Strict).WriteAsync(roots, stream, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
             return new ProducedBackup(context.Completed with
             {
@@ -47,7 +47,7 @@ internal sealed class FileBackups(BackupRecorder recorder, BackupPipeline pipeli
                     Warnings = summary.Warnings,
                 },
             });
-        }, cancellationToken).ConfigureAwait(false);
+        }, progress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Restores the file backup <paramref name="id"/> into <see cref="FileRestoreOptions.TargetDirectory"/>.</summary>

@@ -86,7 +86,7 @@ internal sealed class IncrementalBackups(
         {
             SegmentCapture? captured = null;
             long transactions = 0, changes = 0;
-            var content = await context.WriteContentAsync("capturing", progress, options.Compress, options.Encrypt, async (stream, ct) =>
+            var content = await context.WriteContentAsync("capturing", context.Progress, options.Compress, options.Encrypt, async (stream, ct) =>
             {
                 var writer = new ChangeSegmentWriter(stream);
                 captured = await produce(writer, ct).ConfigureAwait(false);
@@ -111,6 +111,6 @@ internal sealed class IncrementalBackups(
                 Properties = captured.Properties,
             };
             return new ProducedBackup(manifest, captured.AfterStored);
-        }, cancellationToken);
+        }, progress, cancellationToken);
     }
 }

@@ -30,9 +30,10 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
     /// Checks the server and the tables (see <see cref="ChangeCapturePreflight"/>), creates the
     /// publication (all tables) when it is missing, and, with <paramref name="captureSchemaChanges"/>,
     /// the trigger that records schema changes (<see cref="DdlCapture"/>). Returns the chain's
-    /// <see cref="Catalog.ManifestProperties.SchemaCapture"/>: <c>on</c>, or <c>off: </c> and why.
+    /// <see cref="Catalog.ManifestProperties.SchemaCapture"/> (<c>on</c>, or <c>off: </c> and why)
+    /// and whether the publication was created now (the operator's log says so).
     /// </summary>
-    public async Task<string> EnsurePublicationAsync(bool captureSchemaChanges, CancellationToken cancellationToken)
+    public async Task<(string SchemaCapture, bool PublicationCreated)> EnsurePublicationAsync(bool captureSchemaChanges, CancellationToken cancellationToken)
     {
         var open = await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (open.ConfigureAwait(false))
@@ -54,9 +55,9 @@ internal sealed class ChangeCapture(PostgresConnectionInfo connection, string sl
             }
             if (!captureSchemaChanges)
             {
-                return "off: Backup:Postgres:CaptureDdl is false";
+                return ("off: Backup:Postgres:CaptureDdl is false", !found);
             }
-            return await DdlCapture.EnsureAsync(open, publicationName, cancellationToken).ConfigureAwait(false) is { } why ? "off: " + why : Catalog.ManifestProperties.SchemaCaptureOn;
+            return (await DdlCapture.EnsureAsync(open, publicationName, cancellationToken).ConfigureAwait(false) is { } why ? "off: " + why : Catalog.ManifestProperties.SchemaCaptureOn, !found);
         }
     }
 

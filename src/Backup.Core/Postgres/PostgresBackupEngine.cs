@@ -178,12 +178,17 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
                 return await DumpStartingChainAsync(request with { DatabaseLockHeld = true }, chainId, storeId, destination, partStore, cancellationToken).ConfigureAwait(false);
             }
         }
-        var ddlCapture = await capture.EnsurePublicationAsync(_options.CaptureDdl, cancellationToken).ConfigureAwait(false);
+        var (ddlCapture, publicationCreated) = await capture.EnsurePublicationAsync(_options.CaptureDdl, cancellationToken).ConfigureAwait(false);
+        if (publicationCreated)
+        {
+            Log.PublicationCreated(_logger, _options.PublicationName);
+        }
         if (ddlCapture != ManifestProperties.SchemaCaptureOn)
         {
             Log.SchemaChangesNotCaptured(_logger, chainId, ddlCapture);
         }
         var snapshot = await capture.CreateSlotAsync(cancellationToken).ConfigureAwait(false);
+        Log.SlotCreated(_logger, slotName, chainId, snapshot.ConsistentPoint.ToString());
         try
         {
             await using (snapshot.ConfigureAwait(false))

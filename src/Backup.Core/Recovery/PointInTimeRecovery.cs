@@ -2,6 +2,7 @@ using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
 using Backup.Core.Changes;
 using Backup.Core.Database;
+using Backup.Core.Diagnostics;
 using Backup.Core.Engine;
 using Backup.Core.Files;
 using Backup.Core.Operations;
@@ -28,6 +29,29 @@ internal sealed class PointInTimeRecovery(
     public async Task<PointInTimeResult> RecoverAsync(
         DateTimeOffset? target, PointInTimeOptions? options, IProgress<BackupProgress>? progress, CancellationToken cancellationToken,
         Func<BackupManifest, string, CancellationToken, Task>? afterFullRestore = null)
+    {
+        // A recovery that does not complete says so in the log: refused (nothing was touched),
+        // cancelled, or failed (the engine's and replay's own lines say where).
+        var into = options?.TargetDatabase ?? "a new database";
+        try
+        {
+            return await RecoverLoggedAsync(target, options, ProgressLog.Wrap(progress, logger, time, "Point-in-time recovery" + (target is { } t ? $" to {t:u}" : " to the latest moment")), afterFullRestore, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Log.RecoveryCancelled(logger, into);
+            throw;
+        }
+        catch (Exception ex) when (OperatorLines.IsRefusal(ex))
+        {
+            Log.RecoveryRefused(logger, into, ex.Message);
+            throw;
+        }
+    }
+
+    private async Task<PointInTimeResult> RecoverLoggedAsync(
+        DateTimeOffset? target, PointInTimeOptions? options, IProgress<BackupProgress> progress,
+        Func<BackupManifest, string, CancellationToken, Task>? afterFullRestore, CancellationToken cancellationToken)
     {
         options ??= new PointInTimeOptions();
         var engine = DatabaseRequired.Require(database);

@@ -1,5 +1,7 @@
 using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
+using Backup.Core.Diagnostics;
+using Backup.Core.Operations;
 using Backup.Core.Pipeline;
 using Microsoft.Extensions.Logging;
 
@@ -20,14 +22,22 @@ internal sealed class BackupRecorder(
     /// before the run is logged), then <paramref name="produce"/>, then the manifest it returns is
     /// stored, its <see cref="ProducedBackup.AfterStored"/> run, and the handlers.
     /// </summary>
+    /// <param name="run">What is backed up.</param>
+    /// <param name="prepare">Runs first; what it refuses is refused before the run is logged.</param>
+    /// <param name="produce">Writes the backup; reports progress to <see cref="BackupRunContext.Progress"/>.</param>
+    /// <param name="progress">The caller's progress; the context's also writes the log's progress lines.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
     /// <returns>The stored manifest, as the handlers left it.</returns>
     public async Task<BackupManifest> RunAsync(
-        BackupRun run, Func<BackupRunContext, CancellationToken, Task>? prepare, Func<BackupRunContext, CancellationToken, Task<ProducedBackup>> produce, CancellationToken cancellationToken)
+        BackupRun run, Func<BackupRunContext, CancellationToken, Task>? prepare, Func<BackupRunContext, CancellationToken, Task<ProducedBackup>> produce,
+        IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
     {
         var started = time.GetUtcNow();
-        var context = new BackupRunContext(run, BackupId.New(started), started, pipeline, maxStoredBytes);
+        var id = BackupId.New(started);
+        var context = new BackupRunContext(run, id, started, pipeline, maxStoredBytes, ProgressLog.Wrap(progress, logger, time, $"Backup {id} ({TypeName(run.Type)})"));
         running.Add(context.Id, run.Type);
         var stored = false;
+        var logged = false;
         try
         {
             if (prepare is not null)
@@ -35,6 +45,7 @@ internal sealed class BackupRecorder(
                 await prepare(context, cancellationToken).ConfigureAwait(false);
             }
             Log.BackupStarting(logger, context.Id, TypeName(run.Type), run.Source);
+            logged = true;
             var produced = await produce(context, cancellationToken).ConfigureAwait(false);
             var manifest = produced.Manifest with { CompletedAt = time.GetUtcNow(), Properties = WithMarks(produced.Manifest.Properties, run.Marks) };
             await catalog.SaveAsync(manifest, cancellationToken).ConfigureAwait(false);
@@ -43,15 +54,26 @@ internal sealed class BackupRecorder(
             {
                 await afterStored(cancellationToken).ConfigureAwait(false);
             }
-            Log.BackupCompleted(logger, context.Id, manifest.RawBytes, manifest.StoredBytes, manifest.Duration?.TotalSeconds ?? 0);
+            LogCompleted(manifest);
             foreach (var handler in storedHandlers)
             {
                 manifest = await RunHandlerAsync(handler, manifest, cancellationToken).ConfigureAwait(false);
             }
             return manifest;
         }
+        catch (BackupInProgressException ex)
+        {
+            // Refused: another backup holds the database (or this chain), so nothing ran.
+            Log.BackupRefused(logger, TypeName(run.Type), run.Source, ex.Message);
+            throw;
+        }
         catch (Exception ex) when (IsFailure(run, ex))
         {
+            if (!logged && ex is BackupException and not BackupStorageException and not BackupDatabaseException)
+            {
+                // Refused by the preparation (a lock, a preflight, the configuration), before anything was written.
+                Log.BackupRefused(logger, TypeName(run.Type), run.Source, ex.Message);
+            }
             // Whatever breaks once cancellation was asked for is the cancellation's doing: Npgsql, for
             // one, reports a cancel the loaded server was slow to honour as a read timeout. It is
             // recorded and thrown as a cancellation, so a stopped host says "cancelled", not "failed".
@@ -92,7 +114,14 @@ internal sealed class BackupRecorder(
 
     private async Task RecordFailureAsync(BackupRunContext context, Exception error)
     {
-        Log.BackupFailed(logger, context.Id, error.Message);
+        if (error is OperationCanceledException)
+        {
+            Log.BackupCancelled(logger, context.Id, (time.GetUtcNow() - context.StartedAt).TotalSeconds);
+        }
+        else
+        {
+            Log.BackupFailed(logger, context.Id, error.Message);
+        }
         var manifest = new BackupManifest
         {
             Id = context.Id,
@@ -139,6 +168,19 @@ internal sealed class BackupRecorder(
         }
         running.Remove(context.Id);
         first?.Throw();
+    }
+
+    // Where the backup went and how fast, in units an operator reads (the manifest has the exact bytes).
+    private void LogCompleted(BackupManifest manifest)
+    {
+        var duration = manifest.Duration ?? TimeSpan.Zero;
+        var key = manifest.Content?.Key ?? BackupCatalog.ManifestKey(manifest.Id);
+        if (manifest.Parts.Count > 0)
+        {
+            key += $" and {manifest.Parts.Count} part object(s)";
+        }
+        Log.BackupCompleted(logger, manifest.Id, StoreDescription.Of(pipeline.Storage), key,
+            ByteSize.Format(manifest.RawBytes), ByteSize.Format(manifest.StoredBytes), duration.TotalSeconds, ByteSize.Rate(manifest.RawBytes, duration));
     }
 
     private static string TypeName(BackupType type) => type switch

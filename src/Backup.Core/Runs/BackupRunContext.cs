@@ -12,9 +12,10 @@ internal sealed class BackupRunContext
     private readonly long? _maxStoredBytes;
     private readonly List<Func<bool, Task>> _onEnd = [];
 
-    internal BackupRunContext(BackupRun run, string id, DateTimeOffset startedAt, BackupPipeline pipeline, long? maxStoredBytes)
+    internal BackupRunContext(BackupRun run, string id, DateTimeOffset startedAt, BackupPipeline pipeline, long? maxStoredBytes, IProgress<BackupProgress>? progress = null)
     {
         Run = run;
+        Progress = progress;
         Id = id;
         StartedAt = startedAt;
         _pipeline = pipeline;
@@ -23,6 +24,9 @@ internal sealed class BackupRunContext
 
     /// <summary>What is backed up.</summary>
     public BackupRun Run { get; }
+
+    /// <summary>Where the producer reports progress: the caller's, and the log's progress lines.</summary>
+    public IProgress<BackupProgress>? Progress { get; }
 
     /// <summary>The backup's id.</summary>
     public string Id { get; }

@@ -44,6 +44,9 @@ public sealed class LocalStorageProvider : IStorageProvider
     /// <inheritdoc />
     public string Name => "local";
 
+    /// <summary>Where the backups are, for logs: the directory.</summary>
+    public override string ToString() => $"local directory {_root}";
+
     /// <summary>The absolute root directory.</summary>
     public string RootPath => _root;
 

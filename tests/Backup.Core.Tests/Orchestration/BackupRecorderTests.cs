@@ -19,7 +19,7 @@ public sealed class BackupRecorderTests
     {
         var recorder = Recorder(new Marking("first", _calls), new Marking("second", _calls));
 
-        var manifest = await recorder.RunAsync(Run(), null, Produce, CancellationToken.None);
+        var manifest = await recorder.RunAsync(Run(), null, Produce, null, CancellationToken.None);
 
         Assert.Equal(["first saw ", "second saw first"], _calls);
         Assert.Equal("first,second", manifest.Properties["marks"]);
@@ -31,7 +31,7 @@ public sealed class BackupRecorderTests
         var catalog = new BackupCatalog(_store);
         var recorder = Recorder(new Checking(catalog, _calls));
 
-        await recorder.RunAsync(Run(), null, Produce, CancellationToken.None);
+        await recorder.RunAsync(Run(), null, Produce, null, CancellationToken.None);
 
         Assert.Equal(["stored: Completed"], _calls);
     }
@@ -41,10 +41,10 @@ public sealed class BackupRecorderTests
     {
         Task<ProducedBackup> Changed(BackupRunContext context, CancellationToken ct) => throw new SchemaChangedException("public.orders gained a column (test)");
 
-        await Assert.ThrowsAsync<SchemaChangedException>(() => Recorder().RunAsync(Run() with { SchemaChangeStartsNewChain = true }, null, Changed, CancellationToken.None));
+        await Assert.ThrowsAsync<SchemaChangedException>(() => Recorder().RunAsync(Run() with { SchemaChangeStartsNewChain = true }, null, Changed, null, CancellationToken.None));
         Assert.Empty(await new BackupCatalog(_store).ListAllAsync(null, CancellationToken.None));
 
-        await Assert.ThrowsAsync<SchemaChangedException>(() => Recorder().RunAsync(Run(), null, Changed, CancellationToken.None));
+        await Assert.ThrowsAsync<SchemaChangedException>(() => Recorder().RunAsync(Run(), null, Changed, null, CancellationToken.None));
         Assert.Equal(BackupStatus.Failed, Assert.Single(await new BackupCatalog(_store).ListAllAsync(null, CancellationToken.None)).Status);
     }
 
@@ -61,6 +61,7 @@ public sealed class BackupRecorderTests
                 return Task.CompletedTask;
             },
             (context, ct) => throw new IOException("disk gone (test)"),
+            null,
             CancellationToken.None));
 
         Assert.Equal([false], told);
@@ -71,7 +72,7 @@ public sealed class BackupRecorderTests
     {
         var recorder = Recorder(new Failing(new OperationCanceledException("host stopping (test)")), new Marking("after", _calls));
 
-        var manifest = await recorder.RunAsync(Run(), null, Produce, CancellationToken.None);
+        var manifest = await recorder.RunAsync(Run(), null, Produce, null, CancellationToken.None);
 
         Assert.Equal(BackupStatus.Completed, manifest.Status);
         Assert.Equal(BackupStatus.Completed, (await new BackupCatalog(_store).GetAsync(manifest.Id)).Status);
@@ -92,6 +93,7 @@ public sealed class BackupRecorderTests
                 return Task.CompletedTask;
             },
             Produce,
+            null,
             CancellationToken.None));
 
         Assert.Equal("server gone (test)", error.Message);

@@ -26,7 +26,7 @@ public sealed class StreamedSchemaChangeTests : IAsyncLifetime
         // The walsender of this connection streams any transaction past 64 kB of changes.
         var connection = PostgresConnectionInfo.Parse(TestServer.ConnectionString(_database) + ";Options=-c logical_decoding_work_mem=64kB");
         _capture = new ChangeCapture(connection, "it_slot_" + _database[^8..], "it_pub");
-        Assert.Equal("on", await _capture.EnsurePublicationAsync(captureSchemaChanges: true, CancellationToken.None));
+        Assert.Equal("on", (await _capture.EnsurePublicationAsync(captureSchemaChanges: true, CancellationToken.None)).SchemaCapture);
         await using var snapshot = await _capture.CreateSlotAsync(CancellationToken.None);
     }
 
