@@ -13,13 +13,14 @@ public sealed class CliSessionTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Fact]
-    public async Task OneShotSession_HasNoHostedServices_ButCanStillManageSchedules()
+    public async Task OneShotSession_HasNoHostedWorkers_ButCanStillManageSchedules()
     {
         var (parse, options) = Parse();
 
         await using var session = CliSession.Open(parse, options);
 
-        Assert.Empty(session.Services.GetServices<IHostedService>());
+        // No worker: only the start-up check, which runs nothing unless a host starts.
+        Assert.Equal(["BackupStartup"], session.Services.GetServices<IHostedService>().Select(s => s.GetType().Name));
         Assert.Empty(await session.Services.GetRequiredService<IScheduler>().ListSchedulesAsync().ToListAsync());
     }
 
@@ -33,7 +34,7 @@ public sealed class CliSessionTests : IDisposable
         using var provider = services.BuildServiceProvider();
 
         // Continuous capture is idle unless configured; when it is, `run` records the chain in the same process as the schedules (so their incrementals are refused, not forked).
-        Assert.Equal(["BackupScheduler", "ContinuousCaptureService", "SlotLagMonitor"], provider.GetServices<IHostedService>().Select(s => s.GetType().Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["BackupScheduler", "BackupStartup", "ContinuousCaptureService", "SlotLagMonitor"], provider.GetServices<IHostedService>().Select(s => s.GetType().Name).Order(StringComparer.Ordinal));
     }
 
     private (ParseResult, CliOptions) Parse()

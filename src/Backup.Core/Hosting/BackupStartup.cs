@@ -19,7 +19,7 @@ namespace Backup.Core.Hosting;
 /// database, a bad BACKUP_SCHEDULES, a missing key) stops the host with one line that says what to
 /// fix, and exit code 1, instead of a stack trace from whichever service met it first.
 /// </summary>
-internal sealed class BackupStartup(IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<BackupStartup> logger) : IHostedLifecycleService
+internal sealed class BackupStartup(IServiceProvider services, ILogger<BackupStartup> logger, IHostApplicationLifetime? lifetime = null) : IHostedLifecycleService
 {
     private bool _cannotStart;
 
@@ -47,7 +47,7 @@ internal sealed class BackupStartup(IServiceProvider services, IHostApplicationL
         if (_cannotStart)
         {
             Environment.ExitCode = 1;
-            lifetime.StopApplication();
+            lifetime?.StopApplication();
         }
         return Task.CompletedTask;
     }

@@ -76,7 +76,8 @@ public sealed class HostedServicesTests : IDisposable
         services.AddBackupSystem(b => b.WithoutHostedScheduler().WithoutHostedSlotLagMonitor().WithoutHostedContinuousCapture());
         using var provider = services.BuildServiceProvider();
 
-        Assert.Empty(provider.GetServices<IHostedService>());
+        // Only the start-up check is left: it runs nothing after the start.
+        Assert.IsType<BackupStartup>(Assert.Single(provider.GetServices<IHostedService>()));
     }
 
     [Theory]
@@ -117,9 +118,10 @@ public sealed class HostedServicesTests : IDisposable
     }
 
     [Fact]
-    public async Task Host_WithoutADatabase_StaysUp()
+    public async Task Host_WithoutADatabase_StaysUp_WhenItSaysItBacksUpFilesOnly()
     {
-        // File backups only: the slot lag monitor has nothing to watch and must idle, not fault and stop the host.
+        // File backups only (RequireDatabase=false, set for every host of this class): the slot lag
+        // monitor has nothing to watch and must idle, not fault and stop the host.
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         AddBackupSystem(builder.Services, _ => { });
         using var host = builder.Build();
@@ -148,5 +150,7 @@ public sealed class HostedServicesTests : IDisposable
         services.AddLogging();
         services.AddSingleton<BackupEnvironment>(new FakeEnvironment(new() { ["BACKUP_DIR"] = _root.Path }));
         services.AddBackupSystem(configure);
+        // These hosts have no database (a fake runner, or file backups only): they say so, else the start-up check stops them.
+        services.Configure<BackupOptions>(o => o.RequireDatabase = false);
     }
 }
