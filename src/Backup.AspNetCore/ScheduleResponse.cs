@@ -51,7 +51,7 @@ public sealed record ScheduleLastRun
     /// <summary><c>succeeded</c> or <c>failed</c>; null while unknown.</summary>
     public string? Outcome { get; init; }
 
-    /// <summary>The id of the backup it made, or why it failed.</summary>
+    /// <summary>The id of the backup it made; for a failed run, where its error is (the server log: it names servers and paths).</summary>
     public string? Result { get; init; }
 
     /// <summary>How long it took, in seconds.</summary>

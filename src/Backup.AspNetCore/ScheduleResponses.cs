@@ -34,18 +34,19 @@ internal static class ScheduleResponses
         Options = schedule.Options,
         NextRun = status?.NextRun,
         Running = status?.Running ?? false,
-        LastRun = status?.State is { LastStartedAt: not null } state
+        // A run that failed before it started records its outcome without a start time.
+        LastRun = status?.State is { } state && (state.LastStartedAt is not null || state.LastSucceeded is not null)
             ? new ScheduleLastRun
             {
                 StartedAt = state.LastStartedAt,
                 Outcome = state.LastSucceeded switch { true => "succeeded", false => "failed", null => null },
-                Result = state.LastResult,
+                Result = ScheduleRunText.Result(state),
                 DurationSeconds = state.LastDuration?.TotalSeconds,
                 ConsecutiveFailures = state.ConsecutiveFailures,
             }
             : null,
         Health = Health(status?.Problem),
-        Problem = status?.Problem,
+        Problem = ScheduleRunText.Problem(status),
     };
 
     // The scheduler decides health (too many failures first, then an owed run) and says which in
