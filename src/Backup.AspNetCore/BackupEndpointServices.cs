@@ -3,6 +3,7 @@ using Backup.Core.Abstractions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Backup.AspNetCore;
 
@@ -30,7 +31,12 @@ internal static class BackupEndpointServices
         }
         try
         {
-            return ActivatorUtilities.CreateInstance<BackupOperations>(services);
+            var own = ActivatorUtilities.CreateInstance<BackupOperations>(services);
+            if (services.GetService<ILoggerFactory>() is { } loggers)
+            {
+                Log.OwnOperations(loggers.CreateLogger<BackupOperations>());
+            }
+            return own;
         }
         catch (InvalidOperationException ex)
         {

@@ -21,7 +21,10 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary><c>app.MapBackupEndpoints()</c>: the backup REST API under <c>/api/v1/backup</c>.</summary>
 public static class BackupEndpoints
 {
-    /// <summary>Registers what the endpoints need (called by <see cref="MapBackupEndpoints"/> too late for DI; call it with AddBackupSystem).</summary>
+    /// <summary>
+    /// Registers the API's operations (shared with the dashboard, with <paramref name="configureOperations"/>) and
+    /// problem details for the API's 401 and 403. Optional: without it <see cref="MapBackupEndpoints"/> keeps its own operations.
+    /// </summary>
     public static IServiceCollection AddBackupEndpoints(this IServiceCollection services, Action<BackupOperationsOptions>? configureOperations = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -40,6 +43,7 @@ public static class BackupEndpoints
     /// <see cref="BackupEndpointOptions.BackupPolicy"/>, ...; <see cref="BackupEndpointOptions.AuthorizationPolicy"/>
     /// or the host's default policy when unset) unless <see cref="BackupEndpointOptions.AllowAnonymous"/> is set.
     /// Backups and restores answer 202 with an operation to poll at <c>operations/{id}</c>.
+    /// Needs <c>AddBackupSystem()</c>, and authorization unless anonymous: without them it throws here, naming the fix.
     /// </summary>
     public static RouteGroupBuilder MapBackupEndpoints(this IEndpointRouteBuilder app, Action<BackupEndpointOptions>? configure = null)
     {
