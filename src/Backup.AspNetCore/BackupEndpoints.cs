@@ -3,7 +3,10 @@ using Backup.AspNetCore;
 using Backup.Core;
 using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
+using Backup.Core.Drills;
+using Backup.Core.Monitoring;
 using Backup.Core.Operations;
+using Backup.Core.Retention;
 using Backup.Core.Scheduling;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -18,7 +21,10 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary><c>app.MapBackupEndpoints()</c>: the backup REST API under <c>/api/v1/backup</c>.</summary>
 public static class BackupEndpoints
 {
-    /// <summary>Registers what the endpoints need (called by <see cref="MapBackupEndpoints"/> too late for DI; call it with AddBackupSystem).</summary>
+    /// <summary>
+    /// Registers the API's operations (shared with the dashboard, with <paramref name="configureOperations"/>) and
+    /// problem details for the API's 401 and 403. Optional: without it <see cref="MapBackupEndpoints"/> keeps its own operations.
+    /// </summary>
     public static IServiceCollection AddBackupEndpoints(this IServiceCollection services, Action<BackupOperationsOptions>? configureOperations = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -28,6 +34,7 @@ public static class BackupEndpoints
             operations.Configure(configureOperations);
         }
         services.TryAddSingleton<BackupOperations>();
+        BackupAuthorizationProblems.Register(services);
         return services;
     }
 
@@ -36,14 +43,23 @@ public static class BackupEndpoints
     /// <see cref="BackupEndpointOptions.BackupPolicy"/>, ...; <see cref="BackupEndpointOptions.AuthorizationPolicy"/>
     /// or the host's default policy when unset) unless <see cref="BackupEndpointOptions.AllowAnonymous"/> is set.
     /// Backups and restores answer 202 with an operation to poll at <c>operations/{id}</c>.
+    /// Needs <c>AddBackupSystem()</c>, and authorization unless anonymous: without them it throws here, naming the fix.
     /// </summary>
     public static RouteGroupBuilder MapBackupEndpoints(this IEndpointRouteBuilder app, Action<BackupEndpointOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(app);
+        var ops = BackupEndpointServices.Resolve(app);
         var options = new BackupEndpointOptions();
         configure?.Invoke(options);
+        BackupEndpointServices.CheckAuthorization(app, options.AllowAnonymous);
         var rules = new BackupRequestRules(options);
         var api = app.MapGroup(options.RoutePrefix);
+        ((IEndpointConventionBuilder)api).Finally(BackupQueryValues.Guard);
+        api.WithMetadata(new BackupAuthorizationProblems.Marker());
+        if (!options.AllowAnonymous)
+        {
+            api.ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        }
         IResult Accepted(BackupOperation operation) => new AcceptedAt(options.RoutePrefix, operation);
         RouteGroupBuilder Capability(string? policy) => CapabilityGroups.Under(api, options.AllowAnonymous, policy, options.AuthorizationPolicy);
         // Some requests are destructive by their content (dropExisting, dryRun=false): checked in the handler, on top of the route's policy.
@@ -72,14 +88,19 @@ public static class BackupEndpoints
             }
         });
 
-        read.MapGet("/status", async (BackupService s, CancellationToken ct) => Json(await s.GetBackupStatusAsync(ct).ConfigureAwait(false)));
+        read.MapGet("/status", async (BackupService s, CancellationToken ct) => Json(await s.GetBackupStatusAsync(ct).ConfigureAwait(false)))
+            .Describe("getBackupStatus", BackupEndpointMetadata.Backups, "The backup system's status").Returns<BackupSystemStatus>();
         read.MapGet("/", async (BackupService s, string? type, string? status, int? limit, CancellationToken ct) =>
-            Json(await s.ListBackupsAsync(new BackupQuery { Type = Parse<BackupType>(type, "type"), Status = Parse<BackupStatus>(status, "status"), Limit = limit }, ct).ConfigureAwait(false)));
-        read.MapGet("/analytics/overview", async (BackupService s, CancellationToken ct) => Json(await s.GetBackupAnalyticsAsync(ct).ConfigureAwait(false)));
+            Json(await s.ListBackupsAsync(new BackupQuery { Type = Parse<BackupType>(type, "type"), Status = Parse<BackupStatus>(status, "status"), Limit = limit }, ct).ConfigureAwait(false)))
+            .Describe("listBackups", BackupEndpointMetadata.Backups, "Lists backups, newest first").Returns<IReadOnlyList<BackupManifest>>().Invalid();
+        read.MapGet("/analytics/overview", async (BackupService s, CancellationToken ct) => Json(await s.GetBackupAnalyticsAsync(ct).ConfigureAwait(false)))
+            .Describe("getBackupAnalytics", BackupEndpointMetadata.Analytics, "Backup analytics").Returns<BackupAnalytics>();
         read.MapGet("/analytics/drills", async (BackupService s, int? limit, DateTimeOffset? since, CancellationToken ct) =>
-            Json(await s.GetDrillAnalyticsAsync(limit, since, ct).ConfigureAwait(false)));
-        read.MapGet("/operations/{operationId}", (BackupOperations ops, string operationId) =>
-            ops.Get(operationId) is { } op ? Json(op) : throw new BackupNotFoundException($"There is no operation '{operationId}' (operations are kept in memory for a while after they end, and until the host restarts)."));
+            Json(await s.GetDrillAnalyticsAsync(limit, since, ct).ConfigureAwait(false)))
+            .Describe("getDrillAnalytics", BackupEndpointMetadata.Analytics, "Restore drill analytics").Returns<DrillAnalytics>().Invalid();
+        read.MapGet("/operations/{operationId}", (string operationId) =>
+            ops.Get(operationId) is { } op ? Json(op) : throw new BackupNotFoundException($"There is no operation '{operationId}' (operations are kept in memory for a while after they end, and until the host restarts)."))
+            .Describe("getOperation", BackupEndpointMetadata.Operations, "A long operation's state").Returns<BackupOperation>().Problems(StatusCodes.Status404NotFound);
         read.MapPost("/cleanup", async (HttpContext http, BackupService s, bool? dryRun, CancellationToken ct) =>
         {
             if (dryRun == false)
@@ -87,27 +108,27 @@ public static class BackupEndpoints
                 await RequireDestructiveAsync(http, "deletes backups (dryRun=false)").ConfigureAwait(false);
             }
             return Json(await s.CleanupOldBackupsAsync(dryRun ?? true, null, ct).ConfigureAwait(false));
-        });
+        }).Describe("cleanupBackups", BackupEndpointMetadata.Backups, "Applies retention (a dry run unless dryRun=false)").Returns<RetentionPlan>().Invalid();
 
-        backup.MapPost("/full", async (HttpContext http, BackupService s, BackupOperations ops) =>
+        backup.MapPost("/full", async (HttpContext http, BackupService s) =>
         {
             var body = await BodyAsync<FullBackupOptions>(http, options).ConfigureAwait(false) ?? new FullBackupOptions();
             rules.Check(http, body);
             return Accepted(ops.Start("full", async (p, ct) => await s.CreateFullBackupAsync(body, p, ct).ConfigureAwait(false)));
-        });
-        backup.MapPost("/incremental", async (HttpContext http, BackupService s, BackupOperations ops) =>
+        }).Describe("createFullBackup", BackupEndpointMetadata.Backups, "Starts a full backup").Body<FullBackupOptions>().StartsOperation().Invalid().Problems(StatusCodes.Status409Conflict);
+        backup.MapPost("/incremental", async (HttpContext http, BackupService s) =>
         {
             var body = await BodyAsync<IncrementalBackupOptions>(http, options).ConfigureAwait(false) ?? new IncrementalBackupOptions();
             rules.Check(http, body);
             return Accepted(ops.Start("incremental", async (p, ct) => await s.CreateIncrementalBackupAsync(body, p, ct).ConfigureAwait(false)));
-        });
-        backup.MapPost("/files", async (HttpContext http, BackupService s, BackupOperations ops) =>
+        }).Describe("createIncrementalBackup", BackupEndpointMetadata.Backups, "Starts an incremental backup").Body<IncrementalBackupOptions>().StartsOperation().Invalid().Problems(StatusCodes.Status409Conflict);
+        backup.MapPost("/files", async (HttpContext http, BackupService s) =>
         {
             var body = await BodyAsync<FileBackupRequest>(http, options).ConfigureAwait(false) ?? throw new BackupConfigurationException("body", "A body with name and options is required.");
             rules.Check(http, body);
             return Accepted(ops.Start("files", async (p, ct) => await s.CreateFileBackupAsync(body.Name, body.Options, p, ct).ConfigureAwait(false)));
-        });
-        restore.MapPost("/restore/point-in-time", async (HttpContext http, BackupService s, BackupOperations ops) =>
+        }).Describe("createFileBackup", BackupEndpointMetadata.Backups, "Starts a file backup").Body<FileBackupRequest>(optional: false).StartsOperation().Invalid().Problems(StatusCodes.Status409Conflict);
+        restore.MapPost("/restore/point-in-time", async (HttpContext http, BackupService s) =>
         {
             var body = await BodyAsync<PointInTimeRequest>(http, options).ConfigureAwait(false) ?? new PointInTimeRequest();
             rules.Check(body);
@@ -121,21 +142,21 @@ public static class BackupEndpoints
                 { Target: { } target } => await s.PointInTimeRecoveryAsync(target, body.Options, p, ct).ConfigureAwait(false),
                 _ => await s.RestoreLatestAsync(body.Options, p, ct).ConfigureAwait(false),
             }));
-        });
-        restore.MapPost("/restore/tables", async (HttpContext http, BackupService s, BackupOperations ops) =>
+        }).Describe("restorePointInTime", BackupEndpointMetadata.Restores, "Starts a point-in-time recovery (latest, a moment, or before a migration)").Body<PointInTimeRequest>().StartsOperation().Invalid().Problems(StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity);
+        restore.MapPost("/restore/tables", async (HttpContext http, BackupService s) =>
         {
             var body = await BodyAsync<TableRestoreRequest>(http, options).ConfigureAwait(false) ?? throw new BackupConfigurationException("tables", "A body with tables is required.");
             BackupRequestRules.Check(body);
             return Accepted(ops.Start(TableRestoreOperations.Kind, async (p, ct) => await TableRestoreOperations.RestoreAsync(s, body, p, ct).ConfigureAwait(false)));
-        });
+        }).Describe("restoreTables", BackupEndpointMetadata.Restores, "Starts restoring chosen tables beside the live ones").Body<TableRestoreRequest>(optional: false).StartsOperation().Invalid();
         // Writes into live tables: the destructive permission. Only copies this server restored are copied back.
-        destructive.MapPost("/restore/tables/apply", async (HttpContext http, BackupService s, BackupOperations ops) =>
+        destructive.MapPost("/restore/tables/apply", async (HttpContext http, BackupService s) =>
         {
             var body = await BodyAsync<TableRestoreApplyRequest>(http, options).ConfigureAwait(false) ?? throw new BackupConfigurationException("operationId", "A body with operationId is required.");
             var restored = TableRestoreOperations.Restored(ops, body.OperationId);
             return Accepted(ops.Start(TableRestoreOperations.ApplyKind, async (_, ct) => await TableRestoreOperations.ApplyAsync(s, restored, ct).ConfigureAwait(false)));
-        });
-        restore.MapPost("/restore/{id}", async (HttpContext http, BackupService s, BackupOperations ops, string id, CancellationToken ct) =>
+        }).Describe("applyTableRestore", BackupEndpointMetadata.Restores, "Copies restored tables back into the live ones").Body<TableRestoreApplyRequest>(optional: false).StartsOperation().Invalid().Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        restore.MapPost("/restore/{id}", async (HttpContext http, BackupService s, string id, CancellationToken ct) =>
         {
             var manifest = await s.GetBackupAsync(id, ct).ConfigureAwait(false); // 400/404 now, not in the operation
             var body = await BodyAsync<RestoreOptions>(http, options).ConfigureAwait(false) ?? new RestoreOptions();
@@ -151,18 +172,21 @@ public static class BackupEndpoints
             return Accepted(ops.Start("restore", async (p, c) => manifest.Type == BackupType.Files
                 ? await s.RestoreFilesAsync(manifest.Id, body.Files ?? throw new BackupConfigurationException("files.targetDirectory", "Restoring a file backup needs files.targetDirectory."), c).ConfigureAwait(false)
                 : await s.RestoreFromBackupAsync(manifest.Id, body, p, c).ConfigureAwait(false)));
-        });
-        read.MapGet("/drills", async (BackupService s, int? limit, CancellationToken ct) => Json(await s.ListDrillsAsync(limit, ct).ConfigureAwait(false)));
+        }).Describe("restoreBackup", BackupEndpointMetadata.Restores, "Starts restoring a backup").Body<RestoreOptions>().StartsOperation().Invalid().Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        read.MapGet("/drills", async (BackupService s, int? limit, CancellationToken ct) => Json(await s.ListDrillsAsync(limit, ct).ConfigureAwait(false)))
+            .Describe("listDrills", BackupEndpointMetadata.Drills, "Lists restore drills, newest first").Returns<IReadOnlyList<DrillRecord>>().Invalid();
         // A drill restores into a scratch database of the server: the restore capability's, though it replaces nothing.
-        restore.MapPost("/drills", async (HttpContext http, BackupService s, BackupOperations ops) =>
+        restore.MapPost("/drills", async (HttpContext http, BackupService s) =>
         {
-            var body = await BodyAsync<Backup.Core.Drills.DrillOptions>(http, options).ConfigureAwait(false);
+            var body = await BodyAsync<DrillRequest>(http, options).ConfigureAwait(false);
             // Only the moment comes from a client: a schedule id would make a drill by hand look scheduled.
             var drill = new Backup.Core.Drills.DrillOptions { At = body?.At };
             return Accepted(ops.Start("drill", async (_, ct) => await s.RunRestoreDrillAsync(drill, ct).ConfigureAwait(false)));
-        });
-        read.MapGet("/{id}", async (BackupService s, string id, CancellationToken ct) => Json(await s.GetBackupAsync(id, ct).ConfigureAwait(false)));
-        destructive.MapDelete("/{id}", async (BackupService s, string id, CancellationToken ct) => Json(await s.DeleteBackupAsync(id, ct).ConfigureAwait(false)));
+        }).Describe("runDrill", BackupEndpointMetadata.Drills, "Starts a restore drill").Body<DrillRequest>().StartsOperation().Invalid().Problems(StatusCodes.Status409Conflict);
+        read.MapGet("/{id}", async (BackupService s, string id, CancellationToken ct) => Json(await s.GetBackupAsync(id, ct).ConfigureAwait(false)))
+            .Describe("getBackup", BackupEndpointMetadata.Backups, "A backup's manifest").Returns<BackupManifest>().Invalid().Problems(StatusCodes.Status404NotFound);
+        destructive.MapDelete("/{id}", async (BackupService s, string id, CancellationToken ct) => Json(await s.DeleteBackupAsync(id, ct).ConfigureAwait(false)))
+            .Describe("deleteBackup", BackupEndpointMetadata.Backups, "Deletes a backup").Returns<BackupManifest>().Invalid().Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         restore.MapGet("/{id}/download", async (BackupService s, string id, bool? unverified, CancellationToken ct) =>
         {
             var manifest = await s.GetBackupAsync(id, ct).ConfigureAwait(false);
@@ -173,33 +197,39 @@ public static class BackupEndpoints
             }
             var extension = manifest.Type switch { BackupType.Full => "dump", BackupType.Incremental => "changes", _ => "tar" };
             return new BackupDownload(manifest.Id, $"{manifest.Id}.{extension}", c => s.OpenBackupContentAsync(manifest.Id, c));
-        });
+        }).Describe("downloadBackup", BackupEndpointMetadata.Backups, "A backup's content, decrypted and decompressed").Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream").Invalid().Problems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
 
-        read.MapGet("/schedules", async (IScheduler sc, CancellationToken ct) => Json(await sc.ListSchedulesAsync(ct).ToListAsync(ct).ConfigureAwait(false)));
+        read.MapGet("/schedules", async (IScheduler sc, CancellationToken ct) => Json(await ScheduleResponses.ListAsync(sc, ct).ConfigureAwait(false)))
+            .Describe("listSchedules", BackupEndpointMetadata.Schedules, "Lists schedules with their next run, last run and health").Returns<IReadOnlyList<ScheduleResponse>>();
         read.MapGet("/schedules/{scheduleId}", async (IScheduler sc, string scheduleId, CancellationToken ct) =>
-            Json(await sc.GetScheduleAsync(scheduleId, ct).ConfigureAwait(false) ?? throw new ScheduleNotFoundException($"There is no schedule with id '{scheduleId}'.")));
+            Json(await ScheduleResponses.GetAsync(sc, scheduleId, ct).ConfigureAwait(false) ?? throw new ScheduleNotFoundException($"There is no schedule with id '{scheduleId}'.")))
+            .Describe("getSchedule", BackupEndpointMetadata.Schedules, "A schedule with its next run, last run and health").Returns<ScheduleResponse>().Problems(StatusCodes.Status404NotFound);
         schedules.MapPost("/schedules", async (HttpContext http, IScheduler sc, CancellationToken ct) =>
         {
             var schedule = await BodyAsync<BackupSchedule>(http, options).ConfigureAwait(false) ?? throw new BackupConfigurationException("body", "A schedule is required.");
             rules.Check(http, schedule);
-            var created = await sc.CreateScheduleAsync(schedule, ct).ConfigureAwait(false);
-            return Results.Json(created, BackupApiJson.Options, statusCode: StatusCodes.Status201Created);
-        });
+            var created = await ScheduleCreation.CreateAsync(sc, schedule, ct).ConfigureAwait(false);
+            http.Response.Headers.Location = $"{http.Request.PathBase}{options.RoutePrefix.TrimEnd('/')}/schedules/{Uri.EscapeDataString(created.Id)}";
+            return Results.Json(ScheduleResponses.Of(sc, created), BackupApiJson.Options, statusCode: StatusCodes.Status201Created);
+        }).Describe("createSchedule", BackupEndpointMetadata.Schedules, "Creates a schedule").Body<BackupSchedule>(optional: false).Returns<ScheduleResponse>(StatusCodes.Status201Created).Invalid().Problems(StatusCodes.Status409Conflict);
         schedules.MapPut("/schedules/{scheduleId}", async (HttpContext http, IScheduler sc, string scheduleId, CancellationToken ct) =>
         {
             var schedule = await BodyAsync<BackupSchedule>(http, options).ConfigureAwait(false) ?? throw new BackupConfigurationException("body", "A schedule is required.");
             rules.Check(http, schedule);
-            return Json(await sc.UpdateScheduleAsync(schedule with { Id = scheduleId }, ct).ConfigureAwait(false));
-        });
+            return Json(ScheduleResponses.Of(sc, await sc.UpdateScheduleAsync(schedule with { Id = scheduleId }, ct).ConfigureAwait(false)));
+        }).Describe("updateSchedule", BackupEndpointMetadata.Schedules, "Replaces a schedule").Body<BackupSchedule>(optional: false).Returns<ScheduleResponse>().Invalid().Problems(StatusCodes.Status404NotFound);
         schedules.MapDelete("/schedules/{scheduleId}", async (IScheduler sc, string scheduleId, CancellationToken ct) =>
-            await sc.DeleteScheduleAsync(scheduleId, ct).ConfigureAwait(false) ? Results.NoContent() : throw new ScheduleNotFoundException($"There is no schedule with id '{scheduleId}'."));
-        schedules.MapPost("/schedules/{scheduleId}/enable", async (IScheduler sc, string scheduleId, CancellationToken ct) => Json(await sc.EnableScheduleAsync(scheduleId, ct).ConfigureAwait(false)));
-        schedules.MapPost("/schedules/{scheduleId}/disable", async (IScheduler sc, string scheduleId, CancellationToken ct) => Json(await sc.DisableScheduleAsync(scheduleId, ct).ConfigureAwait(false)));
-        schedules.MapPost("/schedules/{scheduleId}/run", async (IScheduler sc, BackupOperations ops, string scheduleId, CancellationToken ct) =>
+            await sc.DeleteScheduleAsync(scheduleId, ct).ConfigureAwait(false) ? Results.NoContent() : throw new ScheduleNotFoundException($"There is no schedule with id '{scheduleId}'."))
+            .Describe("deleteSchedule", BackupEndpointMetadata.Schedules, "Deletes a schedule").Produces(StatusCodes.Status204NoContent).Problems(StatusCodes.Status404NotFound);
+        schedules.MapPost("/schedules/{scheduleId}/enable", async (IScheduler sc, string scheduleId, CancellationToken ct) => Json(ScheduleResponses.Of(sc, await sc.EnableScheduleAsync(scheduleId, ct).ConfigureAwait(false))))
+            .Describe("enableSchedule", BackupEndpointMetadata.Schedules, "Enables a schedule").Returns<ScheduleResponse>().Problems(StatusCodes.Status404NotFound);
+        schedules.MapPost("/schedules/{scheduleId}/disable", async (IScheduler sc, string scheduleId, CancellationToken ct) => Json(ScheduleResponses.Of(sc, await sc.DisableScheduleAsync(scheduleId, ct).ConfigureAwait(false))))
+            .Describe("disableSchedule", BackupEndpointMetadata.Schedules, "Disables a schedule").Returns<ScheduleResponse>().Problems(StatusCodes.Status404NotFound);
+        schedules.MapPost("/schedules/{scheduleId}/run", async (IScheduler sc, string scheduleId, CancellationToken ct) =>
         {
             _ = await sc.GetScheduleAsync(scheduleId, ct).ConfigureAwait(false) ?? throw new ScheduleNotFoundException($"There is no schedule with id '{scheduleId}'.");
             return Accepted(ops.Start("schedule-run", async (_, c) => await sc.ForceRunScheduleAsync(scheduleId, c).ConfigureAwait(false)));
-        });
+        }).Describe("runSchedule", BackupEndpointMetadata.Schedules, "Runs a schedule now").StartsOperation().Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return api;
     }
 

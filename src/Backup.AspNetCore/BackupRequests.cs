@@ -66,3 +66,10 @@ public sealed record TableRestoreResponse(TableRestoreResult Restore, TableResto
 /// <param name="Comparison">The comparison made just before the copy-back, whose SQL ran.</param>
 /// <param name="Written">Rows written per live table, in one transaction.</param>
 public sealed record TableRestoreApplyResponse(TableRestoreComparison Comparison, IReadOnlyDictionary<string, long> Written);
+
+/// <summary>Body of <c>POST drills</c> (optional): the moment to restore; the latest when null.</summary>
+public sealed record DrillRequest
+{
+    /// <summary>The moment the drill restores; the latest state the backups hold when null.</summary>
+    public DateTimeOffset? At { get; init; }
+}

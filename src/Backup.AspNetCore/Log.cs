@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Backup.AspNetCore;
 
-/// <summary>Every log message of Backup.AspNetCore, with stable event ids (1350-1359 the API, 3020-3029 the dashboard, beside Backup.Core's).</summary>
+/// <summary>Every log message of Backup.AspNetCore, with stable event ids (1350-1359 and 3040-3049 the API, 3020-3029 the dashboard, beside Backup.Core's).</summary>
 internal static partial class Log
 {
     [LoggerMessage(1350, LogLevel.Error, "Backup API request {Method} {Path} failed with {Status}; the client was shown a generic message")]
@@ -13,6 +13,9 @@ internal static partial class Log
 
     [LoggerMessage(1352, LogLevel.Error, "Download of backup {BackupId} failed after the response had started; the connection is aborted")]
     public static partial void DownloadAborted(ILogger logger, Exception error, string backupId);
+
+    [LoggerMessage(3040, LogLevel.Information, "Backup API keeps its own operations (AddBackupEndpoints was not called): the dashboard does not see them, and their options are the defaults")]
+    public static partial void OwnOperations(ILogger logger);
 
     [LoggerMessage(3020, LogLevel.Error, "Backup dashboard request {Method} {Path} failed with {Status}; the page shows a generic message")]
     public static partial void DashboardRequestFailed(ILogger logger, Exception error, string method, string path, int status);

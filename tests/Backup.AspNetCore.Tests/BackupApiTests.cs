@@ -58,9 +58,11 @@ public sealed partial class BackupApiTests : IAsyncLifetime, IDisposable
         var anonymous = _factory.CreateClient();
         var stranger = Client(StrangerKey);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/backup/status")).StatusCode);
+        var unauthorized = await anonymous.GetAsync("/api/v1/backup/status");
+        Assert.Equal((HttpStatusCode.Unauthorized, "application/problem+json"), (unauthorized.StatusCode, unauthorized.Content.Headers.ContentType?.MediaType));
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("/api/v1/backup/full", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await stranger.GetAsync("/api/v1/backup/")).StatusCode);
+        var forbidden = await stranger.GetAsync("/api/v1/backup/");
+        Assert.Equal((HttpStatusCode.Forbidden, "application/problem+json"), (forbidden.StatusCode, forbidden.Content.Headers.ContentType?.MediaType));
         Assert.Equal(HttpStatusCode.Forbidden, (await stranger.DeleteAsync("/api/v1/backup/20260101T000000000Z-00000000")).StatusCode);
     }
 
@@ -275,13 +277,19 @@ public sealed partial class BackupApiTests : IAsyncLifetime, IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("cronExpression", out _));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, duplicate.StatusCode);
+        Assert.Equal("/api/v1/backup/schedules/nightly", created.Headers.Location?.ToString());
+        Assert.Equal((HttpStatusCode.Conflict, "application/problem+json"), (duplicate.StatusCode, duplicate.Content.Headers.ContentType?.MediaType));
         Assert.Equal("0 3 * * *", (await updated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("cronExpression").GetString());
         Assert.False((await disabled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("enabled").GetBoolean());
         Assert.True((await enabled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("enabled").GetBoolean());
         Assert.Equal("succeeded", ran.GetProperty("status").GetString());
         Assert.Equal("nightly", Assert.Single(listed.EnumerateArray()).GetProperty("id").GetString());
         Assert.Equal("Nightly", got.GetProperty("name").GetString());
+        Assert.Equal("ok", got.GetProperty("health").GetString());
+        Assert.True(got.GetProperty("nextRun").GetDateTimeOffset() > DateTimeOffset.UtcNow);
+        Assert.Equal("succeeded", got.GetProperty("lastRun").GetProperty("outcome").GetString());
+        Assert.Equal(ran.GetProperty("result").GetString(), got.GetProperty("lastRun").GetProperty("result").GetString());
+        Assert.Equal("ok", Assert.Single(listed.EnumerateArray()).GetProperty("health").GetString());
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
     }
 
@@ -314,19 +322,7 @@ public sealed partial class BackupApiTests : IAsyncLifetime, IDisposable
         return operation;
     }
 
-    private static async Task<JsonElement> WaitForEndAsync(HttpClient client, string location)
-    {
-        for (var i = 0; i < 600; i++)
-        {
-            var operation = await client.GetFromJsonAsync<JsonElement>(location);
-            if (operation.GetProperty("status").GetString() != "running")
-            {
-                return operation;
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("the operation did not finish");
-    }
+    private static Task<JsonElement> WaitForEndAsync(HttpClient client, string location) => Hosting.ApiPolling.WaitForEndAsync(client, location);
 
     private async Task<byte[]> PlainContentAsync(string id)
     {

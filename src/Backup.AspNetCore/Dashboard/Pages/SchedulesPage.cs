@@ -19,7 +19,7 @@ internal static class SchedulesPage
             var state = states.GetValueOrDefault(s.Id);
             var path = $"/schedules/{Uri.EscapeDataString(s.Id)}";
             var last = state?.State is { LastStartedAt: not null } run
-                ? Html.Of($"""<span class="{(run.LastSucceeded == true ? "ok" : "bad")}">{(run.LastSucceeded == true ? "succeeded" : "failed")}</span> {DashboardFormat.Time(run.LastStartedAt)} {(run.LastSucceeded == true ? run.LastResult : FailureHidden)}""")
+                ? Html.Of($"""<span class="{(run.LastSucceeded == true ? "ok" : "bad")}">{(run.LastSucceeded == true ? "succeeded" : "failed")}</span> {DashboardFormat.Time(run.LastStartedAt)} {ScheduleRunText.Result(run)}""")
                 : Html.Of($"""<span class="muted">never ran</span>""");
             return Html.Of($"""
                 <tr data-test="schedule-row" data-schedule-id="{s.Id}" data-enabled="{(s.Enabled ? "true" : "false")}">
@@ -34,12 +34,5 @@ internal static class SchedulesPage
         return DashboardLayout.Page(context, "/schedules", "Schedules", body);
     }
 
-    private const string FailureHidden = "(the error is in the server log)";
-
-    // "overdue: …" holds only a time; "failed N times in a row; last: <message>" quotes the raw error.
-    private static string? Problem(ScheduleStatus? state) =>
-        state?.Problem is not { } problem ? null
-        : state.State.LastResult is { Length: > 0 } last && problem.Contains(last, StringComparison.Ordinal)
-            ? $"failed {state.State.ConsecutiveFailures} times in a row {FailureHidden}"
-            : problem;
+    private static string? Problem(ScheduleStatus? state) => ScheduleRunText.Problem(state);
 }
