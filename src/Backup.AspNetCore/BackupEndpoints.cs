@@ -78,8 +78,7 @@ public static class BackupEndpoints
         read.MapGet("/analytics/overview", async (BackupService s, CancellationToken ct) => Json(await s.GetBackupAnalyticsAsync(ct).ConfigureAwait(false)));
         read.MapGet("/analytics/drills", async (BackupService s, int? limit, DateTimeOffset? since, CancellationToken ct) =>
             Json(await s.GetDrillAnalyticsAsync(limit, since, ct).ConfigureAwait(false)));
-        read.MapGet("/operations/{operationId}", (BackupOperations ops, string operationId) =>
-            ops.Get(operationId) is { } op ? Json(op) : throw new BackupNotFoundException($"There is no operation '{operationId}' (operations are kept in memory for a while after they end, and until the host restarts)."));
+        BackupOperationRoutes.Map(read, backup);
         read.MapPost("/cleanup", async (HttpContext http, BackupService s, bool? dryRun, CancellationToken ct) =>
         {
             if (dryRun == false)
@@ -162,7 +161,8 @@ public static class BackupEndpoints
             return Accepted(ops.Start("drill", async (_, ct) => await s.RunRestoreDrillAsync(drill, ct).ConfigureAwait(false)));
         });
         read.MapGet("/{id}", async (BackupService s, string id, CancellationToken ct) => Json(await s.GetBackupAsync(id, ct).ConfigureAwait(false)));
-        destructive.MapDelete("/{id}", async (BackupService s, string id, CancellationToken ct) => Json(await s.DeleteBackupAsync(id, ct).ConfigureAwait(false)));
+        // A backup others depend on is a 409 naming them, unless cascade=true deletes them too (newest first).
+        destructive.MapDelete("/{id}", async (BackupService s, string id, bool? cascade, CancellationToken ct) => Json(await s.DeleteBackupAsync(id, cascade == true, ct).ConfigureAwait(false)));
         restore.MapGet("/{id}/download", async (BackupService s, string id, bool? unverified, CancellationToken ct) =>
         {
             var manifest = await s.GetBackupAsync(id, ct).ConfigureAwait(false);
@@ -258,10 +258,12 @@ public static class BackupEndpoints
     /// <summary>202 with the operation, and a Location header pointing at it.</summary>
     private sealed class AcceptedAt(string prefix, BackupOperation operation) : IResult
     {
-        public Task ExecuteAsync(HttpContext httpContext)
+        public async Task ExecuteAsync(HttpContext httpContext)
         {
+            // Its record is in the store before the client learns its id: a poll on any replica finds it.
+            await operation.Recorded.ConfigureAwait(false);
             httpContext.Response.Headers.Location = $"{httpContext.Request.PathBase}{prefix}/operations/{operation.Id}";
-            return Results.Json(operation, BackupApiJson.Options, statusCode: StatusCodes.Status202Accepted).ExecuteAsync(httpContext);
+            await Results.Json(operation, BackupApiJson.Options, statusCode: StatusCodes.Status202Accepted).ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 }
