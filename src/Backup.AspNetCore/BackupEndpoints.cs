@@ -172,7 +172,7 @@ public static class BackupEndpoints
                 throw new BackupIntegrityException($"The backup '{manifest.Id}' failed verification; it is not sent. Download it with unverified=true to get the bytes anyway.");
             }
             var extension = manifest.Type switch { BackupType.Full => "dump", BackupType.Incremental => "changes", _ => "tar" };
-            return new BackupDownload(manifest.Id, $"{manifest.Id}.{extension}", c => s.OpenBackupContentAsync(manifest.Id, c));
+            return new BackupDownload(manifest.Id, $"{manifest.Id}.{extension}", c => s.OpenBackupContentAsync(manifest.Id, c), extension == "tar" ? "application/x-tar" : "application/octet-stream");
         });
 
         read.MapGet("/schedules", async (IScheduler sc, CancellationToken ct) => Json(await sc.ListSchedulesAsync(ct).ToListAsync(ct).ConfigureAwait(false)));
