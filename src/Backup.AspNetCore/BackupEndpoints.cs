@@ -98,9 +98,7 @@ public static class BackupEndpoints
         read.MapGet("/analytics/drills", async (BackupService s, int? limit, DateTimeOffset? since, CancellationToken ct) =>
             Json(await s.GetDrillAnalyticsAsync(limit, since, ct).ConfigureAwait(false)))
             .Describe("getDrillAnalytics", BackupEndpointMetadata.Analytics, "Restore drill analytics").Returns<DrillAnalytics>().Invalid();
-        read.MapGet("/operations/{operationId}", (string operationId) =>
-            ops.Get(operationId) is { } op ? Json(op) : throw new BackupNotFoundException($"There is no operation '{operationId}' (operations are kept in memory for a while after they end, and until the host restarts)."))
-            .Describe("getOperation", BackupEndpointMetadata.Operations, "A long operation's state").Returns<BackupOperation>().Problems(StatusCodes.Status404NotFound);
+        BackupOperationRoutes.Map(read, backup, ops);
         read.MapPost("/cleanup", async (HttpContext http, BackupService s, bool? dryRun, CancellationToken ct) =>
         {
             if (dryRun == false)
@@ -185,8 +183,9 @@ public static class BackupEndpoints
         }).Describe("runDrill", BackupEndpointMetadata.Drills, "Starts a restore drill").Body<DrillRequest>().StartsOperation().Invalid().Problems(StatusCodes.Status409Conflict);
         read.MapGet("/{id}", async (BackupService s, string id, CancellationToken ct) => Json(await s.GetBackupAsync(id, ct).ConfigureAwait(false)))
             .Describe("getBackup", BackupEndpointMetadata.Backups, "A backup's manifest").Returns<BackupManifest>().Invalid().Problems(StatusCodes.Status404NotFound);
-        destructive.MapDelete("/{id}", async (BackupService s, string id, CancellationToken ct) => Json(await s.DeleteBackupAsync(id, ct).ConfigureAwait(false)))
-            .Describe("deleteBackup", BackupEndpointMetadata.Backups, "Deletes a backup").Returns<BackupManifest>().Invalid().Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        // A backup others depend on is a 409 naming them, unless cascade=true deletes them too (newest first).
+        destructive.MapDelete("/{id}", async (BackupService s, string id, bool? cascade, CancellationToken ct) => Json(await s.DeleteBackupAsync(id, cascade == true, ct).ConfigureAwait(false)))
+            .Describe("deleteBackup", BackupEndpointMetadata.Backups, "Deletes a backup (409 naming the backups that depend on it, unless cascade=true deletes them too)").Returns<BackupManifest>().Invalid().Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         restore.MapGet("/{id}/download", async (BackupService s, string id, bool? unverified, CancellationToken ct) =>
         {
             var manifest = await s.GetBackupAsync(id, ct).ConfigureAwait(false);
@@ -196,8 +195,8 @@ public static class BackupEndpoints
                 throw new BackupIntegrityException($"The backup '{manifest.Id}' failed verification; it is not sent. Download it with unverified=true to get the bytes anyway.");
             }
             var extension = manifest.Type switch { BackupType.Full => "dump", BackupType.Incremental => "changes", _ => "tar" };
-            return new BackupDownload(manifest.Id, $"{manifest.Id}.{extension}", c => s.OpenBackupContentAsync(manifest.Id, c));
-        }).Describe("downloadBackup", BackupEndpointMetadata.Backups, "A backup's content, decrypted and decompressed").Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream").Invalid().Problems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
+            return new BackupDownload(manifest.Id, $"{manifest.Id}.{extension}", c => s.OpenBackupContentAsync(manifest.Id, c), extension == "tar" ? "application/x-tar" : "application/octet-stream");
+        }).Describe("downloadBackup", BackupEndpointMetadata.Backups, "A backup's content, decrypted and decompressed: a full backup as a pg_restore archive, a file backup as a tar, an incremental as its change segment").Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream", "application/x-tar").Invalid().Problems(StatusCodes.Status404NotFound, StatusCodes.Status422UnprocessableEntity);
 
         read.MapGet("/schedules", async (IScheduler sc, CancellationToken ct) => Json(await ScheduleResponses.ListAsync(sc, ct).ConfigureAwait(false)))
             .Describe("listSchedules", BackupEndpointMetadata.Schedules, "Lists schedules with their next run, last run and health").Returns<IReadOnlyList<ScheduleResponse>>();
@@ -288,10 +287,12 @@ public static class BackupEndpoints
     /// <summary>202 with the operation, and a Location header pointing at it.</summary>
     private sealed class AcceptedAt(string prefix, BackupOperation operation) : IResult
     {
-        public Task ExecuteAsync(HttpContext httpContext)
+        public async Task ExecuteAsync(HttpContext httpContext)
         {
+            // Its record is in the store before the client learns its id: a poll on any replica finds it.
+            await operation.Recorded.ConfigureAwait(false);
             httpContext.Response.Headers.Location = $"{httpContext.Request.PathBase}{prefix}/operations/{operation.Id}";
-            return Results.Json(operation, BackupApiJson.Options, statusCode: StatusCodes.Status202Accepted).ExecuteAsync(httpContext);
+            await Results.Json(operation, BackupApiJson.Options, statusCode: StatusCodes.Status202Accepted).ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 }

@@ -9,7 +9,10 @@ public sealed class BackupOperation
     /// <summary>What it does: <c>full</c>, <c>incremental</c>, <c>files</c>, <c>restore</c>, <c>point-in-time</c>, <c>schedule-run</c>.</summary>
     public required string Kind { get; init; }
 
-    /// <summary><c>running</c>, <c>succeeded</c> or <c>failed</c>.</summary>
+    /// <summary>
+    /// <c>running</c>, <c>succeeded</c>, <c>failed</c>, <c>cancelled</c> (a cancellation was asked for),
+    /// or <c>abandoned</c> (the replica that ran it stopped without ending it).
+    /// </summary>
     public string Status { get; internal set; } = "running";
 
     /// <summary>When it started.</summary>
@@ -24,7 +27,19 @@ public sealed class BackupOperation
     /// <summary>Bytes processed so far.</summary>
     public long Bytes { get; internal set; }
 
-    /// <summary>What it produced (a manifest, a restore result...).</summary>
+    /// <summary>The bytes of the whole, when known (a restore knows its backup's size); null otherwise.</summary>
+    public long? Total { get; internal set; }
+
+    /// <summary><see cref="Bytes"/> of <see cref="Total"/> in percent, when the total is known.</summary>
+    public double? Percent { get; internal set; }
+
+    /// <summary>Whether a cancellation was asked for.</summary>
+    public bool CancelRequested { get; internal set; }
+
+    /// <summary>
+    /// What it produced (a manifest, a restore result...). Read on another replica than the one that
+    /// ran it, a summary: the result's top-level values (such as the stored backup's id).
+    /// </summary>
     public object? Result { get; internal set; }
 
     /// <summary>Why it failed, as problem details.</summary>
@@ -32,4 +47,10 @@ public sealed class BackupOperation
 
     /// <summary>The backup it works on (a verify), so a backup's page shows only its own; not part of the API's JSON.</summary>
     internal string? BackupId { get; set; }
+
+    /// <summary>Cancels the work of an operation this process runs; null for one read from the store.</summary>
+    internal CancellationTokenSource? Cancellation { get; init; }
+
+    /// <summary>The first write of its record to the store: the 202 waits for it, so a poll on any replica finds it.</summary>
+    internal Task Recorded { get; set; } = Task.CompletedTask;
 }

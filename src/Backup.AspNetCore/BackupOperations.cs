@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Backup.Core.OperationRecords;
 using Backup.Core.Operations;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -8,33 +10,67 @@ using Microsoft.Extensions.Options;
 namespace Backup.AspNetCore;
 
 /// <summary>
-/// The operations this process runs for the API. They live in memory: a restart forgets them
-/// (the backups they made are in the catalog), and so does <see cref="BackupOperationsOptions.Retention"/>
-/// after they end. They stop when the host stops.
+/// The operations the API runs. Each runs in the process that started it; with an
+/// <see cref="OperationRecordStore"/> (registered by <c>AddBackupSystem</c>) its state is written to
+/// the backup store at the start, every <see cref="BackupOperationsOptions.HeartbeatInterval"/> and at
+/// the end, so every replica behind a load balancer can read, list and cancel it; without one they
+/// live in this process's memory only. Finished ones are forgotten after
+/// <see cref="BackupOperationsOptions.Retention"/>. They stop when the host stops.
 /// </summary>
-public sealed class BackupOperations(TimeProvider time, IHostApplicationLifetime lifetime, IOptions<BackupOperationsOptions>? options = null, ILogger<BackupOperations>? logger = null)
+public sealed class BackupOperations(
+    TimeProvider time, IHostApplicationLifetime lifetime, IOptions<BackupOperationsOptions>? options = null, ILogger<BackupOperations>? logger = null, OperationRecordStore? records = null)
 {
+    // A heartbeat missed this many times means the owner is gone (a slow store write may miss a few).
+    private const int MissedHeartbeats = 15;
     private readonly ConcurrentDictionary<string, BackupOperation> _operations = new(StringComparer.Ordinal);
     private readonly BackupOperationsOptions _options = options?.Value ?? new BackupOperationsOptions();
     private readonly ILogger _logger = logger ?? NullLogger<BackupOperations>.Instance;
+    private DateTimeOffset _expiredAt = DateTimeOffset.MinValue;
+
+    private TimeSpan AbandonAfter => _options.HeartbeatInterval * MissedHeartbeats;
 
     /// <summary>Starts <paramref name="work"/> in the background and returns its operation at once.</summary>
     public BackupOperation Start(string kind, Func<IProgress<BackupProgress>, CancellationToken, Task<object?>> work)
     {
         Evict(room: 1);
-        var operation = new BackupOperation { Id = Guid.NewGuid().ToString("N"), Kind = kind, StartedAt = time.GetUtcNow() };
+        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
+        var operation = new BackupOperation { Id = Guid.NewGuid().ToString("N"), Kind = kind, StartedAt = time.GetUtcNow(), Cancellation = cancellation };
         _operations[operation.Id] = operation;
         var progress = new Progress<BackupProgress>(p =>
         {
+            // Reports are posted to the thread pool: one may arrive after the end, which it must not undo.
+            if (operation.Status != OperationStatus.Running)
+            {
+                return;
+            }
             operation.Phase = p.Phase;
             operation.Bytes = p.Bytes;
+            operation.Total = p.Total;
+            operation.Percent = p.Percent;
         });
+        operation.Recorded = SaveAsync(operation);
         _ = Task.Run(async () =>
         {
+            using var stopHeartbeat = new CancellationTokenSource();
+            var heartbeat = HeartbeatAsync(operation, stopHeartbeat.Token);
             try
             {
-                operation.Result = await work(progress, lifetime.ApplicationStopping).ConfigureAwait(false);
-                operation.Status = "succeeded";
+                operation.Result = await work(progress, cancellation.Token).ConfigureAwait(false);
+                operation.Status = OperationStatus.Succeeded;
+                // Done is all of it, also where the last bytes were not reported (read past a recovery's target).
+                operation.Percent = operation.Total is null ? null : 100;
+            }
+            catch (OperationCanceledException) when (operation.CancelRequested)
+            {
+                operation.Status = OperationStatus.Cancelled;
+                operation.Error = new Microsoft.AspNetCore.Mvc.ProblemDetails
+                {
+                    Status = StatusCodes.Status409Conflict,
+                    Title = "The operation was cancelled",
+                    Detail = "A cancellation was asked for; what the operation had begun was undone or is left for cleanup.",
+                    Type = "https://httpstatuses.io/409",
+                };
+                Log.OperationCancelled(_logger, operation.Id, kind);
             }
             catch (Exception ex)
             {
@@ -44,25 +80,162 @@ public sealed class BackupOperations(TimeProvider time, IHostApplicationLifetime
                     Log.OperationFailed(_logger, ex, operation.Id, kind, status);
                 }
                 operation.Error = details;
-                operation.Status = "failed";
+                operation.Status = OperationStatus.Failed;
             }
             operation.CompletedAt = time.GetUtcNow();
+            await stopHeartbeat.CancelAsync().ConfigureAwait(false);
+            await heartbeat.ConfigureAwait(false);
+            await SaveAsync(operation).ConfigureAwait(false);
+            cancellation.Dispose();
         }, CancellationToken.None);
         return operation;
     }
 
-    /// <summary>The operation with that id, or null (unknown, or finished longer ago than the retention).</summary>
+    /// <summary>The operation with that id this process runs or ran, or null (unknown here, or finished longer ago than the retention).</summary>
     public BackupOperation? Get(string id)
     {
         Evict(room: 0);
         return _operations.GetValueOrDefault(id);
     }
 
-    /// <summary>Every operation kept, newest first (the dashboard shows the running ones and the recent results).</summary>
+    /// <summary>The operation with that id, run by this process or (read from the store) by another replica; null when there is none.</summary>
+    public async Task<BackupOperation?> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        if (Get(id) is { } local)
+        {
+            return local;
+        }
+        return records is null || await records.GetAsync(id, AbandonAfter, cancellationToken).ConfigureAwait(false) is not { } record
+            ? null
+            : BackupOperationRecords.FromRecord(record);
+    }
+
+    /// <summary>Every operation of every replica sharing the store (of <paramref name="status"/> when set), newest first; expired records are deleted on the way.</summary>
+    public async Task<IReadOnlyList<BackupOperation>> ListAsync(string? status = null, CancellationToken cancellationToken = default)
+    {
+        Evict(room: 0);
+        var all = new Dictionary<string, BackupOperation>(StringComparer.Ordinal);
+        if (records is not null)
+        {
+            await ExpireAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var record in await records.ListAsync(null, AbandonAfter, cancellationToken).ConfigureAwait(false))
+            {
+                all[record.Id] = BackupOperationRecords.FromRecord(record);
+            }
+        }
+        // This process's own are fresher than their last heartbeat.
+        foreach (var (id, operation) in _operations)
+        {
+            all[id] = operation;
+        }
+        return [.. all.Values.Where(o => status is null || o.Status == status).OrderByDescending(o => o.StartedAt).ThenByDescending(o => o.Id, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Asks a running operation to stop: at once when this process runs it, else through the store,
+    /// where its owner notices within a heartbeat. It then ends <c>cancelled</c>.
+    /// </summary>
+    /// <returns>The operation, or null when there is none.</returns>
+    /// <exception cref="BackupRequestException">It has already ended (409).</exception>
+    public async Task<BackupOperation?> CancelAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var operation = await GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (operation is null)
+        {
+            return null;
+        }
+        if (operation.Status != OperationStatus.Running)
+        {
+            throw new BackupRequestException(StatusCodes.Status409Conflict, "The operation has ended", $"The operation '{id}' has already ended ({operation.Status}); there is nothing to cancel.");
+        }
+        operation.CancelRequested = true;
+        if (operation.Cancellation is { } local)
+        {
+            await local.CancelAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            await records!.RequestCancelAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+        Log.OperationCancelRequested(_logger, id, operation.Kind);
+        return operation;
+    }
+
+    /// <summary>Every operation this process keeps, newest first (the dashboard shows the running ones and the recent results).</summary>
     internal IReadOnlyList<BackupOperation> List()
     {
         Evict(room: 0);
         return [.. _operations.Values.OrderByDescending(o => o.StartedAt)];
+    }
+
+    // Writes the progress and the heartbeat, and looks for a cancellation asked for on another replica.
+    private async Task HeartbeatAsync(BackupOperation operation, CancellationToken stop)
+    {
+        if (records is null)
+        {
+            return;
+        }
+        using var timer = new PeriodicTimer(_options.HeartbeatInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
+            {
+                if (!operation.CancelRequested && await CancelAskedAsync(operation, stop).ConfigureAwait(false))
+                {
+                    operation.CancelRequested = true;
+                    await operation.Cancellation!.CancelAsync().ConfigureAwait(false);
+                }
+                await SaveAsync(operation).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The operation ended: its final state is written next.
+            return;
+        }
+    }
+
+    private async Task<bool> CancelAskedAsync(BackupOperation operation, CancellationToken stop)
+    {
+        try
+        {
+            return await records!.IsCancelRequestedAsync(operation.Id, stop).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.OperationRecordFailed(_logger, ex, operation.Id);
+            return false;
+        }
+    }
+
+    // A record that cannot be written costs other replicas the view of this operation, not the operation itself.
+    private async Task SaveAsync(BackupOperation operation)
+    {
+        if (records is null)
+        {
+            return;
+        }
+        try
+        {
+            await records.SaveAsync(BackupOperationRecords.ToRecord(operation, time.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.OperationRecordFailed(_logger, ex, operation.Id);
+        }
+    }
+
+    // Reading every record is a listing's work anyway; more than once a minute (or a retention) it would only repeat itself.
+    private async Task ExpireAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var every = _options.Retention < TimeSpan.FromMinutes(1) ? _options.Retention : TimeSpan.FromMinutes(1);
+        if (now - _expiredAt < every)
+        {
+            return;
+        }
+        _expiredAt = now;
+        await records!.DeleteExpiredAsync(_options.Retention, AbandonAfter, cancellationToken).ConfigureAwait(false);
     }
 
     private void Evict(int room)

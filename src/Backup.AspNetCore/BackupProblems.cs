@@ -28,6 +28,7 @@ internal static partial class BackupProblems
             BackupNotFoundException or ScheduleNotFoundException => (StatusCodes.Status404NotFound, "Not found", null, error.Message),
             BackupObjectNotFoundException => (StatusCodes.Status404NotFound, "Not found", null, "A stored object of this backup is missing from the store."),
             BackupInProgressException => (StatusCodes.Status409Conflict, "A backup is in progress", null, error.Message),
+            BackupHasDependentsException => (StatusCodes.Status409Conflict, "Other backups depend on this one", null, error.Message),
             BackupStorageException { IsTransient: true } or BackupDatabaseException { IsTransient: true } =>
                 (StatusCodes.Status503ServiceUnavailable, "Temporarily unavailable", null, "The store or the database is temporarily unavailable; try again later."),
             RowCountMismatchException or MissingRolesException => (StatusCodes.Status422UnprocessableEntity, "The operation failed", null, error.Message),
@@ -45,6 +46,11 @@ internal static partial class BackupProblems
         details.Title = title;
         details.Detail = detail;
         details.Type = $"https://httpstatuses.io/{status}";
+        if (error is BackupHasDependentsException { DependentIds: var dependents })
+        {
+            // Named for a client to act on (delete them, or ask again with cascade=true).
+            details.Extensions["dependents"] = dependents;
+        }
         return (status, details);
     }
 

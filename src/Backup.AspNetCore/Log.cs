@@ -22,4 +22,13 @@ internal static partial class Log
 
     [LoggerMessage(3021, LogLevel.Warning, "Backup dashboard refused {Method} {Path}: its antiforgery token is missing or invalid")]
     public static partial void DashboardAntiforgeryRefused(ILogger logger, string method, string path);
+
+    [LoggerMessage(3050, LogLevel.Warning, "The record of operation {OperationId} could not be written to or read from the store; other replicas see it late or not at all")]
+    public static partial void OperationRecordFailed(ILogger logger, Exception error, string operationId);
+
+    [LoggerMessage(3051, LogLevel.Information, "Cancellation of operation {OperationId} ({Kind}) was requested")]
+    public static partial void OperationCancelRequested(ILogger logger, string operationId, string kind);
+
+    [LoggerMessage(3052, LogLevel.Information, "Operation {OperationId} ({Kind}) was cancelled")]
+    public static partial void OperationCancelled(ILogger logger, string operationId, string kind);
 }

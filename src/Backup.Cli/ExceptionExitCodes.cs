@@ -19,6 +19,7 @@ internal static class ExceptionExitCodes
         // A manifest whose data object is gone, a hash or tag that fails, an archive entry that escapes: damage or tampering.
         BackupIntegrityException or BackupObjectNotFoundException or UnsafeArchiveEntryException => ExitCodes.Integrity,
         BackupInProgressException => ExitCodes.Busy,
+        BackupHasDependentsException => ExitCodes.HasDependents,
         _ => ExitCodes.Failed,
     };
 
@@ -40,6 +41,7 @@ internal static class ExceptionExitCodes
         .Replace("CreateMissingRoles or NoOwner", "--create-missing-roles or --no-owner", StringComparison.Ordinal)
         .Replace("(TargetSchema)", "(--schema)", StringComparison.Ordinal)
         .Replace("(WaitIfBusy)", "(--wait-if-busy)", StringComparison.Ordinal)
+        .Replace("delete with cascade", "pass --cascade", StringComparison.Ordinal)
         .Replace("(see ListBackupsAsync)", "(see backup-core list)", StringComparison.Ordinal)
         .Replace("with BackupBeforeMigrationAsync", "with backup-core backup before-migration ID", StringComparison.Ordinal);
 }

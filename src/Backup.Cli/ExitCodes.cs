@@ -21,12 +21,15 @@ public static class ExitCodes
     /// <summary>Another backup of the same database is running.</summary>
     public const int Busy = 5;
 
+    /// <summary>The backup was not deleted: other backups depend on it (pass --cascade to delete them too).</summary>
+    public const int HasDependents = 6;
+
     /// <summary>Cancelled by Ctrl+C or SIGTERM; nothing half-done is left.</summary>
     public const int Cancelled = 130;
 
     internal const string HelpText = """
         Exit codes: 0 ok, 1 failed, 2 usage or configuration error (also a missing or wrong key),
         3 integrity failure (a corrupt or tampered backup), 4 not found, 5 busy (another backup runs),
-        130 cancelled (Ctrl+C or SIGTERM; nothing half-done is left).
+        6 not deleted because other backups depend on it (delete --cascade), 130 cancelled (Ctrl+C or SIGTERM; nothing half-done is left).
         """;
 }

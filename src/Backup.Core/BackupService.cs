@@ -78,9 +78,23 @@ public sealed class BackupService
     /// <exception cref="BackupNotFoundException">No backup has that id.</exception>
     public Task<BackupManifest> GetBackupAsync(string id, CancellationToken cancellationToken = default) => _features.Inventory.GetAsync(id, cancellationToken);
 
-    /// <summary>Deletes a backup (manifest, then data).</summary>
+    /// <summary>Deletes a backup (manifest, then data); refused when other backups depend on it (see the overload with cascade).</summary>
     /// <exception cref="BackupNotFoundException">No backup has that id.</exception>
-    public Task<BackupManifest> DeleteBackupAsync(string id, CancellationToken cancellationToken = default) => _features.Inventory.DeleteAsync(id, cancellationToken);
+    /// <exception cref="BackupHasDependentsException">Incrementals or segments depend on it; nothing was deleted.</exception>
+#pragma warning disable RS0026 // See the overload with cascade.
+    public Task<BackupManifest> DeleteBackupAsync(string id, CancellationToken cancellationToken = default) => _features.Inventory.DeleteAsync(id, cascade: false, cancellationToken);
+#pragma warning restore RS0026
+
+    /// <summary>
+    /// Deletes a backup (manifest, then data). With <paramref name="cascade"/> the backups that depend
+    /// on it (the incrementals and continuous segments of a full backup's chain, later incrementals
+    /// of an incremental) are deleted first, newest first; without it such a backup is refused.
+    /// </summary>
+    /// <exception cref="BackupNotFoundException">No backup has that id.</exception>
+    /// <exception cref="BackupHasDependentsException">Others depend on it and <paramref name="cascade"/> is false; nothing was deleted.</exception>
+#pragma warning disable RS0026 // cascade has no default, so no call binds to both overloads: DeleteBackupAsync(id) and (id, ct) keep meaning refuse.
+    public Task<BackupManifest> DeleteBackupAsync(string id, bool cascade, CancellationToken cancellationToken = default) => _features.Inventory.DeleteAsync(id, cascade, cancellationToken);
+#pragma warning restore RS0026
 
     /// <summary>
     /// Checks a backup: the stored bytes' SHA-256, every encryption tag, the plain bytes' SHA-256,

@@ -10,14 +10,16 @@ internal static class MaintenanceCommands
     public static Command Delete(CliOptions options)
     {
         var id = CatalogCommands.BackupIdArgument();
+        var cascade = new Option<bool>("--cascade") { Description = "Also delete the backups that depend on it (the incrementals and segments of a full backup's chain), newest first." };
         var command = new Command("delete", """
             Delete a backup: its data objects, then its manifest (a full backup's change-capture slot is dropped too).
+            A backup others depend on is refused (exit code 6) and they are named; --cascade deletes them too.
             Example: backup-core delete 20261130T021500123Z-1a2b3c4d --store s3://acme-backups/prod
             """)
-        { id };
+        { id, cascade };
         command.SetAction(options, async context =>
         {
-            var deleted = await context.Backups.DeleteBackupAsync(context.Get(id), context.CancellationToken);
+            var deleted = await context.Backups.DeleteBackupAsync(context.Get(id), context.Get(cascade), context.CancellationToken);
             if (context.Console.Json)
             {
                 context.Console.WriteJson(deleted);

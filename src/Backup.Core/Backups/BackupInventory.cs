@@ -17,8 +17,31 @@ internal sealed class BackupInventory(BackupCatalog catalog, BackupPipeline pipe
     /// <summary>The manifest of one backup.</summary>
     public Task<BackupManifest> GetAsync(string id, CancellationToken cancellationToken) => catalog.GetAsync(id, cancellationToken);
 
-    /// <summary>Deletes a backup (manifest, then data), and the slot of a chain whose full backup it was.</summary>
-    public async Task<BackupManifest> DeleteAsync(string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes a backup (manifest, then data), and the slot of a chain whose full backup it was. A
+    /// backup others depend on (<see cref="BackupDependents"/>) is refused unless <paramref name="cascade"/>,
+    /// which deletes them first, newest first, so a failure half-way never leaves a later backup without its base.
+    /// </summary>
+    /// <exception cref="BackupHasDependentsException">Others depend on it and <paramref name="cascade"/> is false.</exception>
+    public async Task<BackupManifest> DeleteAsync(string id, bool cascade, CancellationToken cancellationToken)
+    {
+        // Read first: a malformed or unknown id is that error, not an empty dependents list.
+        _ = await catalog.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        var dependents = BackupDependents.Of(id, await catalog.ListAllAsync(null, cancellationToken).ConfigureAwait(false));
+        if (dependents.Count > 0 && !cascade)
+        {
+            Log.DeleteRefusedDependents(logger, id, dependents.Count);
+            throw new BackupHasDependentsException(id, [.. dependents.Select(d => d.Id)]);
+        }
+        foreach (var dependent in dependents)
+        {
+            await DeleteOneAsync(dependent.Id, cancellationToken).ConfigureAwait(false);
+            Log.DependentDeleted(logger, dependent.Id, id);
+        }
+        return await DeleteOneAsync(id, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<BackupManifest> DeleteOneAsync(string id, CancellationToken cancellationToken)
     {
         var deleted = await catalog.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
         if (deleted.Type == BackupType.Full && deleted.Properties.TryGetValue(ManifestProperties.Slot, out var slot) && slots is { } engine)

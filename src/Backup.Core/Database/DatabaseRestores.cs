@@ -93,14 +93,16 @@ internal sealed class DatabaseRestores(BackupCatalog catalog, BackupPipeline pip
             Tables = options.Tables,
             BackupProperties = manifest.Properties,
         };
-        var restored = new ProgressTotal("restoring", progress);
+        // A whole restore reads every stored object to its end: their plain size is the total; a
+        // restore of chosen tables skips parts, so its total is not known.
+        var restored = new ProgressTotal("restoring", progress, tablePlan is null ? manifest.RawBytes : null);
         var source = FullBackupSources.Of(manifest, pipeline, restored);
         var withRoles = RolesObject.WithRoles(request, manifest, recorded, options.CreateMissingRoles, options.NoOwner);
         var createdRoles = tablePlan is null
             ? await engine.RestoreAsync(withRoles, source, cancellationToken).ConfigureAwait(false)
             : await engine.RestoreTablesAsync(withRoles, tablePlan, source, cancellationToken).ConfigureAwait(false);
         var bytes = restored.Bytes;
-        progress?.Report(new BackupProgress("counting rows", bytes));
+        restored.Enter("counting rows");
         var loaded = FullBackupSources.LoadedRows(manifest, tablePlan?.TablesWithData);
         var (restoredCounts, mismatches) = await engine.CompareAsync(target, expected, cancellationToken, loaded).ConfigureAwait(false);
         if (mismatches.Count > 0)

@@ -70,6 +70,13 @@ public static class BackupServiceCollectionExtensions
                 EncryptorFactory.RequiresEncryption(encryption));
         });
 
+        // Operation records in the store every replica shares, sealed with the key ring when there is one.
+        services.TryAddSingleton(sp => new Backup.Core.OperationRecords.OperationRecordStore(
+            sp.GetRequiredService<BackupPipeline>().Storage,
+            EncryptorFactory.BuildKeyRing(sp.GetRequiredService<IOptions<BackupEncryptionOptions>>().Value) is null ? null : sp.GetRequiredService<IEncryptor>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<Backup.Core.OperationRecords.OperationRecordStore>>()));
+
         // One catalog per host: the service saves, lists and deletes through it, and the gauges read
         // what it holds, so a listing does not read every manifest again.
         services.TryAddSingleton(sp => EncryptorFactory.CreateCatalog(

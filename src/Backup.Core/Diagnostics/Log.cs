@@ -186,4 +186,16 @@ internal static partial class Log
 
     [LoggerMessage(1622, LogLevel.Warning, "The scratch database {Database} of a table restore could not be dropped; drop it by hand: {Reason}")]
     public static partial void ScratchDatabaseNotDropped(ILogger logger, string database, string reason);
+
+    [LoggerMessage(1660, LogLevel.Warning, "Refused to delete backup {BackupId}: {Count} backup(s) depend on it (delete with cascade to delete them too)")]
+    public static partial void DeleteRefusedDependents(ILogger logger, string backupId, int count);
+
+    [LoggerMessage(1661, LogLevel.Information, "Deleted backup {BackupId}, which depended on {DeletedBase} (cascade)")]
+    public static partial void DependentDeleted(ILogger logger, string backupId, string deletedBase);
+
+    [LoggerMessage(1662, LogLevel.Warning, "Operation {OperationId} ({Kind}) was marked abandoned: its owner {Owner} has not written it since {Heartbeat:O}")]
+    public static partial void OperationAbandoned(ILogger logger, string operationId, string kind, string owner, DateTimeOffset heartbeat);
+
+    [LoggerMessage(1664, LogLevel.Information, "Deleted {Count} expired operation record(s)")]
+    public static partial void OperationRecordsExpired(ILogger logger, int count);
 }

@@ -99,11 +99,14 @@ internal sealed class PointInTimeRecovery(
                 await pipeline.VerifyAsync(backup.Content!, cancellationToken).ConfigureAwait(false);
             }
         }
-        progress?.Report(new BackupProgress("restoring " + chain.Full.Id, 0));
+        // The bytes read of the full backup and of every segment, against their plain sizes: the
+        // replay may stop early at the target, so the last segments can end the count below the total.
+        var read = new ProgressTotal("restoring " + chain.Full.Id, progress, chain.Full.RawBytes + chain.Incrementals.Sum(i => i.RawBytes));
+        read.Enter(read.Phase);
         var recorded = await roles.ReadAsync(chain.Full, options.NoOwner, cancellationToken).ConfigureAwait(false);
         var createdRoles = await engine.RestoreAsync(
             RolesObject.WithRoles(new EngineRestoreRequest { TargetDatabase = recovered, BackupProperties = chain.Full.Properties }, chain.Full, recorded, options.CreateMissingRoles, options.NoOwner),
-            FullBackupSources.Of(chain.Full, pipeline),
+            FullBackupSources.Of(chain.Full, pipeline, read),
             cancellationToken).ConfigureAwait(false);
         PointInTimeResult result;
         try
@@ -112,7 +115,7 @@ internal sealed class PointInTimeRecovery(
             {
                 await afterFullRestore(chain.Full, recovered, cancellationToken).ConfigureAwait(false);
             }
-            result = await ReplayChainAsync(replay, chain, recovered, until, ids, plan, started, options.RefreshMaterializedViews, progress, cancellationToken).ConfigureAwait(false);
+            result = await ReplayChainAsync(replay, chain, recovered, until, ids, plan, started, options.RefreshMaterializedViews, read, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -127,7 +130,7 @@ internal sealed class PointInTimeRecovery(
     }
 
     private async Task<PointInTimeResult> ReplayChainAsync(
-        IReplayTarget replay, RecoveryChain chain, string database, DateTimeOffset until, List<string> ids, List<string> plan, DateTimeOffset started, bool refreshViews, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
+        IReplayTarget replay, RecoveryChain chain, string database, DateTimeOffset until, List<string> ids, List<string> plan, DateTimeOffset started, bool refreshViews, ProgressTotal progress, CancellationToken cancellationToken)
     {
         var replayStarted = time.GetUtcNow();
         var connection = await replay.OpenForReplayAsync(database, cancellationToken).ConfigureAwait(false);
@@ -138,10 +141,27 @@ internal sealed class PointInTimeRecovery(
             var replayer = new ChangeReplayer(connection, logger, upsert);
             foreach (var incremental in chain.Incrementals)
             {
-                progress?.Report(new BackupProgress("replaying " + incremental.Id, 0));
+                progress.Enter("replaying " + incremental.Id);
+                var reporter = progress.ForStream();
                 // The replayer may stop at the target; the pipeline still reads the segment to its end,
                 // where the hashes are checked, before the next one is applied.
-                var more = await pipeline.ReadAsync(incremental.Content!, (stream, ct) => replayer.ApplyAsync(new ChangeSegmentReader(stream), until, ct), cancellationToken).ConfigureAwait(false);
+                var more = await pipeline.ReadAsync(
+                    incremental.Content!,
+                    async (stream, ct) =>
+                    {
+                        var counted = new ProgressStream(stream, progress.Phase, reporter);
+                        try
+                        {
+                            return await replayer.ApplyAsync(new ChangeSegmentReader(counted), until, ct).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            counted.ReportDone();
+                        }
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                // The pipeline read the segment to its end (its hashes) beyond what the replayer took.
+                reporter.Report(new BackupProgress(progress.Phase, incremental.RawBytes));
                 if (!more)
                 {
                     break;
@@ -150,7 +170,8 @@ internal sealed class PointInTimeRecovery(
             // Captured values are at least the target's: a recovered database never reissues a number.
             await replayer.SetSequencesAsync(cancellationToken).ConfigureAwait(false);
             // With nothing replayed, the views pg_restore computed already agree with the tables.
-            progress?.Report(new BackupProgress("materialized views", 0));
+            // Segments past the target need no reading: what the recovery had to read is read.
+            progress.Complete("materialized views");
             // A chain that captures schema changes replayed the source's refreshes where they ran: its views are the source's.
             var replayedViews = ManifestProperties.CapturesSchemaChanges(chain.Full);
             var views = await MaterializedViewRefresh.RunAsync(connection, refreshViews && !replayedViews && replayer.Changes > 0, replayedViews, logger, cancellationToken).ConfigureAwait(false);

@@ -19,7 +19,9 @@ internal sealed class RetentionService(BackupCatalog catalog, BackupInventory in
         }
         foreach (var decision in plan.Deleted)
         {
-            await inventory.DeleteAsync(decision.Backup.Id, cancellationToken).ConfigureAwait(false);
+            // Without cascade: the plan deletes incrementals before their full backups and keeps every
+            // chain a kept backup needs, so a refusal here would be a planning error to stop at.
+            await inventory.DeleteAsync(decision.Backup.Id, cascade: false, cancellationToken).ConfigureAwait(false);
             Log.RetentionDeleted(logger, decision.Backup.Id, decision.Reason);
         }
         var orphans = await catalog.DeleteOrphansAsync(rules.OrphanGrace, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);

@@ -15,7 +15,7 @@ public sealed class BackupOpenApiTests : IAsyncLifetime
     private const string Prefix = "/api/v1/backup";
 
     // POST routes that take no body: their input is the route and the query.
-    private static readonly HashSet<string> WithoutBody = new(StringComparer.Ordinal) { "cleanupBackups", "enableSchedule", "disableSchedule", "runSchedule" };
+    private static readonly HashSet<string> WithoutBody = new(StringComparer.Ordinal) { "cleanupBackups", "enableSchedule", "disableSchedule", "runSchedule", "cancelOperation" };
 
     private readonly string _database = "it_openapi_" + Guid.NewGuid().ToString("N")[..8];
 

@@ -131,11 +131,11 @@ public sealed class PointInTimeRecoveryTests : IAsyncLifetime, IDisposable
         Assert.Equal(newChain.Id, incremental.ChainId);
         Assert.Equal(3, incremental.TransactionCount);
         Assert.DoesNotContain(await service.ListBackupsAsync(new BackupQuery { Type = BackupType.Incremental, Status = BackupStatus.Completed }), b => b.ChainId == oldChain.Id);
-        // Only the new chain's slot is left holding WAL; status shows it, and deleting the chain's full backup drops it.
+        // Only the new chain's slot is left holding WAL; status shows it, and deleting the chain (its full backup with cascade) drops it.
         Assert.Equal(1L, await TestServer.ScalarAsync<long>(_database, $"SELECT count(*) FROM pg_replication_slots WHERE database = '{_database}'"));
         var status = await service.GetBackupStatusAsync();
         Assert.Equal(newChain.Properties["slot"], Assert.Single(status.Slots).Name);
-        await service.DeleteBackupAsync(newChain.Id);
+        await service.DeleteBackupAsync(newChain.Id, cascade: true);
         Assert.Equal(0L, await TestServer.ScalarAsync<long>(_database, $"SELECT count(*) FROM pg_replication_slots WHERE database = '{_database}'"));
     }
 

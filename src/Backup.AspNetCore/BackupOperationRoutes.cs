@@ -1,0 +1,39 @@
+using Backup.Core.Abstractions;
+using Backup.Core.OperationRecords;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Backup.AspNetCore;
+
+/// <summary>
+/// <c>GET operations</c>, <c>GET operations/{id}</c> and <c>POST operations/{id}/cancel</c>: answered
+/// on any replica that shares the backup store, whichever one runs the operation.
+/// </summary>
+internal static class BackupOperationRoutes
+{
+    /// <summary>Maps the routes; <paramref name="ops"/> comes from the caller, never from a handler parameter (which would be read as an inferred body when not registered).</summary>
+    public static void Map(RouteGroupBuilder read, RouteGroupBuilder cancel, BackupOperations ops)
+    {
+        read.MapGet("/operations", async (string? status, CancellationToken ct) =>
+        {
+            if (status is not null && !OperationStatus.IsKnown(status))
+            {
+                throw new ArgumentException($"'{status}' is not an operation status; use one of: running, succeeded, failed, cancelled, abandoned.", nameof(status));
+            }
+            return Json(await ops.ListAsync(status, ct).ConfigureAwait(false));
+        }).Describe("listOperations", BackupEndpointMetadata.Operations, "Lists the operations every replica sharing the store runs or ran, newest first").Returns<IReadOnlyList<BackupOperation>>().Invalid();
+        read.MapGet("/operations/{operationId}", async (string operationId, CancellationToken ct) =>
+            Json(await ops.GetAsync(operationId, ct).ConfigureAwait(false) ?? throw NotFound(operationId)))
+            .Describe("getOperation", BackupEndpointMetadata.Operations, "A long operation's state, from any replica").Returns<BackupOperation>().Invalid().Problems(StatusCodes.Status404NotFound);
+        // Cancelling is a backup operator's act: it stops work, it replaces nothing.
+        cancel.MapPost("/operations/{operationId}/cancel", async (string operationId, CancellationToken ct) =>
+            Results.Json(await ops.CancelAsync(operationId, ct).ConfigureAwait(false) ?? throw NotFound(operationId), BackupApiJson.Options, statusCode: StatusCodes.Status202Accepted))
+            .Describe("cancelOperation", BackupEndpointMetadata.Operations, "Asks the replica running an operation to cancel it").Returns<BackupOperation>(StatusCodes.Status202Accepted).Invalid().Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+    }
+
+    private static IResult Json(object value) => Results.Json(value, BackupApiJson.Options);
+
+    private static BackupNotFoundException NotFound(string operationId) =>
+        new($"There is no operation '{operationId}' (finished operations are kept for the retention of the API's operations, one hour by default).");
+}
