@@ -15,8 +15,8 @@ internal static partial class Log
     [LoggerMessage(1682, LogLevel.Information, "{Operation}: {Phase}")]
     public static partial void OperationPhase(ILogger logger, string operation, string phase);
 
-    [LoggerMessage(1683, LogLevel.Information, "{Operation}: {Phase}, {Size} so far ({Rate})")]
-    public static partial void OperationProgress(ILogger logger, string operation, string phase, string size, string rate);
+    [LoggerMessage(1683, LogLevel.Information, "{Operation}: {Phase}, {Done} so far ({Rate})")]
+    public static partial void OperationProgress(ILogger logger, string operation, string phase, string done, string rate);
 
     [LoggerMessage(1684, LogLevel.Warning, "Backup ({Type} of {Source}) refused: {Reason}")]
     public static partial void BackupRefused(ILogger logger, string type, string source, string reason);

@@ -61,6 +61,9 @@ internal sealed class ProgressLog : IProgress<BackupProgress>
             }
             _lastLine = now;
         }
-        Log.OperationProgress(_logger, _operation, value.Phase, ByteSize.Format(value.Bytes), ByteSize.Rate(value.Bytes, now - _phaseStarted));
+        var size = value.Total is { } total && value.Percent is { } percent
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ByteSize.Format(value.Bytes)} of {ByteSize.Format(total)} ({percent:0.0}%)")
+            : ByteSize.Format(value.Bytes);
+        Log.OperationProgress(_logger, _operation, value.Phase, size, ByteSize.Rate(value.Bytes, now - _phaseStarted));
     }
 }

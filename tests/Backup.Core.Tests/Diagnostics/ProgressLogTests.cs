@@ -33,6 +33,18 @@ public sealed class ProgressLogTests
             _logger.WithId(1683).Select(e => e.Message));
     }
 
+    [Fact]
+    public void WithAKnownTotal_TheLineSaysHowMuchOfIt()
+    {
+        var progress = ProgressLog.Wrap(null, _logger, _time, "Restore of backup Y", TimeSpan.FromSeconds(30));
+
+        progress.Report(new BackupProgress("restoring", 0) { Total = 1024L * 1024 * 1024 });
+        _time.Advance(TimeSpan.FromSeconds(32));
+        progress.Report(new BackupProgress("restoring", 256L * 1024 * 1024) { Total = 1024L * 1024 * 1024 });
+
+        Assert.Equal(["Restore of backup Y: restoring, 256.0 MiB of 1.0 GiB (25.0%) so far (8.0 MiB/s)"], _logger.WithId(1683).Select(e => e.Message));
+    }
+
     [Theory]
     [InlineData(0L, "0 B")]
     [InlineData(1023L, "1023 B")]
