@@ -1,5 +1,6 @@
 using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
+using Backup.Core.Diagnostics;
 using Backup.Core.Engine;
 using Backup.Core.Files;
 using Backup.Core.Operations;
@@ -12,7 +13,10 @@ namespace Backup.Core.Database;
 internal sealed class DatabaseRestores(BackupCatalog catalog, BackupPipeline pipeline, IDatabaseRestorer? database, RolesObject roles, FileBackups files, TimeProvider time, ILogger logger)
 {
     /// <summary>Restores a full backup; see <see cref="BackupService.RestoreFromBackupAsync"/>.</summary>
-    public async Task<RestoreResult> RestoreAsync(string id, RestoreOptions? options, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
+    public Task<RestoreResult> RestoreAsync(string id, RestoreOptions? options, IProgress<BackupProgress>? progress, CancellationToken cancellationToken) =>
+        BackupTracing.TraceAsync("restore", id, BackupType.Full, _ => RestoreTracedAsync(id, options, progress, cancellationToken));
+
+    private async Task<RestoreResult> RestoreTracedAsync(string id, RestoreOptions? options, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
     {
         options ??= new RestoreOptions();
         var manifest = await catalog.GetRestorableAsync(id, cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
+using Backup.Core.Diagnostics;
 using Backup.Core.Pipeline;
 using Microsoft.Extensions.Logging;
 
@@ -28,6 +29,7 @@ internal sealed class BackupRecorder(
         var context = new BackupRunContext(run, BackupId.New(started), started, pipeline, maxStoredBytes);
         running.Add(context.Id, run.Type);
         var stored = false;
+        using var span = BackupTracing.Start("backup", context.Id, run.Type);
         try
         {
             if (prepare is not null)
@@ -35,10 +37,38 @@ internal sealed class BackupRecorder(
                 await prepare(context, cancellationToken).ConfigureAwait(false);
             }
             Log.BackupStarting(logger, context.Id, TypeName(run.Type), run.Source);
-            var produced = await produce(context, cancellationToken).ConfigureAwait(false);
+            ProducedBackup produced;
+            // The dump (or the parts) and their upload: the stream is written to the store as it is produced.
+            using (var produceSpan = BackupTracing.Start("backup.produce", context.Id, run.Type))
+            {
+                try
+                {
+                    produced = await produce(context, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    BackupTracing.Failed(produceSpan, ex);
+                    throw;
+                }
+                produceSpan?.SetTag("backup.raw_bytes", produced.Manifest.RawBytes);
+                produceSpan?.SetTag("backup.stored_bytes", produced.Manifest.StoredBytes);
+            }
             var manifest = produced.Manifest with { CompletedAt = time.GetUtcNow(), Properties = WithMarks(produced.Manifest.Properties, run.Marks) };
-            await catalog.SaveAsync(manifest, cancellationToken).ConfigureAwait(false);
+            using (var manifestSpan = BackupTracing.Start("backup.manifest", context.Id, run.Type))
+            {
+                try
+                {
+                    await catalog.SaveAsync(manifest, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    BackupTracing.Failed(manifestSpan, ex);
+                    throw;
+                }
+            }
             stored = true;
+            span?.SetTag("backup.raw_bytes", manifest.RawBytes);
+            span?.SetTag("backup.stored_bytes", manifest.StoredBytes);
             if (produced.AfterStored is { } afterStored)
             {
                 await afterStored(cancellationToken).ConfigureAwait(false);
@@ -52,6 +82,7 @@ internal sealed class BackupRecorder(
         }
         catch (Exception ex) when (IsFailure(run, ex))
         {
+            BackupTracing.Failed(span, ex);
             // Whatever breaks once cancellation was asked for is the cancellation's doing: Npgsql, for
             // one, reports a cancel the loaded server was slow to honour as a read timeout. It is
             // recorded and thrown as a cancellation, so a stopped host says "cancelled", not "failed".
