@@ -86,9 +86,12 @@ public sealed class BackupHealthCheck(
         IReadOnlyList<BackupManifest> recent;
         try
         {
-            // The status lists the catalog, which reads only new or changed manifests (one LIST, not a GET per backup): the store's probe.
-            (status, recent) = await HealthProbes.WithinAsync(o.StoreTimeout, async ct =>
-                (await backups.GetBackupStatusAsync(ct).ConfigureAwait(false), await backups.ListBackupsAsync(new BackupQuery { Limit = o.FailuresInARow }, ct).ConfigureAwait(false)), cancellationToken).ConfigureAwait(false);
+            // The status lists the catalog, which reads only new or changed manifests (one LIST, not a GET
+            // per backup): the store's probe. The newest backups are then the index it just refreshed.
+            status = await HealthProbes.WithinAsync(o.StoreTimeout, backups.GetBackupStatusAsync, cancellationToken).ConfigureAwait(false);
+            recent = backups.Catalog.Indexed is { } indexed
+                ? [.. indexed.Take(o.FailuresInARow)]
+                : await backups.ListBackupsAsync(new BackupQuery { Limit = o.FailuresInARow }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
