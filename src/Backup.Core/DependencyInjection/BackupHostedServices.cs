@@ -30,6 +30,9 @@ internal static class BackupHostedServices
     public static void RemoveContinuousCapture(IServiceCollection services) =>
         Remove(services, d => d.ImplementationType == typeof(ContinuousCaptureService));
 
+    public static void RemoveCatalogLoader(IServiceCollection services) =>
+        Remove(services, d => d.ImplementationType == typeof(CatalogLoader));
+
     public static void RemoveSlotLagMonitor(IServiceCollection services) =>
         Remove(services, d => d.ImplementationType == typeof(SlotLagMonitor));
 
