@@ -6,7 +6,9 @@ using Backup.Core.Catalog;
 using Backup.Core.Operations;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using TestServer = Backup.TestSupport.TestServer;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Exporter;
 
 namespace Backup.AspNetCore.Tests.Monitoring;
 
@@ -14,6 +16,7 @@ namespace Backup.AspNetCore.Tests.Monitoring;
 /// The sample host's documented metrics wiring (OpenTelemetry's Prometheus exporter) against a real
 /// PostgreSQL: the exposition text, line by line.
 /// </summary>
+[Collection(MetricsRunAlone.Name)]
 public sealed class MetricsExpositionTests : IAsyncLifetime, IDisposable
 {
     private const string ReaderKey = "reader-key-0123456789abcdef";
@@ -110,7 +113,9 @@ public sealed class MetricsExpositionTests : IAsyncLifetime, IDisposable
         .UseSetting("Backup:Encryption:Key", _key)
         .UseSetting("Backup:Scheduler:Enabled", "false")
         .UseSetting("Logging:LogLevel:Default", "Warning")
-        .UseSetting($"Api:Keys:{ReaderKey}", "backup-reader"));
+        .UseSetting($"Api:Keys:{ReaderKey}", "backup-reader")
+        // The exporter answers a scrape within 300 ms of the last one from its cache: each scrape here must be fresh.
+        .ConfigureServices(s => s.Configure<PrometheusAspNetCoreOptions>(o => o.ScrapeResponseCacheDurationMilliseconds = 0)));
 
     private static HttpClient Client(WebApplicationFactory<Program> host)
     {
