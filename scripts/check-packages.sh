@@ -18,7 +18,7 @@ expected="$major_minor.$(git rev-list --count HEAD 2>/dev/null || echo 0)"
 next_minor="${major_minor%%.*}.$(( ${major_minor#*.} + 1 )).0"
 commit=$(git rev-parse HEAD)
 # Every shipped package; a project added to or removed from src/ must be added or removed here too.
-packages=(Backup.AspNetCore Backup.Cli Backup.Core Backup.EntityFrameworkCore Backup.Notifications.Smtp Backup.Storage.Abstractions Backup.Storage.Azure Backup.Storage.Gcs Backup.Storage.S3 Backup.Storage.Testing)
+packages=(Backup.AspNetCore Backup.Cli Backup.Core Backup.EntityFrameworkCore Backup.Notifications.Smtp Backup.OpenTelemetry Backup.Storage.Abstractions Backup.Storage.Azure Backup.Storage.Gcs Backup.Storage.S3 Backup.Storage.Testing)
 # Packages that must not depend on Backup.Core or its heavy dependencies.
 core_free='^Backup\.Storage\.'
 status=0

@@ -2,9 +2,8 @@
 //   DATABASE_URL=postgresql://... BACKUP_DIR=/var/backups BACKUP_ENCRYPTION_KEY=... \
 //   Api__Keys__<some-long-random-key>=backup-admin Api__Keys__<another-key>=backup-reader \
 //   BackupApi__AllowedFileRoots__0=/srv/uploads dotnet run --project samples/WebApi
-using Backup.Core.Health;
-using Backup.Core.Monitoring;
-using Prometheus;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using WebApi;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -20,7 +19,14 @@ builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy("backup-admin", p => p.RequireRole("backup-admin"))
     .AddPolicy("backup-read", p => p.RequireRole("backup-admin", "backup-reader"));
-builder.Services.AddHealthChecks().AddCheck<BackupHealthCheck>("backup");
+// The backup check (Microsoft.Extensions.DependencyInjection): Degraded before the first backup, within a grace.
+builder.Services.AddHealthChecks().AddBackupHealthCheck();
+// Metrics through OpenTelemetry (OpenTelemetry.Metrics / OpenTelemetry.Trace): the library's meter,
+// exposed by the Prometheus exporter as backup_total_backups, backup_success_rate, ... ; and its traces
+// (add an exporter, e.g. AddOtlpExporter, to send them somewhere).
+builder.Services.AddOpenTelemetry()
+    .WithMetrics(m => m.AddBackupInstrumentation().AddPrometheusExporter())
+    .WithTracing(t => t.AddBackupInstrumentation());
 
 var app = builder.Build();
 app.UseAuthentication();
@@ -38,9 +44,9 @@ app.MapBackupDashboard("/backup", o =>
     o.AuthorizationPolicy = "backup-admin";
     o.ReadPolicy = "backup-read";
 });
-// prometheus-net publishes .NET meters, the library's "Backup.Core" among them. Both reveal how
-// the backups go, and the health check reads the catalog: readers only.
-app.MapMetrics("/metrics").RequireAuthorization("backup-read");
+// The Prometheus exposition of the meters enabled above. Both reveal how the backups go, and the
+// health check reads the catalog: readers only.
+app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization("backup-read");
 app.MapHealthChecks("/health").RequireAuthorization("backup-read");
 app.Run();
 

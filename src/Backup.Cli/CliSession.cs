@@ -72,7 +72,7 @@ internal sealed class CliSession : IAsyncDisposable
             store?.Apply(b, s3Endpoint);
             if (!hostedServices)
             {
-                b.WithoutHostedScheduler().WithoutHostedSlotLagMonitor().WithoutHostedContinuousCapture();
+                b.WithoutHostedScheduler().WithoutHostedSlotLagMonitor().WithoutHostedContinuousCapture().WithoutHostedCatalogLoader();
             }
             configure?.Invoke(b);
         });

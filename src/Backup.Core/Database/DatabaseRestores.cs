@@ -13,7 +13,10 @@ namespace Backup.Core.Database;
 internal sealed class DatabaseRestores(BackupCatalog catalog, BackupPipeline pipeline, IDatabaseRestorer? database, RolesObject roles, FileBackups files, TimeProvider time, ILogger logger)
 {
     /// <summary>Restores a full backup; see <see cref="BackupService.RestoreFromBackupAsync"/>.</summary>
-    public async Task<RestoreResult> RestoreAsync(string id, RestoreOptions? options, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
+    public Task<RestoreResult> RestoreAsync(string id, RestoreOptions? options, IProgress<BackupProgress>? progress, CancellationToken cancellationToken) =>
+        BackupTracing.TraceAsync("restore", id, BackupType.Full, _ => RestoreTracedAsync(id, options, progress, cancellationToken));
+
+    private async Task<RestoreResult> RestoreTracedAsync(string id, RestoreOptions? options, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
     {
         // Every restore that does not complete says so in the log, and how: refused (nothing was
         // touched), cancelled, or failed.

@@ -7,7 +7,7 @@ namespace Backup.Core.DependencyInjection;
 
 /// <summary>
 /// The hosted services <c>AddBackupSystem</c> registers (the scheduler's run loop, the slot lag
-/// monitor and continuous capture, idle unless enabled), and how to take each one out again: a host that only manages schedules, or a one-shot
+/// monitor and continuous capture, idle unless enabled; the catalog loader, once at start), and how to take each one out again: a host that only manages schedules, or a one-shot
 /// tool, leaves them out (<see cref="BackupSystemBuilder.WithoutHostedScheduler"/>,
 /// <see cref="BackupSystemBuilder.WithoutHostedSlotLagMonitor"/>).
 /// </summary>
@@ -22,6 +22,8 @@ internal static class BackupHostedServices
         services.AddSingleton<IHostedService>(SchedulerAsHostedService);
         services.AddHostedService<SlotLagMonitor>();
         services.AddHostedService<ContinuousCaptureService>();
+        // Lists the catalog once at start, so that the gauges show the store from the first scrape.
+        services.AddHostedService<CatalogLoader>();
     }
 
     public static void RemoveScheduler(IServiceCollection services) =>
@@ -29,6 +31,9 @@ internal static class BackupHostedServices
 
     public static void RemoveContinuousCapture(IServiceCollection services) =>
         Remove(services, d => d.ImplementationType == typeof(ContinuousCaptureService));
+
+    public static void RemoveCatalogLoader(IServiceCollection services) =>
+        Remove(services, d => d.ImplementationType == typeof(CatalogLoader));
 
     public static void RemoveSlotLagMonitor(IServiceCollection services) =>
         Remove(services, d => d.ImplementationType == typeof(SlotLagMonitor));

@@ -141,7 +141,7 @@ public static class BackupServiceCollectionExtensions
                 sp.GetRequiredService<ILogger<Backup.Core.Continuous.ContinuousCapture>>());
         });
 
-        // Monitoring: the meter, and the health check's options (the check is added with AddHealthChecks().AddCheck<BackupHealthCheck>).
+        // Monitoring: the meter, and the health check's options (the check is added with AddHealthChecks().AddBackupHealthCheck()).
         services.TryAddSingleton(sp => new Backup.Core.Monitoring.BackupMetrics(
             sp.GetRequiredService<Backup.Core.Catalog.BackupCatalog>(),
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));

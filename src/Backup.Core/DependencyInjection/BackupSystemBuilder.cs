@@ -238,6 +238,17 @@ public sealed class BackupSystemBuilder : IBackupStorageBuilder
         return this;
     }
 
+    /// <summary>
+    /// Leaves out the hosted service that lists the catalog once at start so that the metrics' gauges
+    /// show the store from the first scrape (a one-shot tool has no scrape to serve); the gauges then
+    /// have no sample until something lists the catalog.
+    /// </summary>
+    public BackupSystemBuilder WithoutHostedCatalogLoader()
+    {
+        BackupHostedServices.RemoveCatalogLoader(Services);
+        return this;
+    }
+
     private BackupSystemBuilder UseCompression(string algorithm, int? level, int? workers)
     {
         Services.PostConfigure<BackupCompressionOptions>(o =>

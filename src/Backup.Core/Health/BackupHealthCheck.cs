@@ -11,7 +11,10 @@ using Microsoft.Extensions.Options;
 namespace Backup.Core.Health;
 
 /// <summary>
-/// Unhealthy when the newest good backup is too old, when the newest backups all failed, when a
+/// For a probe: the registration's failure status (<c>AddBackupHealthCheck(failureStatus: ...)</c>,
+/// Unhealthy by default) when the database does not answer <c>SELECT 1</c>, when the store cannot be
+/// listed, when there is no completed backup after <see cref="BackupHealthOptions.FirstBackupGrace"/>
+/// (Degraded before), when the newest good backup is too old, when the newest backups all failed, when a
 /// change-capture slot holds too much WAL, when a schedule is failing or overdue, when the last
 /// restore drill failed, or when drills are expected (<see cref="RestoreDrillsOptions.MaxAge"/>)
 /// and none succeeded within that time. Degraded while continuous capture is in a fault it rides
@@ -25,21 +28,34 @@ public sealed class BackupHealthCheck(
     private static readonly ConditionalWeakTable<BackupService, CachedVerdict> Cache = [];
 
     /// <inheritdoc />
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        var verdict = await VerdictAsync(cancellationToken).ConfigureAwait(false);
+        // The verdict says Unhealthy for a failure; the registration decides what a failure is
+        // reported as (a liveness probe may want Degraded, say), as every framework check does.
+        var failureStatus = context.Registration?.FailureStatus ?? HealthStatus.Unhealthy;
+        return verdict.Status == HealthStatus.Unhealthy && failureStatus != HealthStatus.Unhealthy
+            ? new HealthCheckResult(failureStatus, verdict.Description, verdict.Exception, verdict.Data)
+            : verdict;
+    }
+
+    private Task<HealthCheckResult> VerdictAsync(CancellationToken cancellationToken)
+    {
+        // The first check of this host starts the first-backup grace, whether or not verdicts are cached.
+        var cached = Cache.GetValue(backups, _ => new CachedVerdict(time.GetUtcNow()));
         var duration = options.Value.CacheDuration;
         if (duration <= TimeSpan.Zero)
         {
-            return EvaluateAndTellAsync(cancellationToken);
+            return EvaluateAndTellAsync(cached.FirstCheck, cancellationToken);
         }
-        var cached = Cache.GetOrCreateValue(backups);
         lock (cached)
         {
             var now = time.GetUtcNow();
             if (cached.Verdict is null || now - cached.At >= duration || cached.Verdict.IsFaulted || cached.Verdict.IsCanceled)
             {
                 // Shared by the callers of the window, so it must not stop when the first of them gives up.
-                cached.Verdict = EvaluateAndTellAsync(CancellationToken.None);
+                cached.Verdict = EvaluateAndTellAsync(cached.FirstCheck, CancellationToken.None);
                 cached.At = now;
             }
             return cached.Verdict.WaitAsync(cancellationToken);
@@ -48,32 +64,56 @@ public sealed class BackupHealthCheck(
 
     // Health changes are observed here, when the host's probe asks (a cached verdict is told once):
     // the notifications see what the probe sees, and no probe means no health notifications.
-    private async Task<HealthCheckResult> EvaluateAndTellAsync(CancellationToken cancellationToken)
+    private async Task<HealthCheckResult> EvaluateAndTellAsync(DateTimeOffset firstCheck, CancellationToken cancellationToken)
     {
-        var result = await EvaluateAsync(cancellationToken).ConfigureAwait(false);
+        var result = await EvaluateAsync(firstCheck, cancellationToken).ConfigureAwait(false);
         backups.Notifications.HealthObserved(result.Status, result.Description);
         return result;
     }
 
-    private async Task<HealthCheckResult> EvaluateAsync(CancellationToken cancellationToken)
+    private async Task<HealthCheckResult> EvaluateAsync(DateTimeOffset firstCheck, CancellationToken cancellationToken)
     {
         var o = options.Value;
+        var problems = new List<string>();
+        var degraded = new List<string>();
+        if (postgres.Value.ConnectionString is { } connection
+            && await HealthProbes.DatabaseProblemAsync(connection, o.DatabaseTimeout, cancellationToken).ConfigureAwait(false) is { } databaseProblem)
+        {
+            // Continuous capture reconnects and loses nothing meanwhile: degraded while it rides it out.
+            (RidingOut() ? degraded : problems).Add(databaseProblem);
+        }
         BackupSystemStatus status;
+        IReadOnlyList<BackupManifest> recent;
         try
         {
-            status = await backups.GetBackupStatusAsync(cancellationToken).ConfigureAwait(false);
+            // The status lists the catalog, which reads only new or changed manifests (one LIST, not a GET
+            // per backup): the store's probe. The newest backups are then the index it just refreshed.
+            status = await HealthProbes.WithinAsync(o.StoreTimeout, backups.GetBackupStatusAsync, cancellationToken).ConfigureAwait(false);
+            recent = backups.Catalog.Indexed is { } indexed
+                ? [.. indexed.Take(o.FailuresInARow)]
+                : await backups.ListBackupsAsync(new BackupQuery { Limit = o.FailuresInARow }, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException && backups.GetContinuousCaptureStatus() is { Running: true } riding && riding.Faults.Any(f => f.Fault != Continuous.CaptureFault.StandingBy))
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            // The store or the database is away, and continuous capture already knows: it spools or
-            // reconnects and loses nothing meanwhile, so this is degraded, not failed.
-            return HealthCheckResult.Degraded($"continuous capture: {string.Join("; ", riding.Faults.Select(f => f.Message))} (the status could not be read: {ex.Message})");
+            var message = $"the backup store could not be read: {HealthProbes.Reason(ex, o.StoreTimeout)}";
+            if (RidingOut())
+            {
+                // The store or the database is away, and continuous capture already knows: it spools or
+                // reconnects and loses nothing meanwhile, so this is degraded, not failed.
+                var riding = backups.GetContinuousCaptureStatus()!;
+                return HealthCheckResult.Degraded($"continuous capture: {string.Join("; ", riding.Faults.Select(f => f.Message))} ({message})");
+            }
+            problems.Add(message);
+            return HealthCheckResult.Unhealthy(string.Join("; ", problems));
         }
-        var recent = await backups.ListBackupsAsync(new BackupQuery { Limit = o.FailuresInARow }, cancellationToken).ConfigureAwait(false);
-        var problems = new List<string>();
         var now = time.GetUtcNow();
         var newest = status.LatestBackup;
-        if (newest is null)
+        var grace = o.FirstBackupGrace ?? o.MaxBackupAge;
+        if (newest is null && now - firstCheck < grace)
+        {
+            degraded.Add($"no completed backup yet (within the first-backup grace of {grace})");
+        }
+        else if (newest is null)
         {
             problems.Add("there is no completed backup");
         }
@@ -117,6 +157,10 @@ public sealed class BackupHealthCheck(
         {
             return HealthCheckResult.Unhealthy(string.Join("; ", problems), data: data);
         }
+        if (degraded.Count > 0)
+        {
+            return HealthCheckResult.Degraded(string.Join("; ", degraded), data: data);
+        }
         // Continuous capture rides out its faults (reconnects, spools) without losing anything, so
         // they degrade the verdict rather than fail it; the checks above catch them if they last.
         // A replica standing by while another records the chain is how several replicas are meant to run.
@@ -128,8 +172,13 @@ public sealed class BackupHealthCheck(
         return HealthCheckResult.Healthy("backups are current", data);
     }
 
-    private sealed class CachedVerdict
+    private bool RidingOut() =>
+        backups.GetContinuousCaptureStatus() is { Running: true } riding && riding.Faults.Any(f => f.Fault != Continuous.CaptureFault.StandingBy);
+
+    private sealed class CachedVerdict(DateTimeOffset firstCheck)
     {
+        public DateTimeOffset FirstCheck { get; } = firstCheck;
+
         public Task<HealthCheckResult>? Verdict { get; set; }
 
         public DateTimeOffset At { get; set; }

@@ -1,6 +1,6 @@
 namespace Backup.Core.Health;
 
-/// <summary>When the backup health check says unhealthy (section <c>Backup:Health</c>).</summary>
+/// <summary>When the backup health check says unhealthy or degraded (section <c>Backup:Health</c>).</summary>
 public sealed class BackupHealthOptions
 {
     /// <summary>The configuration section the options bind from.</summary>
@@ -20,4 +20,17 @@ public sealed class BackupHealthOptions
     /// reads every manifest, and probes or scrapers call it often.
     /// </summary>
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// While there is no completed backup yet, the check says Degraded for this long after the
+    /// host's first check (a fresh install has had no chance to back up), then the registration's
+    /// failure status. Default: <see cref="MaxBackupAge"/> (a daily backup has a day and its slack).
+    /// </summary>
+    public TimeSpan? FirstBackupGrace { get; set; }
+
+    /// <summary>How long the check waits for the database to answer <c>SELECT 1</c> (default 5 seconds).</summary>
+    public TimeSpan DatabaseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the check waits for the store's listing of the catalog (default 10 seconds).</summary>
+    public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }

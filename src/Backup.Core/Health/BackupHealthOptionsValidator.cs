@@ -20,6 +20,14 @@ internal sealed class BackupHealthOptionsValidator : IValidateOptions<BackupHeal
         {
             errors.Add($"{BackupHealthOptions.SectionName}:MaxSlotLagMegabytes must be at least 1, or unset; it is {options.MaxSlotLagMegabytes}.");
         }
+        if (options.FirstBackupGrace is { } grace && grace < TimeSpan.Zero)
+        {
+            errors.Add($"{BackupHealthOptions.SectionName}:FirstBackupGrace must not be negative; it is {grace}.");
+        }
+        if (options.DatabaseTimeout <= TimeSpan.Zero || options.StoreTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{BackupHealthOptions.SectionName}:DatabaseTimeout and StoreTimeout must be positive; they are {options.DatabaseTimeout} and {options.StoreTimeout}.");
+        }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -9,7 +9,7 @@ public sealed record BackupAnalytics
     /// <summary>Backups recorded (completed and failed).</summary>
     public int TotalBackups { get; init; }
 
-    /// <summary>Completed backups.</summary>
+    /// <summary>Completed backups (the status's <c>TotalBackups</c>, the metric <c>backup_total_backups</c>).</summary>
     public int SuccessfulBackups { get; init; }
 
     /// <summary>Failed backups.</summary>
@@ -39,13 +39,22 @@ public sealed record BackupAnalytics
     /// <summary>When the newest completed backup of any type finished.</summary>
     public DateTimeOffset? LastSuccess { get; init; }
 
+    /// <summary>
+    /// The completed backups, as both the status's <c>totalBackups</c> and the metric
+    /// <c>backup_total_backups</c> count them: sources a compaction already merged (left by an
+    /// interrupted run) are counted once, in the merged incremental.
+    /// </summary>
+    internal static List<BackupManifest> Completed(IReadOnlyList<BackupManifest> backups)
+    {
+        var superseded = CompactedSegments.Superseded(backups);
+        return [.. backups.Where(b => b.Status == BackupStatus.Completed && !superseded.Contains(b.Id))];
+    }
+
     /// <summary>Computes the figures from manifests.</summary>
     public static BackupAnalytics Of(IReadOnlyList<BackupManifest> backups)
     {
         ArgumentNullException.ThrowIfNull(backups);
-        // Sources a compaction already merged are counted once, in the merged incremental.
-        var superseded = CompactedSegments.Superseded(backups);
-        var good = backups.Where(b => b.Status == BackupStatus.Completed && !superseded.Contains(b.Id)).ToList();
+        var good = Completed(backups);
         // A merged incremental spans the hour of its sources: that is no backup's duration.
         var durations = good.Where(b => !b.Properties.ContainsKey(ManifestProperties.CompactedLast)).Select(b => b.Duration ?? TimeSpan.Zero).Order().ToList();
         var sizes = good.Select(b => b.StoredBytes).ToList();

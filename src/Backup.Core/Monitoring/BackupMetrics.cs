@@ -7,13 +7,14 @@ namespace Backup.Core.Monitoring;
 
 /// <summary>
 /// The library's <see cref="Meter"/> (<see cref="MeterName"/>). Instrument names are
-/// Prometheus names, so an exporter shows them as they are: <c>backup_total_backups</c>,
-/// <c>backup_success_rate</c>, <c>backup_storage_used</c> (bytes), <c>backup_last_success_time</c>
-/// (Unix seconds), <c>backup_duration_seconds{type}</c>; and <c>backup_runs{type,outcome}</c>,
-/// <c>backup_bytes_written{type}</c>, <c>backup_slot_retained_wal_bytes{slot}</c>,
+/// Prometheus names without units (so OpenTelemetry's Prometheus exporter adds no suffix), shown as
+/// <c>backup_total_backups</c> (completed backups, as the status counts them), <c>backup_success_rate</c>
+/// (no sample while the store holds no backup), <c>backup_storage_used</c> (bytes),
+/// <c>backup_last_success_time</c> (Unix seconds), <c>backup_duration_seconds{type}</c>; and the counters
+/// <c>backup_runs_total{type,outcome}</c>, <c>backup_bytes_written_total{type}</c> (every series from 0), <c>backup_slot_retained_wal_bytes{slot}</c>,
 /// <c>backup_drill_last_success_time</c> (Unix seconds) and <c>backup_drill_duration_seconds{outcome}</c>. The gauges show
-/// the <see cref="BackupCatalog"/> they are given as it last listed the store (status or analytics
-/// call, or the first backup of this process), kept current by the catalog itself with the
+/// the <see cref="BackupCatalog"/> they are given as it last listed the store (at start, see
+/// <c>CatalogLoader</c>, or a status or analytics call, or the first backup of this process), and no sample before that, kept current by the catalog itself with the
 /// backups this process saves and deletes — without reading the whole catalog again after every
 /// backup, and without a second copy of it here.
 /// </summary>
@@ -23,8 +24,7 @@ public sealed class BackupMetrics : IDisposable
     public const string MeterName = "Backup.Core";
 
     private readonly Meter _meter;
-    private readonly Counter<long> _runs;
-    private readonly Counter<long> _bytes;
+    private readonly RunCounts _counts = new();
     private readonly Histogram<double> _duration;
     private static readonly BackupAnalytics None = BackupAnalytics.Of([]);
     private readonly BackupCatalog _catalog;
@@ -41,13 +41,21 @@ public sealed class BackupMetrics : IDisposable
         ArgumentNullException.ThrowIfNull(catalog);
         _catalog = catalog;
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
-        _runs = _meter.CreateCounter<long>("backup_runs", description: "Backups finished, by type and outcome (success, failure).");
-        _bytes = _meter.CreateCounter<long>("backup_bytes_written", description: "Bytes stored by completed backups, by type.");
+        // Observable counters over this process's totals: every type and outcome is reported from the
+        // start, at 0, so the first failure after a restart is an increase (0 -> 1) that increase() and
+        // rate() see, not a new series starting at 1 that they miss; and a backup finished before an
+        // exporter subscribed is still counted (a Counter's Add with no listener is lost).
+        _meter.CreateObservableCounter("backup_runs", _counts.Runs, description: "Backups finished by this process, by type and outcome (success, failure).");
+        _meter.CreateObservableCounter("backup_bytes_written", _counts.Bytes, description: "Bytes stored by this process's completed backups, by type.");
+        // No unit on any instrument: OpenTelemetry's Prometheus exporter would append it to the name
+        // (backup_duration_seconds_seconds, backup_storage_used_bytes), and these names are the documented ones.
         _duration = _meter.CreateHistogram<double>("backup_duration_seconds", description: "How long completed backups took, by type, in seconds.");
-        _meter.CreateObservableGauge("backup_total_backups", () => (long)Analytics.TotalBackups, description: "Backups in the store (completed and failed).");
-        _meter.CreateObservableGauge("backup_success_rate", () => Analytics.SuccessRate, description: "Completed backups / all backups in the store, 0..1.");
-        _meter.CreateObservableGauge("backup_storage_used", () => Analytics.TotalStorageBytes, description: "Bytes stored by completed backups.");
-        _meter.CreateObservableGauge("backup_last_success_time", () => Analytics.LastSuccess?.ToUnixTimeMilliseconds() / 1000.0 ?? 0, description: "When the newest completed backup finished, Unix seconds (0: none).");
+        // The catalog's gauges have no sample until the catalog is loaded (CatalogLoader lists it at
+        // start): a 0 after a restart would fire an age-of-last-success alert on every deploy.
+        _meter.CreateObservableGauge("backup_total_backups", () => Catalogued(a => (double)a.SuccessfulBackups), description: "Completed backups in the store (the status's totalBackups; failed ones are not counted).");
+        _meter.CreateObservableGauge("backup_success_rate", () => Catalogued(a => a.TotalBackups == 0 ? null : a.SuccessRate), description: "Completed backups / completed and failed backups in the store, 0..1; no sample while there are none.");
+        _meter.CreateObservableGauge("backup_storage_used", () => Catalogued(a => a.TotalStorageBytes), description: "Bytes stored by completed backups.");
+        _meter.CreateObservableGauge("backup_last_success_time", () => Catalogued(a => a.LastSuccess?.ToUnixTimeMilliseconds() / 1000.0 ?? 0), description: "When the newest completed backup finished, Unix seconds (0: none).");
         _drillDuration = _meter.CreateHistogram<double>("backup_drill_duration_seconds", description: "How long restore drills took to recover (restore, replay, verification, checks), by outcome, in seconds.");
         _meter.CreateObservableGauge("backup_drill_last_success_time", () => Interlocked.Read(ref _drillLastSuccessMilliseconds) / 1000.0, description: "When the newest successful restore drill this process knows of finished, Unix seconds (0: none).");
         _meter.CreateObservableGauge("backup_slot_retained_wal_bytes", () => _slots.Select(s => new Measurement<long>(s.RetainedWalBytes, new KeyValuePair<string, object?>("slot", s.Name))), description: "WAL each change-capture slot holds on the server.");
@@ -76,12 +84,19 @@ public sealed class BackupMetrics : IDisposable
     /// <summary>Counts a finished backup.</summary>
     internal void Finished(BackupType type, bool succeeded, TimeSpan duration, long storedBytes)
     {
-        var typeTag = new KeyValuePair<string, object?>("type", type.ToString().ToLowerInvariant());
-        _runs.Add(1, typeTag, new KeyValuePair<string, object?>("outcome", succeeded ? "success" : "failure"));
+        _counts.Add(type, succeeded, storedBytes);
         if (succeeded)
         {
-            _bytes.Add(storedBytes, typeTag);
-            _duration.Record(duration.TotalSeconds, typeTag);
+            _duration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>("type", Diagnostics.BackupTracing.TypeTag(type)));
+        }
+    }
+
+    // One sample of the catalog's figures, or none before the catalog is loaded (or when the figure has none).
+    private IEnumerable<Measurement<double>> Catalogued(Func<BackupAnalytics, double?> figure)
+    {
+        if (Loaded && figure(Analytics) is { } value)
+        {
+            yield return new Measurement<double>(value);
         }
     }
 

@@ -8,7 +8,7 @@ public sealed record BackupSystemStatus
     /// <summary>The newest completed backup, if any.</summary>
     public BackupManifest? LatestBackup { get; init; }
 
-    /// <summary>Completed backups in the store.</summary>
+    /// <summary>Completed backups in the store, compacted sources once: what the metric <c>backup_total_backups</c> shows (failed ones: <see cref="FailedBackups"/>).</summary>
     public int TotalBackups { get; init; }
 
     /// <summary>Failed backups recorded in the store.</summary>

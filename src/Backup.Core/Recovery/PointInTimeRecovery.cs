@@ -26,9 +26,14 @@ internal sealed class PointInTimeRecovery(
     /// before anything is replayed: the one moment its row counts must equal the manifest's. A
     /// failure drops the database like a failed replay.
     /// </param>
-    public async Task<PointInTimeResult> RecoverAsync(
+    public Task<PointInTimeResult> RecoverAsync(
         DateTimeOffset? target, PointInTimeOptions? options, IProgress<BackupProgress>? progress, CancellationToken cancellationToken,
-        Func<BackupManifest, string, CancellationToken, Task>? afterFullRestore = null)
+        Func<BackupManifest, string, CancellationToken, Task>? afterFullRestore = null) =>
+        BackupTracing.TraceAsync("recovery", null, null, _ => RecoverTracedAsync(target, options, progress, afterFullRestore, cancellationToken));
+
+    private async Task<PointInTimeResult> RecoverTracedAsync(
+        DateTimeOffset? target, PointInTimeOptions? options, IProgress<BackupProgress>? progress,
+        Func<BackupManifest, string, CancellationToken, Task>? afterFullRestore, CancellationToken cancellationToken)
     {
         // A recovery that does not complete says so in the log: refused (nothing was touched),
         // cancelled, or failed (the engine's and replay's own lines say where).
@@ -129,7 +134,15 @@ internal sealed class PointInTimeRecovery(
         return fileBackup is null ? result : result with { Files = await files.RestoreAsync(fileBackup.Id, options.Files!, cancellationToken).ConfigureAwait(false) };
     }
 
-    private async Task<PointInTimeResult> ReplayChainAsync(
+    private Task<PointInTimeResult> ReplayChainAsync(
+        IReplayTarget replay, RecoveryChain chain, string database, DateTimeOffset until, List<string> ids, List<string> plan, DateTimeOffset started, bool refreshViews, ProgressTotal progress, CancellationToken cancellationToken) =>
+        BackupTracing.TraceAsync("recovery.replay", chain.Full.Id, BackupType.Incremental, span =>
+        {
+            span?.SetTag("backup.incrementals", chain.Incrementals.Count);
+            return ReplayChainTracedAsync(replay, chain, database, until, ids, plan, started, refreshViews, progress, cancellationToken);
+        });
+
+    private async Task<PointInTimeResult> ReplayChainTracedAsync(
         IReplayTarget replay, RecoveryChain chain, string database, DateTimeOffset until, List<string> ids, List<string> plan, DateTimeOffset started, bool refreshViews, ProgressTotal progress, CancellationToken cancellationToken)
     {
         var replayStarted = time.GetUtcNow();

@@ -38,6 +38,7 @@ internal sealed class BackupRecorder(
         running.Add(context.Id, run.Type);
         var stored = false;
         var logged = false;
+        using var span = BackupTracing.Start("backup", context.Id, run.Type);
         try
         {
             if (prepare is not null)
@@ -46,10 +47,38 @@ internal sealed class BackupRecorder(
             }
             Log.BackupStarting(logger, context.Id, TypeName(run.Type), run.Source);
             logged = true;
-            var produced = await produce(context, cancellationToken).ConfigureAwait(false);
+            ProducedBackup produced;
+            // The dump (or the parts) and their upload: the stream is written to the store as it is produced.
+            using (var produceSpan = BackupTracing.Start("backup.produce", context.Id, run.Type))
+            {
+                try
+                {
+                    produced = await produce(context, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    BackupTracing.Failed(produceSpan, ex);
+                    throw;
+                }
+                produceSpan?.SetTag("backup.raw_bytes", produced.Manifest.RawBytes);
+                produceSpan?.SetTag("backup.stored_bytes", produced.Manifest.StoredBytes);
+            }
             var manifest = produced.Manifest with { CompletedAt = time.GetUtcNow(), Properties = WithMarks(produced.Manifest.Properties, run.Marks) };
-            await catalog.SaveAsync(manifest, cancellationToken).ConfigureAwait(false);
+            using (var manifestSpan = BackupTracing.Start("backup.manifest", context.Id, run.Type))
+            {
+                try
+                {
+                    await catalog.SaveAsync(manifest, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    BackupTracing.Failed(manifestSpan, ex);
+                    throw;
+                }
+            }
             stored = true;
+            span?.SetTag("backup.raw_bytes", manifest.RawBytes);
+            span?.SetTag("backup.stored_bytes", manifest.StoredBytes);
             if (produced.AfterStored is { } afterStored)
             {
                 await afterStored(cancellationToken).ConfigureAwait(false);
@@ -69,6 +98,7 @@ internal sealed class BackupRecorder(
         }
         catch (Exception ex) when (IsFailure(run, ex))
         {
+            BackupTracing.Failed(span, ex);
             if (!logged && ex is BackupException and not BackupStorageException and not BackupDatabaseException)
             {
                 // Refused by the preparation (a lock, a preflight, the configuration), before anything was written.

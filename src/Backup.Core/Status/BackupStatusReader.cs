@@ -30,8 +30,8 @@ internal sealed class BackupStatusReader(BackupCatalog catalog, ActiveBackups ru
         return new BackupSystemStatus
         {
             LatestBackup = all.FirstOrDefault(m => m.Status == BackupStatus.Completed),
-            // Sources a compaction already merged (left by an interrupted run) are counted once, in the merged incremental.
-            TotalBackups = all.Count(m => m.Status == BackupStatus.Completed) - CompactedSegments.Superseded(all).Count,
+            // Counted as the metric backup_total_backups counts them: completed, compacted sources once.
+            TotalBackups = BackupAnalytics.Completed(all).Count,
             FailedBackups = all.Count(m => m.Status == BackupStatus.Failed),
             RunningBackups = running.Ids,
             FailedCopies = [.. all.Where(m => m.Properties.Any(p => p.Key.StartsWith(ManifestProperties.CopyFailedPrefix, StringComparison.Ordinal))).Select(m => m.Id)],

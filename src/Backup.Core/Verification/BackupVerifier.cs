@@ -1,5 +1,6 @@
 using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
+using Backup.Core.Diagnostics;
 using Backup.Core.Changes;
 using Backup.Core.Database;
 using Backup.Core.Engine;
@@ -16,7 +17,10 @@ namespace Backup.Core.Verification;
 internal sealed class BackupVerifier(BackupCatalog catalog, BackupPipeline pipeline, IDatabaseRestorer? database, RolesObject roles, FileBackups files)
 {
     /// <summary>Verifies the backup <paramref name="id"/>; see <see cref="BackupService.VerifyBackupAsync"/>.</summary>
-    public async Task<VerifyResult> VerifyAsync(string id, bool deep, CancellationToken cancellationToken)
+    public Task<VerifyResult> VerifyAsync(string id, bool deep, CancellationToken cancellationToken) =>
+        BackupTracing.TraceAsync("verify", id, null, _ => VerifyTracedAsync(id, deep, cancellationToken));
+
+    private async Task<VerifyResult> VerifyTracedAsync(string id, bool deep, CancellationToken cancellationToken)
     {
         switch ((await catalog.GetAsync(id, cancellationToken).ConfigureAwait(false)).RequireDetails())
         {

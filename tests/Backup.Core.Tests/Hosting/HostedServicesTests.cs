@@ -58,6 +58,17 @@ public sealed class HostedServicesTests : IDisposable
     }
 
     [Fact]
+    public void CatalogLoader_IsHostedByDefault_AndWithoutHostedCatalogLoaderLeavesOutOnlyIt()
+    {
+        using var byDefault = Build(_ => { });
+        using var without = Build(b => b.WithoutHostedCatalogLoader());
+
+        Assert.Single(byDefault.GetServices<IHostedService>().OfType<CatalogLoader>());
+        Assert.Empty(without.GetServices<IHostedService>().OfType<CatalogLoader>());
+        Assert.Single(without.GetServices<IHostedService>().OfType<BackupScheduler>());
+    }
+
+    [Fact]
     public void WithoutHostedSlotLagMonitor_LeavesOutOnlyTheMonitor()
     {
         using var provider = Build(b => b.WithoutHostedSlotLagMonitor());
@@ -73,7 +84,7 @@ public sealed class HostedServicesTests : IDisposable
     {
         // Provider packages call AddBackupSystem again with only their settings; so may a host.
         var services = Services(_ => { });
-        services.AddBackupSystem(b => b.WithoutHostedScheduler().WithoutHostedSlotLagMonitor().WithoutHostedContinuousCapture());
+        services.AddBackupSystem(b => b.WithoutHostedScheduler().WithoutHostedSlotLagMonitor().WithoutHostedContinuousCapture().WithoutHostedCatalogLoader());
         using var provider = services.BuildServiceProvider();
 
         // Only the start-up check is left: it runs nothing after the start.
