@@ -34,7 +34,7 @@ public sealed class CliSessionTests : IDisposable
         using var provider = services.BuildServiceProvider();
 
         // Continuous capture is idle unless configured; when it is, `run` records the chain in the same process as the schedules (so their incrementals are refused, not forked).
-        Assert.Equal(["BackupScheduler", "BackupStartup", "ContinuousCaptureService", "SlotLagMonitor"], provider.GetServices<IHostedService>().Select(s => s.GetType().Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["BackupScheduler", "BackupStartup", "CatalogLoader", "ContinuousCaptureService", "SlotLagMonitor"], provider.GetServices<IHostedService>().Select(s => s.GetType().Name).Order(StringComparer.Ordinal));
     }
 
     private (ParseResult, CliOptions) Parse()
