@@ -186,4 +186,7 @@ internal static partial class Log
 
     [LoggerMessage(1622, LogLevel.Warning, "The scratch database {Database} of a table restore could not be dropped; drop it by hand: {Reason}")]
     public static partial void ScratchDatabaseNotDropped(ILogger logger, string database, string reason);
+
+    [LoggerMessage(1700, LogLevel.Information, "Restore into {Target}: left out {Count} archive entries of the source's change capture (publication, event triggers, schema backup_core); the restored database gets its own with its first full backup as a source")]
+    public static partial void CaptureObjectsLeftOut(ILogger logger, string target, int count);
 }
