@@ -43,8 +43,8 @@ public sealed class RestoreWithoutCaptureObjectsTests : IAsyncLifetime, IDisposa
         Assert.Equal("on", full.Properties["ddl-capture"]);
         var atFull = await SchemaMoment.RecordAsync(_database, "at the full backup");
         await TestServer.ExecuteAsync(_database, "UPDATE orders SET qty = qty + 1 WHERE id % 3 = 0");
-        await TestServer.ExecuteAsync(_database, "ALTER TABLE orders ADD COLUMN note text NOT NULL DEFAULT 'none'");
-        await TestServer.ExecuteAsync(_database, "UPDATE orders SET note = 'changed' WHERE id % 4 = 0; INSERT INTO orders (customer, qty) VALUES (7, 7)");
+        await TestServer.ExecuteAsync(_database, "ALTER TABLE orders ADD COLUMN remark text NOT NULL DEFAULT 'none'");
+        await TestServer.ExecuteAsync(_database, "UPDATE orders SET remark = 'changed' WHERE id % 4 = 0; INSERT INTO orders (customer, qty) VALUES (7, 7)");
         var afterDdl = await SchemaMoment.RecordAsync(_database, "after the migration");
         await service.CreateIncrementalBackupAsync();
 
