@@ -258,7 +258,7 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
         {
             // A short read of the archive's head tells whether it holds our capture objects, which no restore takes.
             var tools = await FindToolsAsync(cancellationToken).ConfigureAwait(false);
-            var (list, leftOut) = LeaveOutCaptureObjects(await ArchiveFeed.RunOverArchiveAsync(tools, ["--list"], source.OpenArchive, cancellationToken).ConfigureAwait(false));
+            var (list, leftOut) = LeaveOutCaptureObjects(await ArchiveFeed.RunOverArchiveAsync(tools, ["--list"], source.PeekArchive ?? source.OpenArchive, cancellationToken).ConfigureAwait(false));
             if (leftOut > 0)
             {
                 Log.CaptureObjectsLeftOut(_logger, request.TargetDatabase, leftOut);
