@@ -6,8 +6,13 @@ namespace Backup.TestSupport;
 /// <summary>Proves two databases hold the same schema and the same data (shared by the integration and CLI tests).</summary>
 public static class DatabaseComparison
 {
-    /// <summary>pg_dump --schema-only, without comments, blank lines and the per-run \restrict keys.</summary>
-    public static Task<string> NormalizedSchemaAsync(string database) => DumpSchemaAsync(database);
+    /// <summary>
+    /// pg_dump --schema-only, without comments, blank lines and the per-run \restrict keys, and
+    /// without the library's change-capture objects (see <see cref="ApplicationSchemaAsync"/>):
+    /// restores leave them out, since they belong to the source's chain.
+    /// </summary>
+    public static async Task<string> NormalizedSchemaAsync(string database) =>
+        string.Join('\n', WithoutCaptureObjects(await DumpSchemaAsync(database, "--exclude-schema=backup_core")));
 
     /// <summary>
     /// The schema the application made: <see cref="NormalizedSchemaAsync"/> without the SET lines, and
@@ -17,9 +22,16 @@ public static class DatabaseComparison
     /// </summary>
     public static async Task<string> ApplicationSchemaAsync(string database)
     {
+        return string.Join('\n', WithoutCaptureObjects(await DumpSchemaAsync(database, "--exclude-schema=backup_core"))
+            .Where(s => !s.StartsWith("SET ", StringComparison.Ordinal) && !s.StartsWith("SELECT pg_catalog.set_config(", StringComparison.Ordinal)));
+    }
+
+    // The dump's statements but those of the publication and event triggers named after the library.
+    private static IEnumerable<string> WithoutCaptureObjects(string dump)
+    {
         var statements = new List<string>();
         var current = new List<string>();
-        foreach (var line in (await DumpSchemaAsync(database, "--exclude-schema=backup_core")).Split('\n'))
+        foreach (var line in dump.Split('\n'))
         {
             current.Add(line);
             if (line.EndsWith(';'))
@@ -33,11 +45,9 @@ public static class DatabaseComparison
         var ours = statements.Where(s => s.StartsWith("CREATE EVENT TRIGGER ", StringComparison.Ordinal) && s.Contains("backup_core", StringComparison.Ordinal))
             .Select(s => "ALTER EVENT TRIGGER " + s.Split(' ')[3] + " ")
             .ToList();
-        return string.Join('\n', statements.Where(s => s.Length > 0
-            && !s.StartsWith("SET ", StringComparison.Ordinal)
-            && !s.StartsWith("SELECT pg_catalog.set_config(", StringComparison.Ordinal)
+        return statements.Where(s => s.Length > 0
             && !s.Contains("backup_core", StringComparison.Ordinal)
-            && !ours.Any(o => s.StartsWith(o, StringComparison.Ordinal))));
+            && !ours.Any(o => s.StartsWith(o, StringComparison.Ordinal)));
     }
 
     private static async Task<string> DumpSchemaAsync(string database, params string[] options)
@@ -64,7 +74,7 @@ public static class DatabaseComparison
             .Where(l => l.Length > 0 && !l.StartsWith("--", StringComparison.Ordinal) && !l.StartsWith("\\restrict", StringComparison.Ordinal) && !l.StartsWith("\\unrestrict", StringComparison.Ordinal)));
     }
 
-    /// <summary>Per table (and sequence, and large object) a hash of its whole ordered content.</summary>
+    /// <summary>Per table (and sequence, and large object) a hash of its whole ordered content; not of the library's own schema backup_core, which restores leave out.</summary>
     public static async Task<SortedDictionary<string, string>> ContentHashesAsync(string database)
     {
         var hashes = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -74,7 +84,7 @@ public static class DatabaseComparison
         // Temporary tables (relpersistence 't') belong to a session, not to the database's content: a
         // replay's temp table lives on in its pooled connection until that connection is reset or closed.
         await using (var list = new NpgsqlCommand(
-            "SELECT n.nspname, c.relname, c.relkind::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r','m','S') AND c.relpersistence <> 't' AND n.nspname NOT IN ('pg_catalog','information_schema') AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 1, 2",
+            "SELECT n.nspname, c.relname, c.relkind::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r','m','S') AND c.relpersistence <> 't' AND n.nspname NOT IN ('pg_catalog','information_schema','backup_core') AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 1, 2",
             connection))
         await using (var reader = await list.ExecuteReaderAsync())
         {

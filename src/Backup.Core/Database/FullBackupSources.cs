@@ -29,7 +29,7 @@ internal static class FullBackupSources
     /// <summary>The archive and the parts of <paramref name="full"/>; their bytes reported to <paramref name="progress"/> as one figure when given.</summary>
     public static FullBackupSource Of(BackupManifest full, BackupPipeline pipeline, ProgressTotal? progress = null)
     {
-        async Task<Stream> OpenAsync(StoredContent content, CancellationToken cancellationToken)
+        async Task<Stream> OpenAsync(StoredContent content, CancellationToken cancellationToken, bool counted = true)
         {
             Stream stream;
             try
@@ -40,7 +40,7 @@ internal static class FullBackupSources
             {
                 throw Missing(full, content, ex);
             }
-            if (progress is null)
+            if (progress is null || !counted)
             {
                 return stream;
             }
@@ -50,7 +50,10 @@ internal static class FullBackupSources
         }
         return new FullBackupSource(
             ct => OpenAsync(full.Content!, ct),
-            [.. full.Parts.Select(part => new DataPartSource(part, ct => OpenAsync(part.Content, ct)))]);
+            [.. full.Parts.Select(part => new DataPartSource(part, ct => OpenAsync(part.Content, ct)))])
+        {
+            PeekArchive = ct => OpenAsync(full.Content!, ct, counted: false),
+        };
     }
 
     /// <summary>

@@ -198,4 +198,7 @@ internal static partial class Log
 
     [LoggerMessage(1664, LogLevel.Information, "Deleted {Count} expired operation record(s)")]
     public static partial void OperationRecordsExpired(ILogger logger, int count);
+
+    [LoggerMessage(1700, LogLevel.Information, "Restore into {Target}: left out {Count} archive entries of the source's change capture (publication, event triggers, schema backup_core); the restored database gets its own with its first full backup as a source")]
+    public static partial void CaptureObjectsLeftOut(ILogger logger, string target, int count);
 }

@@ -8,6 +8,9 @@ namespace Backup.Core.Engine;
 /// </summary>
 internal sealed record FullBackupSource(Func<CancellationToken, Task<Stream>> OpenArchive, IReadOnlyList<DataPartSource> Parts)
 {
+    /// <summary>Opens the archive for a look at its head (its table of contents), not counted as restored bytes; null: <see cref="OpenArchive"/>.</summary>
+    public Func<CancellationToken, Task<Stream>>? PeekArchive { get; init; }
+
     /// <summary>A backup taken as one pg_dump stream.</summary>
     public static FullBackupSource Archive(Func<CancellationToken, Task<Stream>> openArchive) => new(openArchive, []);
 }

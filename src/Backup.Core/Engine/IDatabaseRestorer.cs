@@ -34,6 +34,9 @@ internal interface IDatabaseRestorer : IDatabase
     /// <summary>Exact row counts of every user table of <paramref name="database"/> but those in <paramref name="skip"/> (<c>schema.table</c>).</summary>
     Task<IReadOnlyDictionary<string, long>> CountRowsAsync(string database, IReadOnlySet<string> skip, CancellationToken cancellationToken);
 
+    /// <summary>Whether restores leave <paramref name="table"/> (<c>schema.table</c>) out: the engine's own objects, which belong to the source. Row count checks skip it.</summary>
+    bool LeavesOut(string table);
+
     /// <summary>Drops <paramref name="database"/> if it exists, ending its sessions.</summary>
     Task DropDatabaseAsync(string database, CancellationToken cancellationToken);
 }

@@ -27,7 +27,7 @@ internal static class DdlCapture
     public const string LogTable = "ddl_log";
 
     /// <summary>Bumped when the function changes, so that an older one is replaced.</summary>
-    private const string Version = "backup-core ddl capture 6";
+    private const string Version = "backup-core ddl capture 7";
 
     private const string TriggerName = "backup_core_ddl";
 
@@ -58,7 +58,10 @@ internal static class DdlCapture
           shapes jsonb;
           missing jsonb;
           logged bigint;
+          -- Tables that lost a column to a cascade (see note_drop): the commands do not name them.
+          dropped_from oid[] := string_to_array(nullif(current_setting('backup_core.dropped_columns', true), ''), ',')::oid[];
         BEGIN
+          PERFORM set_config('backup_core.dropped_columns', '', true);
           -- A database restored onto a server without logical decoding has no stream to write to.
           IF current_setting('wal_level') <> 'logical' THEN
             RETURN;
@@ -77,6 +80,8 @@ internal static class DdlCapture
               UNION
               SELECT c.oid FROM pg_event_trigger_ddl_commands() d JOIN pg_class c ON c.relnamespace = d.objid
               WHERE d.classid = 'pg_namespace'::regclass
+              UNION
+              SELECT dropped.oid FROM unnest(dropped_from) AS dropped(oid)
               UNION
               SELECT i.inhrelid FROM pg_inherits i JOIN named ON i.inhparent = named.oid)
           SELECT jsonb_object_agg(n.nspname || '.' || c.relname, coalesce((
@@ -136,6 +141,10 @@ internal static class DdlCapture
           IF NOT EXISTS (SELECT 1 FROM pg_event_trigger_dropped_objects() WHERE NOT is_temporary) THEN
             PERFORM set_config('backup_core.temporary_drop', 'on', true);
           END IF;
+          -- DROP TYPE/DOMAIN ... CASCADE drops columns of tables no command names: their new shapes are recorded too.
+          PERFORM set_config('backup_core.dropped_columns', coalesce((
+              SELECT string_agg(DISTINCT objid::text, ',') FROM pg_event_trigger_dropped_objects()
+               WHERE object_type = 'table column' AND NOT is_temporary), ''), true);
         END
         $fn$;
         REVOKE ALL ON FUNCTION {{Schema}}.note_rewrite(), {{Schema}}.note_drop() FROM PUBLIC;

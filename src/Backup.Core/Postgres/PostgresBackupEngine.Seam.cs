@@ -70,6 +70,8 @@ internal sealed partial class PostgresBackupEngine
     Task<IReadOnlyDictionary<string, long>> IDatabaseRestorer.CountRowsAsync(string database, IReadOnlySet<string> skip, CancellationToken cancellationToken) =>
         CountRowsAsync(database, skip, cancellationToken);
 
+    bool IDatabaseRestorer.LeavesOut(string table) => CaptureObjectsFilter.IsCaptureTable(table);
+
     Task IDatabaseRestorer.DropDatabaseAsync(string database, CancellationToken cancellationToken) => DropDatabaseAsync(database, cancellationToken);
 
     async Task<CapturedChanges> IChangeSource.CaptureAsync(string slot, ChangeSegmentWriter writer, Recovery.ChainSchema schema, string chainId, CancellationToken cancellationToken)

@@ -256,6 +256,14 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
         ArgumentNullException.ThrowIfNull(source);
         if (request.Tables.Count == 0)
         {
+            // A short read of the archive's head tells whether it holds our capture objects, which no restore takes.
+            var tools = await FindToolsAsync(cancellationToken).ConfigureAwait(false);
+            var (list, leftOut) = LeaveOutCaptureObjects(await ArchiveFeed.RunOverArchiveAsync(tools, ["--list"], source.PeekArchive ?? source.OpenArchive, cancellationToken).ConfigureAwait(false));
+            if (leftOut > 0)
+            {
+                Log.CaptureObjectsLeftOut(_logger, request.TargetDatabase, leftOut);
+                return await RestoreListedAsync(request, list, source with { Parts = [.. source.Parts.Where(p => !CaptureObjectsFilter.IsCaptureTable(p.Part.Table!))] }, cancellationToken).ConfigureAwait(false);
+            }
             var archive = await source.OpenArchive(cancellationToken).ConfigureAwait(false);
             await using (archive.ConfigureAwait(false))
             {
@@ -278,10 +286,12 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(openSource);
         var tools = await FindToolsAsync(cancellationToken).ConfigureAwait(false);
-        var toc = await ArchiveFeed.RunOverArchiveAsync(tools, ["--list"], openSource, cancellationToken).ConfigureAwait(false);
+        var (toc, _) = LeaveOutCaptureObjects(await ArchiveFeed.RunOverArchiveAsync(tools, ["--list"], openSource, cancellationToken).ConfigureAwait(false));
         var schema = await ArchiveFeed.RunOverArchiveAsync(tools, ["--schema-only", "--file=-"], openSource, cancellationToken).ConfigureAwait(false);
         return TableRestoreFilter.Plan(toc, schema, tables);
     }
+
+    private (string List, int LeftOut) LeaveOutCaptureObjects(string toc) => CaptureObjectsFilter.LeaveOut(toc, _options.PublicationName);
 
     /// <summary>Restores what <paramref name="plan"/> (from <see cref="PlanTableRestoreAsync"/>) says, from the same backup.</summary>
     /// <returns>The roles created on the server for the restore (<see cref="EngineRestoreRequest.CreateMissingRoles"/>).</returns>
@@ -294,11 +304,17 @@ internal sealed partial class PostgresBackupEngine : IBackupEngine, IDatabaseEng
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(source);
+        return await RestoreListedAsync(request, plan.List, source, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Restores the entries of list (pg_restore --use-list) from the archive and parts of source.
+    private async Task<IReadOnlyList<string>> RestoreListedAsync(EngineRestoreRequest request, string list, FullBackupSource source, CancellationToken cancellationToken)
+    {
         var listFile = Path.Combine(Path.GetTempPath(), $"backup-core-{Guid.NewGuid():N}.list");
         Stream? archive = null;
         try
         {
-            await File.WriteAllTextAsync(listFile, plan.List, cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(listFile, list, cancellationToken).ConfigureAwait(false);
             return await RestoreCoreAsync(request, async _ => archive = await source.OpenArchive(cancellationToken).ConfigureAwait(false), source.Parts, listFile, cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -19,7 +19,7 @@ namespace Backup.Core.Postgres;
 internal static partial class TableRestoreFilter
 {
     // Longest first, so that "TABLE DATA" is not read as "TABLE".
-    private static readonly string[] MultiWordTypes =
+    internal static readonly string[] MultiWordTypes =
     [
         "PUBLICATION TABLES IN SCHEMA", "MATERIALIZED VIEW DATA", "TEXT SEARCH CONFIGURATION", "TEXT SEARCH DICTIONARY", "TEXT SEARCH TEMPLATE",
         "TEXT SEARCH PARSER", "FOREIGN DATA WRAPPER", "SEQUENCE OWNED BY", "PROCEDURAL LANGUAGE", "MATERIALIZED VIEW", "PUBLICATION TABLE",

@@ -152,6 +152,8 @@ internal sealed class FakeDatabaseEngine : IDatabaseEngine
 
     public Task<IReadOnlyDictionary<string, long>> CountRowsAsync(string database, IReadOnlySet<string> skip, CancellationToken cancellationToken) => throw new NotSupportedException("The fake engine has no tables.");
 
+    public bool LeavesOut(string table) => false;
+
     public Task DropDatabaseAsync(string database, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<NpgsqlConnection> OpenForReplayAsync(string database, CancellationToken cancellationToken) => throw new NotSupportedException("The fake engine does not replay.");
