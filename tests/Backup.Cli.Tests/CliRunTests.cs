@@ -24,4 +24,20 @@ public sealed class CliRunTests(CliWorld world) : IClassFixture<CliWorld>
         Assert.True(code == 0, $"exit code {code}; {run.Output}");
         Assert.Contains("backup-core is running", run.StandardOutput, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Run_WithoutADatabase_ExitsWith1AtOnce_SayingWhy_InsteadOfStayingUp()
+    {
+        var store = "file://" + Path.Combine(world.NewFolder(), "store");
+        var environment = world.OperatorEnvironment();
+        environment.Remove("DATABASE_URL");
+        using var run = BackupCoreProcess.Start(world.NewFolder(), environment, ["run", "--key-file", world.KeyFile, "--store", store]);
+
+        var code = await run.ExitCodeAsync(BackupCoreProcess.Limit);
+
+        Assert.True(code == 1, $"exit code {code}; {run.Output}");
+        Assert.Contains("No database is configured: set DATABASE_URL", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("backup-core is running", run.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Output, StringComparison.Ordinal);
+    }
 }
