@@ -98,7 +98,8 @@ public static class BackupEndpoints
         read.MapGet("/analytics/drills", async (BackupService s, int? limit, DateTimeOffset? since, CancellationToken ct) =>
             Json(await s.GetDrillAnalyticsAsync(limit, since, ct).ConfigureAwait(false)))
             .Describe("getDrillAnalytics", BackupEndpointMetadata.Analytics, "Restore drill analytics").Returns<DrillAnalytics>().Invalid();
-        BackupOperationRoutes.Map(read, backup, ops);
+        // Any operator may reach the cancel route; the handler then asks for the policy of what the operation does.
+        BackupOperationRoutes.Map(read, ops, (http, kind) => options.AllowAnonymous ? Task.CompletedTask : RequirePolicyAsync(http, CancelPolicy(options, kind) ?? options.AuthorizationPolicy, $"cancels a {kind} operation", $"the permission that starts it ({CancelPolicyName(kind)})"));
         read.MapPost("/cleanup", async (HttpContext http, BackupService s, bool? dryRun, CancellationToken ct) =>
         {
             if (dryRun == false)
@@ -234,7 +235,24 @@ public static class BackupEndpoints
 
     private static IResult Json(object? value) => Results.Json(value, BackupApiJson.Options);
 
-    private static async Task RequirePolicyAsync(HttpContext http, string? policy, string what)
+    // Stopping an operation takes the permission that starts one of its kind (the kinds of ops.Start above).
+    private static string? CancelPolicy(BackupEndpointOptions options, string kind) => CancelPolicyName(kind) switch
+    {
+        nameof(BackupEndpointOptions.RestorePolicy) => options.RestorePolicy,
+        nameof(BackupEndpointOptions.DestructivePolicy) => options.DestructivePolicy,
+        nameof(BackupEndpointOptions.SchedulesPolicy) => options.SchedulesPolicy,
+        _ => options.BackupPolicy,
+    };
+
+    private static string CancelPolicyName(string kind) => kind switch
+    {
+        "restore" or "point-in-time" or "drill" or TableRestoreOperations.Kind => nameof(BackupEndpointOptions.RestorePolicy),
+        TableRestoreOperations.ApplyKind => nameof(BackupEndpointOptions.DestructivePolicy),
+        "schedule-run" => nameof(BackupEndpointOptions.SchedulesPolicy),
+        _ => nameof(BackupEndpointOptions.BackupPolicy),
+    };
+
+    private static async Task RequirePolicyAsync(HttpContext http, string? policy, string what, string permission = "the destructive permission (DestructivePolicy)")
     {
         var authorization = http.RequestServices.GetRequiredService<IAuthorizationService>();
         var result = policy is null
@@ -242,7 +260,7 @@ public static class BackupEndpoints
             : await authorization.AuthorizeAsync(http.User, policy).ConfigureAwait(false);
         if (!result.Succeeded)
         {
-            throw BackupRequestException.Forbidden($"This request {what}: it needs the destructive permission (DestructivePolicy).");
+            throw BackupRequestException.Forbidden($"This request {what}: it needs {permission}.");
         }
     }
 

@@ -48,7 +48,19 @@ public sealed class BackupOperation
     /// <summary>The backup it works on (a verify), so a backup's page shows only its own; not part of the API's JSON.</summary>
     internal string? BackupId { get; set; }
 
-    /// <summary>Cancels the work of an operation this process runs; null for one read from the store.</summary>
+    /// <summary>
+    /// Guards the state a progress report and the end both set (status, phase, bytes, percent), so a
+    /// late report never undoes the end, and a record is written from one consistent state.
+    /// </summary>
+    internal Lock Gate { get; } = new();
+
+    /// <summary>Lets one write of its record to the store at a time, in the order they were asked for.</summary>
+    internal SemaphoreSlim Saves { get; } = new(1, 1);
+
+    /// <summary>
+    /// Cancels the work of an operation this process runs; null for one read from the store. Never
+    /// disposed (it holds no timer or link to dispose), so a cancel arriving as it ends cannot fail.
+    /// </summary>
     internal CancellationTokenSource? Cancellation { get; init; }
 
     /// <summary>The first write of its record to the store: the 202 waits for it, so a poll on any replica finds it.</summary>

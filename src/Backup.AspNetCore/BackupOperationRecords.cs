@@ -10,7 +10,7 @@ internal static class BackupOperationRecords
     /// <summary>The replica an operation runs on, as its record names it.</summary>
     public static readonly string Owner = $"{Environment.MachineName}:{Environment.ProcessId}";
 
-    public static OperationRecord ToRecord(BackupOperation operation, DateTimeOffset heartbeat) => new()
+    public static OperationRecord ToRecord(BackupOperation operation, DateTimeOffset heartbeat, TimeSpan heartbeatInterval) => new()
     {
         Id = operation.Id,
         Kind = operation.Kind,
@@ -23,6 +23,7 @@ internal static class BackupOperationRecords
         Percent = operation.Percent,
         Owner = Owner,
         HeartbeatAt = heartbeat,
+        HeartbeatInterval = heartbeatInterval,
         CancelRequested = operation.CancelRequested,
         Result = Summary(operation.Result),
         Error = operation.Error is { } error ? new OperationError(error.Status ?? 500, error.Title, error.Detail) : null,

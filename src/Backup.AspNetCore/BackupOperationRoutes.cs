@@ -12,8 +12,8 @@ namespace Backup.AspNetCore;
 /// </summary>
 internal static class BackupOperationRoutes
 {
-    /// <summary>Maps the routes; <paramref name="ops"/> comes from the caller, never from a handler parameter (which would be read as an inferred body when not registered).</summary>
-    public static void Map(RouteGroupBuilder read, RouteGroupBuilder cancel, BackupOperations ops)
+    /// <summary>Maps the routes; <paramref name="ops"/> comes from the caller, never from a handler parameter (which would be read as an inferred body when not registered); <c>requireCancelPolicy</c> refuses (403) a user who may not start an operation of that kind.</summary>
+    public static void Map(RouteGroupBuilder read, BackupOperations ops, Func<HttpContext, string, Task> requireCancelPolicy)
     {
         read.MapGet("/operations", async (string? status, CancellationToken ct) =>
         {
@@ -26,9 +26,13 @@ internal static class BackupOperationRoutes
         read.MapGet("/operations/{operationId}", async (string operationId, CancellationToken ct) =>
             Json(await ops.GetAsync(operationId, ct).ConfigureAwait(false) ?? throw NotFound(operationId)))
             .Describe("getOperation", BackupEndpointMetadata.Operations, "A long operation's state, from any replica").Returns<BackupOperation>().Invalid().Problems(StatusCodes.Status404NotFound);
-        // Cancelling is a backup operator's act: it stops work, it replaces nothing.
-        cancel.MapPost("/operations/{operationId}/cancel", async (string operationId, CancellationToken ct) =>
-            Results.Json(await ops.CancelAsync(operationId, ct).ConfigureAwait(false) ?? throw NotFound(operationId), BackupApiJson.Options, statusCode: StatusCodes.Status202Accepted))
+        // Every operator reaches the route (a restore operator cancels their restore); the kind's own policy is checked here.
+        read.MapPost("/operations/{operationId}/cancel", async (HttpContext http, string operationId, CancellationToken ct) =>
+        {
+            var operation = await ops.GetAsync(operationId, ct).ConfigureAwait(false) ?? throw NotFound(operationId);
+            await requireCancelPolicy(http, operation.Kind).ConfigureAwait(false);
+            return Results.Json(await ops.CancelAsync(operationId, ct).ConfigureAwait(false) ?? throw NotFound(operationId), BackupApiJson.Options, statusCode: StatusCodes.Status202Accepted);
+        })
             .Describe("cancelOperation", BackupEndpointMetadata.Operations, "Asks the replica running an operation to cancel it").Returns<BackupOperation>(StatusCodes.Status202Accepted).Invalid().Problems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
     }
 

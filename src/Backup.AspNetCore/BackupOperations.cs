@@ -20,56 +20,65 @@ namespace Backup.AspNetCore;
 public sealed class BackupOperations(
     TimeProvider time, IHostApplicationLifetime lifetime, IOptions<BackupOperationsOptions>? options = null, ILogger<BackupOperations>? logger = null, OperationRecordStore? records = null)
 {
-    // A heartbeat missed this many times means the owner is gone (a slow store write may miss a few).
-    private const int MissedHeartbeats = 15;
+    private const int FinalSaveAttempts = 4;
     private readonly ConcurrentDictionary<string, BackupOperation> _operations = new(StringComparer.Ordinal);
     private readonly BackupOperationsOptions _options = options?.Value ?? new BackupOperationsOptions();
     private readonly ILogger _logger = logger ?? NullLogger<BackupOperations>.Instance;
     private DateTimeOffset _expiredAt = DateTimeOffset.MinValue;
 
-    private TimeSpan AbandonAfter => _options.HeartbeatInterval * MissedHeartbeats;
+    // For records that do not name their owner's interval (written before it was kept).
+    private TimeSpan AbandonAfter => _options.HeartbeatInterval * OperationRecordStore.MissedHeartbeats;
 
     /// <summary>Starts <paramref name="work"/> in the background and returns its operation at once.</summary>
     public BackupOperation Start(string kind, Func<IProgress<BackupProgress>, CancellationToken, Task<object?>> work)
     {
         Evict(room: 1);
-        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
+        var cancellation = new CancellationTokenSource();
         var operation = new BackupOperation { Id = Guid.NewGuid().ToString("N"), Kind = kind, StartedAt = time.GetUtcNow(), Cancellation = cancellation };
         _operations[operation.Id] = operation;
         var progress = new Progress<BackupProgress>(p =>
         {
             // Reports are posted to the thread pool: one may arrive after the end, which it must not undo.
-            if (operation.Status != OperationStatus.Running)
+            lock (operation.Gate)
             {
-                return;
+                if (operation.Status != OperationStatus.Running)
+                {
+                    return;
+                }
+                operation.Phase = p.Phase;
+                operation.Bytes = p.Bytes;
+                operation.Total = p.Total;
+                operation.Percent = p.Percent;
             }
-            operation.Phase = p.Phase;
-            operation.Bytes = p.Bytes;
-            operation.Total = p.Total;
-            operation.Percent = p.Percent;
         });
         operation.Recorded = SaveAsync(operation);
         _ = Task.Run(async () =>
         {
+            // Only the link to the host's stopping is undone at the end: the token source stays usable for a late cancel.
+            var stopping = lifetime.ApplicationStopping.Register(static c => ((CancellationTokenSource)c!).Cancel(), cancellation);
             using var stopHeartbeat = new CancellationTokenSource();
             var heartbeat = HeartbeatAsync(operation, stopHeartbeat.Token);
             try
             {
-                operation.Result = await work(progress, cancellation.Token).ConfigureAwait(false);
-                operation.Status = OperationStatus.Succeeded;
-                // Done is all of it, also where the last bytes were not reported (read past a recovery's target).
-                operation.Percent = operation.Total is null ? null : 100;
+                var result = await work(progress, cancellation.Token).ConfigureAwait(false);
+                lock (operation.Gate)
+                {
+                    operation.Result = result;
+                    operation.Status = OperationStatus.Succeeded;
+                    // Done is all of it, also where the last bytes were not reported (read past a recovery's target).
+                    operation.Percent = operation.Total is null ? null : 100;
+                    operation.CompletedAt = time.GetUtcNow();
+                }
             }
             catch (OperationCanceledException) when (operation.CancelRequested)
             {
-                operation.Status = OperationStatus.Cancelled;
-                operation.Error = new Microsoft.AspNetCore.Mvc.ProblemDetails
+                End(operation, OperationStatus.Cancelled, new Microsoft.AspNetCore.Mvc.ProblemDetails
                 {
                     Status = StatusCodes.Status409Conflict,
                     Title = "The operation was cancelled",
                     Detail = "A cancellation was asked for; what the operation had begun was undone or is left for cleanup.",
                     Type = "https://httpstatuses.io/409",
-                };
+                });
                 Log.OperationCancelled(_logger, operation.Id, kind);
             }
             catch (Exception ex)
@@ -79,14 +88,14 @@ public sealed class BackupOperations(
                 {
                     Log.OperationFailed(_logger, ex, operation.Id, kind, status);
                 }
-                operation.Error = details;
-                operation.Status = OperationStatus.Failed;
+                End(operation, OperationStatus.Failed, details);
             }
-            operation.CompletedAt = time.GetUtcNow();
+            await stopping.DisposeAsync().ConfigureAwait(false);
             await stopHeartbeat.CancelAsync().ConfigureAwait(false);
             await heartbeat.ConfigureAwait(false);
-            await SaveAsync(operation).ConfigureAwait(false);
-            cancellation.Dispose();
+            // The final state is the last write: after the first (which a slow store may still be doing) and every heartbeat.
+            await operation.Recorded.ConfigureAwait(false);
+            await SaveFinalAsync(operation).ConfigureAwait(false);
         }, CancellationToken.None);
         return operation;
     }
@@ -208,20 +217,61 @@ public sealed class BackupOperations(
         }
     }
 
+    private void End(BackupOperation operation, string status, Microsoft.AspNetCore.Mvc.ProblemDetails error)
+    {
+        lock (operation.Gate)
+        {
+            operation.Error = error;
+            operation.Status = status;
+            operation.CompletedAt = time.GetUtcNow();
+        }
+    }
+
+    // Without its final state other replicas would show the operation abandoned and lose its result or error: worth a few tries.
+    private async Task SaveFinalAsync(BackupOperation operation)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await SaveAsync(operation).ConfigureAwait(false))
+            {
+                return;
+            }
+            if (attempt == FinalSaveAttempts)
+            {
+                Log.OperationFinalRecordLost(_logger, operation.Id, operation.Kind, operation.Status, attempt);
+                return;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(attempt), time).ConfigureAwait(false);
+        }
+    }
+
     // A record that cannot be written costs other replicas the view of this operation, not the operation itself.
-    private async Task SaveAsync(BackupOperation operation)
+    // One write at a time, in order: a slow earlier write must not land over a later one.
+    private async Task<bool> SaveAsync(BackupOperation operation)
     {
         if (records is null)
         {
-            return;
+            return true;
         }
+        await operation.Saves.WaitAsync().ConfigureAwait(false);
         try
         {
-            await records.SaveAsync(BackupOperationRecords.ToRecord(operation, time.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);
+            OperationRecord record;
+            lock (operation.Gate)
+            {
+                record = BackupOperationRecords.ToRecord(operation, time.GetUtcNow(), _options.HeartbeatInterval);
+            }
+            await records.SaveAsync(record, CancellationToken.None).ConfigureAwait(false);
+            return true;
         }
         catch (Exception ex)
         {
             Log.OperationRecordFailed(_logger, ex, operation.Id);
+            return false;
+        }
+        finally
+        {
+            operation.Saves.Release();
         }
     }
 

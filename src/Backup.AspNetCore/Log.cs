@@ -31,4 +31,7 @@ internal static partial class Log
 
     [LoggerMessage(3052, LogLevel.Information, "Operation {OperationId} ({Kind}) was cancelled")]
     public static partial void OperationCancelled(ILogger logger, string operationId, string kind);
+
+    [LoggerMessage(3055, LogLevel.Error, "The final state ({Status}) of operation {OperationId} ({Kind}) could not be written to the store after {Attempts} attempts; other replicas will show it abandoned")]
+    public static partial void OperationFinalRecordLost(ILogger logger, string operationId, string kind, string status, int attempts);
 }

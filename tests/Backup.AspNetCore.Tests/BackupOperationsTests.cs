@@ -1,3 +1,6 @@
+using Backup.Core.OperationRecords;
+using Backup.Core.Operations;
+using Backup.Core.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -40,6 +43,65 @@ public sealed class BackupOperationsTests
         }
 
         Assert.Equal([false, false, true, true, true], started.Select(o => operations.Get(o.Id) is not null));
+    }
+
+    [Fact]
+    public async Task FastFailure_WhileItsFirstRecordWriteIsSlow_EndsFailedInTheStore_NotRunning()
+    {
+        using var root = new TempDirectory();
+        var storage = new HeldFirstPutStorage(new LocalStorageProvider(new LocalStorageOptions { RootPath = root.Path }));
+        var records = new OperationRecordStore(storage, time: _time);
+        var operations = new BackupOperations(_time, new Lifetime(), records: records);
+
+        var operation = operations.Start("full", (_, _) => Task.FromException<object?>(new InvalidOperationException("boom")));
+        await WaitUntilAsync(() => operation.CompletedAt is not null);
+        // Before the fix the final write landed here, and the held first one over it.
+        await Task.Delay(200);
+        storage.Release();
+        await WaitUntilAsync(() => storage.Stored == 2);
+
+        Assert.Equal(OperationStatus.Failed, (await records.GetAsync(operation.Id, TimeSpan.FromDays(1)))!.Status);
+    }
+
+    [Fact]
+    public async Task FinalRecordWrite_ThatFails_IsTriedAgain()
+    {
+        using var root = new TempDirectory();
+        var storage = new HeldFirstPutStorage(new LocalStorageProvider(new LocalStorageOptions { RootPath = root.Path }), failuresAfterFirst: 2);
+        storage.Release();
+        var records = new OperationRecordStore(storage, time: _time);
+        var operations = new BackupOperations(_time, new Lifetime(), records: records);
+
+        var operation = operations.Start("full", (_, _) => Task.FromResult<object?>("done"));
+        for (var i = 0; i < 200 && storage.Stored < 2; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(OperationStatus.Succeeded, (await records.GetAsync(operation.Id, TimeSpan.FromDays(1)))!.Status);
+    }
+
+    [Fact]
+    public async Task LateProgressReports_NeverUndoTheEnd()
+    {
+        var operations = new BackupOperations(_time, new Lifetime());
+        var ended = new List<BackupOperation>();
+        for (var i = 0; i < 50; i++)
+        {
+            ended.Add(operations.Start("restore", (p, _) =>
+            {
+                for (var r = 0; r < 200; r++)
+                {
+                    p.Report(new BackupProgress("restoring", r) { Total = 1000 });
+                }
+                return Task.FromResult<object?>(null);
+            }));
+        }
+        await WaitUntilAsync(() => ended.All(o => o.CompletedAt is not null));
+        await Task.Delay(200);
+
+        Assert.All(ended, o => Assert.Equal(100, o.Percent));
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)

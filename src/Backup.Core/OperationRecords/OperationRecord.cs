@@ -39,6 +39,12 @@ public sealed record OperationRecord
     /// <summary>When its owner last wrote it; a running record whose heartbeat is too old was left by a replica that died.</summary>
     public DateTimeOffset HeartbeatAt { get; init; }
 
+    /// <summary>
+    /// How often its owner writes it. A reader judges it abandoned by this, its owner's interval, not
+    /// its own (null in records written before it was kept: the reader's limit applies).
+    /// </summary>
+    public TimeSpan? HeartbeatInterval { get; init; }
+
     /// <summary>Whether a cancellation was asked for (on any replica).</summary>
     public bool CancelRequested { get; init; }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Backup.Core.Abstractions;
 using Backup.Core.Catalog;
@@ -16,11 +17,17 @@ namespace Backup.Core.OperationRecords;
 /// </summary>
 public sealed class OperationRecordStore
 {
+    /// <summary>How many of its owner's heartbeats a running record may miss before it is shown abandoned (a slow store write may miss a few).</summary>
+    public const int MissedHeartbeats = 15;
+
     private const string Prefix = "operations/";
     private readonly IStorageProvider _storage;
     private readonly IEncryptor? _encryptor;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+
+    // Abandoned records are judged on every read: each is logged once per process, not on every poll.
+    private readonly ConcurrentDictionary<string, byte> _loggedAbandoned = new(StringComparer.Ordinal);
 
     /// <summary>Creates the store over <paramref name="storage"/> (the one all replicas share).</summary>
     /// <param name="storage">The backup store.</param>
@@ -62,8 +69,9 @@ public sealed class OperationRecordStore
 
     /// <summary>
     /// The record with that id, or null when there is none (never written, expired, or not an
-    /// operation id). A running record whose heartbeat is older than <paramref name="abandonAfter"/>
-    /// is marked abandoned, in the store too.
+    /// operation id). A running record whose owner has missed <see cref="MissedHeartbeats"/> of its
+    /// heartbeats (<paramref name="abandonAfter"/> for a record that does not name its interval) is
+    /// shown abandoned; the store is not written, so only the owner ever writes its record.
     /// </summary>
     public async Task<OperationRecord?> GetAsync(string id, TimeSpan abandonAfter, CancellationToken cancellationToken = default)
     {
@@ -72,7 +80,7 @@ public sealed class OperationRecordStore
             return null;
         }
         var record = await ReadAsync(RecordKey(id), cancellationToken).ConfigureAwait(false);
-        return record is null ? null : await MarkIfAbandonedAsync(record, abandonAfter, cancellationToken).ConfigureAwait(false);
+        return record is null ? null : Shown(record, abandonAfter);
     }
 
     /// <summary>Every record, newest first, of <paramref name="status"/> only when it is set.</summary>
@@ -84,7 +92,7 @@ public sealed class OperationRecordStore
             // Null when deleted between the listing and the read: it is simply no longer there.
             if (await ReadAsync(key, cancellationToken).ConfigureAwait(false) is { } record)
             {
-                record = await MarkIfAbandonedAsync(record, abandonAfter, cancellationToken).ConfigureAwait(false);
+                record = Shown(record, abandonAfter);
                 if (status is null || record.Status == status)
                 {
                     records.Add(record);
@@ -126,22 +134,25 @@ public sealed class OperationRecordStore
         return deleted;
     }
 
-    private async Task<OperationRecord> MarkIfAbandonedAsync(OperationRecord record, TimeSpan abandonAfter, CancellationToken cancellationToken)
+    // A reader never writes the verdict: its read may be stale, and the owner's final write must win.
+    private OperationRecord Shown(OperationRecord record, TimeSpan abandonAfter)
     {
-        var now = _time.GetUtcNow();
-        if (record.Status != OperationStatus.Running || now - record.HeartbeatAt <= abandonAfter)
+        var limit = record.HeartbeatInterval is { } interval && interval > TimeSpan.Zero ? interval * MissedHeartbeats : abandonAfter;
+        if (record.Status != OperationStatus.Running || _time.GetUtcNow() - record.HeartbeatAt <= limit)
         {
             return record;
         }
-        var abandoned = record with
+        if (_loggedAbandoned.TryAdd(record.Id, 0))
+        {
+            Log.OperationAbandoned(_logger, record.Id, record.Kind, record.Owner ?? "unknown", record.HeartbeatAt);
+        }
+        return record with
         {
             Status = OperationStatus.Abandoned,
-            CompletedAt = now,
+            // Its last sign of life: the same on every read, so the record expires a retention after it.
+            CompletedAt = record.HeartbeatAt,
             Error = new OperationError(500, "The operation was abandoned", $"The replica that ran it ({record.Owner}) stopped writing its progress at {record.HeartbeatAt:u}; it was probably stopped or crashed. Check the catalog for what it left, and start it again."),
         };
-        await SaveAsync(abandoned, cancellationToken).ConfigureAwait(false);
-        Log.OperationAbandoned(_logger, record.Id, record.Kind, record.Owner ?? "unknown", record.HeartbeatAt);
-        return abandoned;
     }
 
     private async Task<List<string>> RecordKeysAsync(CancellationToken cancellationToken)

@@ -16,22 +16,44 @@ public sealed class OperationRecordStoreTests : IDisposable
     public void Dispose() => _root.Dispose();
 
     [Fact]
-    public async Task RunningRecord_WhoseHeartbeatIsTooOld_IsReportedAndStoredAbandoned()
+    public async Task RunningRecord_WhoseHeartbeatIsTooOld_IsShownAbandoned_NotRewritten_SoTheOwnersLaterEndShows()
     {
         var store = Store();
-        await store.SaveAsync(Record("a", heartbeat: _time.GetUtcNow()));
+        var started = _time.GetUtcNow();
+        await store.SaveAsync(Record("a", heartbeat: started));
 
         _time.Advance(TimeSpan.FromSeconds(29));
         var fresh = await store.GetAsync(Id("a"), AbandonAfter);
         _time.Advance(TimeSpan.FromSeconds(2));
         var stale = await store.GetAsync(Id("a"), AbandonAfter);
-        var reread = await Store().GetAsync(Id("a"), TimeSpan.FromDays(1));
+        var listed = await store.ListAsync(OperationStatus.Abandoned, AbandonAfter);
+        var stored = await Store().GetAsync(Id("a"), TimeSpan.FromDays(1));
+        await store.SaveAsync(Record("a", heartbeat: _time.GetUtcNow()) with { Status = OperationStatus.Succeeded, CompletedAt = _time.GetUtcNow() });
+        var ended = await store.GetAsync(Id("a"), AbandonAfter);
 
         Assert.Equal(OperationStatus.Running, fresh!.Status);
         Assert.Equal(OperationStatus.Abandoned, stale!.Status);
-        Assert.Equal(_time.GetUtcNow(), stale.CompletedAt);
+        Assert.Equal(started, stale.CompletedAt);
         Assert.Contains("replica-1", stale.Error!.Detail, StringComparison.Ordinal);
-        Assert.Equal(OperationStatus.Abandoned, reread!.Status);
+        Assert.Equal([Id("a")], listed.Select(r => r.Id));
+        Assert.Equal(OperationStatus.Running, stored!.Status);
+        Assert.Equal(OperationStatus.Succeeded, ended!.Status);
+    }
+
+    [Fact]
+    public async Task Abandoned_IsJudgedByTheOwnersHeartbeatInterval_NotTheReaders()
+    {
+        var store = Store();
+        await store.SaveAsync(Record("a", heartbeat: _time.GetUtcNow()) with { HeartbeatInterval = TimeSpan.FromMinutes(1) });
+
+        // Past the reader's 30 seconds, within 15 of the owner's minutes.
+        _time.Advance(TimeSpan.FromMinutes(14));
+        var within = await store.GetAsync(Id("a"), AbandonAfter);
+        _time.Advance(TimeSpan.FromMinutes(2));
+        var past = await store.GetAsync(Id("a"), AbandonAfter);
+
+        Assert.Equal(OperationStatus.Running, within!.Status);
+        Assert.Equal(OperationStatus.Abandoned, past!.Status);
     }
 
     [Fact]
