@@ -9,6 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Backup.AspNetCore.Tests;
 
 /// <summary>The REST API of the sample host (samples/WebApi), against a real PostgreSQL and a local store.</summary>
+/// <remarks>It reads /metrics, so it runs alone: another class's host alive meanwhile adds its own "Backup.Core" series (a failure seen under load).</remarks>
+[Collection(Monitoring.MetricsRunAlone.Name)]
 public sealed partial class BackupApiTests : IAsyncLifetime, IDisposable
 {
     private const string AdminKey = "admin-key-0123456789abcdef";
