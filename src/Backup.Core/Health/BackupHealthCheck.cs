@@ -13,8 +13,8 @@ namespace Backup.Core.Health;
 /// <summary>
 /// For a probe: the registration's failure status (<c>AddBackupHealthCheck(failureStatus: ...)</c>,
 /// Unhealthy by default) when the database does not answer <c>SELECT 1</c>, when the store cannot be
-/// listed, when there is no completed backup after <see cref="BackupHealthOptions.FirstBackupGrace"/>
-/// (Degraded before), when the newest good backup is too old, when the newest backups all failed, when a
+/// listed (or does not answer within <see cref="BackupHealthOptions.StoreTimeout"/>), when there is no completed
+/// backup but failed ones, or none at all after <see cref="BackupHealthOptions.FirstBackupGrace"/> (Degraded before), when the newest good backup is too old, when the newest backups all failed, when a
 /// change-capture slot holds too much WAL, when a schedule is failing or overdue, when the last
 /// restore drill failed, or when drills are expected (<see cref="RestoreDrillsOptions.MaxAge"/>)
 /// and none succeeded within that time. Degraded while continuous capture is in a fault it rides
@@ -84,14 +84,19 @@ public sealed class BackupHealthCheck(
         }
         BackupSystemStatus status;
         IReadOnlyList<BackupManifest> recent;
+        DrillRecord? lastDrill, lastGoodDrill;
+        var now = time.GetUtcNow();
+        var maxDrillAge = drills?.Value.MaxAge;
         try
         {
             // The status lists the catalog, which reads only new or changed manifests (one LIST, not a GET
             // per backup): the store's probe. The newest backups are then the index it just refreshed.
+            // Every read of the store is time-limited: a hung store must not hang the probe.
             status = await HealthProbes.WithinAsync(o.StoreTimeout, backups.GetBackupStatusAsync, cancellationToken).ConfigureAwait(false);
             recent = backups.Catalog.Indexed is { } indexed
                 ? [.. indexed.Take(o.FailuresInARow)]
-                : await backups.ListBackupsAsync(new BackupQuery { Limit = o.FailuresInARow }, cancellationToken).ConfigureAwait(false);
+                : await HealthProbes.WithinAsync(o.StoreTimeout, ct => backups.ListBackupsAsync(new BackupQuery { Limit = o.FailuresInARow }, ct), cancellationToken).ConfigureAwait(false);
+            (lastDrill, lastGoodDrill) = await HealthProbes.WithinAsync(o.StoreTimeout, ct => backups.Drills.LatestAsync(now - (maxDrillAge ?? TimeSpan.Zero), ct), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -106,10 +111,15 @@ public sealed class BackupHealthCheck(
             problems.Add(message);
             return HealthCheckResult.Unhealthy(string.Join("; ", problems));
         }
-        var now = time.GetUtcNow();
         var newest = status.LatestBackup;
         var grace = o.FirstBackupGrace ?? o.MaxBackupAge;
-        if (newest is null && now - firstCheck < grace)
+        if (newest is null && status.FailedBackups > 0)
+        {
+            // The grace counts from the host's first check, so it restarts with every deploy: once
+            // backups were tried and failed (a manifest is completed or failed), there is none.
+            problems.Add($"no completed backup; the last {status.FailedBackups} failed");
+        }
+        else if (newest is null && now - firstCheck < grace)
         {
             degraded.Add($"no completed backup yet (within the first-backup grace of {grace})");
         }
@@ -131,8 +141,6 @@ public sealed class BackupHealthCheck(
         {
             problems.AddRange(scheduler.GetDetailedStatus().Schedules.Where(s => !s.IsHealthy).Select(s => $"schedule {s.Schedule.Id}: {s.Problem}"));
         }
-        var maxDrillAge = drills?.Value.MaxAge;
-        var (lastDrill, lastGoodDrill) = await backups.Drills.LatestAsync(now - (maxDrillAge ?? TimeSpan.Zero), cancellationToken).ConfigureAwait(false);
         if (lastDrill is { Success: false })
         {
             problems.Add($"the last restore drill ({lastDrill.Id}) failed: {lastDrill.Error}");

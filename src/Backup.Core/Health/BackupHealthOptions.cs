@@ -24,7 +24,8 @@ public sealed class BackupHealthOptions
     /// <summary>
     /// While there is no completed backup yet, the check says Degraded for this long after the
     /// host's first check (a fresh install has had no chance to back up), then the registration's
-    /// failure status. Default: <see cref="MaxBackupAge"/> (a daily backup has a day and its slack).
+    /// failure status. No grace while the store holds failed backups and no completed one (the
+    /// grace restarts with every deploy; failures do not). Default: <see cref="MaxBackupAge"/> (a daily backup has a day and its slack).
     /// </summary>
     public TimeSpan? FirstBackupGrace { get; set; }
 

@@ -51,7 +51,8 @@ internal static class HealthProbes
         limit.CancelAfter(timeout);
         try
         {
-            return await probe(limit.Token).ConfigureAwait(false);
+            // WaitAsync: a store or driver that ignores cancellation must not hang the probe; its call is left behind.
+            return await probe(limit.Token).WaitAsync(limit.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {

@@ -58,6 +58,42 @@ public sealed class BackupHealthProbeTests : IDisposable
     }
 
     [Fact]
+    public async Task FailedBackupsAndNoCompletedOne_AreTheFailureStatusAtOnce_WithoutTheGrace()
+    {
+        await using var provider = Host(out _);
+        var service = provider.GetRequiredService<BackupService>();
+        foreach (var id in new[] { "20240501T010000000Z-0000000a", "20240501T020000000Z-0000000b" })
+        {
+            await service.Catalog.SaveAsync(new Backup.Core.Catalog.BackupManifest
+            {
+                Id = id, Type = Backup.Core.Abstractions.BackupType.Files, Status = Backup.Core.Catalog.BackupStatus.Failed, Database = "files", StartedAt = _time.GetUtcNow(), Error = "disk full",
+            });
+        }
+        var check = Check(provider, new BackupHealthOptions { CacheDuration = TimeSpan.Zero, FirstBackupGrace = TimeSpan.FromHours(26) });
+
+        var result = await check.CheckHealthAsync(Context(check, null));
+
+        Assert.Equal(HealthStatus.Unhealthy, result.Status);
+        Assert.Contains("no completed backup; the last 2 failed", result.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StoreThatNeverAnswers_IsTheFailureStatusWithinTheTimeout_NamingTheStore()
+    {
+        await using var provider = Host(out var counting);
+        await BackUpAsync(provider);
+        var check = Check(provider, new BackupHealthOptions { StoreTimeout = TimeSpan.FromSeconds(1) });
+        // Never completes, and ignores cancellation: a hung connection.
+        counting.DuringList = () => new TaskCompletionSource().Task;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var result = await check.CheckHealthAsync(Context(check, null)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"{clock.Elapsed}");
+        Assert.Equal((HealthStatus.Unhealthy, "the backup store could not be read: no answer within 1 s"), (result.Status, result.Description));
+    }
+
+    [Fact]
     public async Task UnreachableDatabase_IsTheFailureStatus_NamingTheDatabase_WithoutItsPassword()
     {
         await using var provider = Host(out _);

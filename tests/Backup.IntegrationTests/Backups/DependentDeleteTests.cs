@@ -1,4 +1,6 @@
 using Backup.Core.Abstractions;
+using Backup.Core.Catalog;
+using Backup.Core.Compaction;
 using Backup.Core.Operations;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -62,6 +64,40 @@ public sealed class DependentDeleteTests : IAsyncLifetime, IDisposable
         Assert.Equal([older.Id], (await service.ListBackupsAsync()).Select(b => b.Id));
         Assert.DoesNotContain(full.Properties["slot"], await SlotNamesAsync());
         Assert.Equal([older.Id], (await service.RestoreLatestAsync(new PointInTimeOptions { DryRun = true })).BackupIds);
+    }
+
+    [Fact]
+    public async Task DeleteMergedSegment_IsRefusedNamingTheLinksAfterItsLastSource_CascadeDeletesExactlyThose()
+    {
+        using var provider = Build();
+        var service = provider.Service();
+        var full = await service.CreateFullBackupAsync();
+        var sources = new List<BackupManifest>();
+        for (var i = 0; i < 3; i++)
+        {
+            await ChangeAsync(1);
+            sources.Add(await service.CreateIncrementalBackupAsync());
+        }
+        // A large link over the merge limit stays: it continues the last source, which compaction deletes.
+        await TestServer.ExecuteAsync(_database, "UPDATE items SET n = n + 1");
+        var after = await service.CreateIncrementalBackupAsync();
+        var compaction = await service.CompactSegmentsAsync(new SegmentCompactionOptions { CompactAfter = TimeSpan.Zero, MaxMergedBytes = sources.Sum(s => s.Content!.RawBytes) });
+        await ChangeAsync(1);
+        var last = await service.CreateIncrementalBackupAsync();
+        var merged = (await service.ListBackupsAsync()).Single(b => b.Properties.ContainsKey(ManifestProperties.CompactedLast));
+
+        var refused = await Assert.ThrowsAsync<BackupHasDependentsException>(() => service.DeleteBackupAsync(merged.Id));
+        var plan = await service.RestoreLatestAsync(new PointInTimeOptions { DryRun = true });
+
+        Assert.Equal((1, 3), (compaction.SegmentsWritten, compaction.SegmentsMerged));
+        Assert.Equal(sources[^1].Id, after.ParentId);
+        Assert.Equal([last.Id, after.Id], refused.DependentIds);
+        Assert.Equal([full.Id, merged.Id, after.Id, last.Id], plan.BackupIds);
+
+        await service.DeleteBackupAsync(merged.Id, cascade: true);
+
+        Assert.Equal([full.Id], (await service.ListBackupsAsync()).Select(b => b.Id));
+        Assert.Equal([full.Id], (await service.RestoreLatestAsync(new PointInTimeOptions { DryRun = true })).BackupIds);
     }
 
     [Fact]
