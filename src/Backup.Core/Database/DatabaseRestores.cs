@@ -22,7 +22,7 @@ internal sealed class DatabaseRestores(BackupCatalog catalog, BackupPipeline pip
         // touched), cancelled, or failed.
         try
         {
-            return await RestoreLoggedAsync(id, options, ProgressLog.Wrap(progress, logger, time, $"Restore of backup {id}"), cancellationToken).ConfigureAwait(false);
+            return await RestoreStepsAsync(id, options, ProgressLog.Wrap(progress, logger, time, $"Restore of backup {id}"), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -41,7 +41,7 @@ internal sealed class DatabaseRestores(BackupCatalog catalog, BackupPipeline pip
         }
     }
 
-    private async Task<RestoreResult> RestoreLoggedAsync(string id, RestoreOptions? options, IProgress<BackupProgress> progress, CancellationToken cancellationToken)
+    private async Task<RestoreResult> RestoreStepsAsync(string id, RestoreOptions? options, IProgress<BackupProgress> progress, CancellationToken cancellationToken)
     {
         options ??= new RestoreOptions();
         var manifest = await catalog.GetRestorableAsync(id, cancellationToken).ConfigureAwait(false);

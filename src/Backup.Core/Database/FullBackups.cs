@@ -25,7 +25,7 @@ internal sealed class FullBackups(BackupRecorder recorder, IDatabaseDumper? data
         return await recorder.RunAsync(
             run,
             (context, ct) => engine.Settings.CapturesChanges ? StartChainAsync(context, options, chain, ct) : Task.CompletedTask,
-            (context, ct) => DumpAsync(context, engine, options, chain, context.Progress, ct),
+            (context, ct) => DumpAsync(context, engine, options, chain, progress, ct),
             progress,
             cancellationToken).ConfigureAwait(false);
     }
@@ -52,8 +52,11 @@ internal sealed class FullBackups(BackupRecorder recorder, IDatabaseDumper? data
         chain.Slot = chainSlots.SlotFor(context.Id, chain.StoreId);
     }
 
-    private async Task<ProducedBackup> DumpAsync(BackupRunContext context, IDatabaseDumper engine, FullBackupOptions options, ChainStart chain, IProgress<BackupProgress>? progress, CancellationToken cancellationToken)
+    // The included files are a backup run of their own, whose context logs their progress: they get
+    // the caller's progress, not this run's, so no line is written twice under two names.
+    private async Task<ProducedBackup> DumpAsync(BackupRunContext context, IDatabaseDumper engine, FullBackupOptions options, ChainStart chain, IProgress<BackupProgress>? callerProgress, CancellationToken cancellationToken)
     {
+        var progress = context.Progress;
         DatabaseDump? dump = null;
         var parts = new FullBackupPartStore(context, options, progress, logger);
         var content = await context.WriteContentAsync("dumping", progress, options.Compress, options.Encrypt, async (stream, ct) =>
@@ -67,7 +70,7 @@ internal sealed class FullBackups(BackupRecorder recorder, IDatabaseDumper? data
 
         var result = dump!.Result;
         var rolesContent = await roles.StoreAsync(context.Id, result.Roles, options.Compress, options.Encrypt, cancellationToken).ConfigureAwait(false);
-        var (fileBackupId, properties) = await IncludeFilesAsync(context.Id, options, result.Properties, progress, cancellationToken).ConfigureAwait(false);
+        var (fileBackupId, properties) = await IncludeFilesAsync(context.Id, options, result.Properties, callerProgress, cancellationToken).ConfigureAwait(false);
         progress?.Report(new BackupProgress("storing manifest", content.RawBytes + parts.Bytes));
         var manifest = context.Completed with
         {

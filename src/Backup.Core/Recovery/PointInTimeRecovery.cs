@@ -29,9 +29,9 @@ internal sealed class PointInTimeRecovery(
     public Task<PointInTimeResult> RecoverAsync(
         DateTimeOffset? target, PointInTimeOptions? options, IProgress<BackupProgress>? progress, CancellationToken cancellationToken,
         Func<BackupManifest, string, CancellationToken, Task>? afterFullRestore = null) =>
-        BackupTracing.TraceAsync("recovery", null, null, _ => RecoverTracedAsync(target, options, progress, afterFullRestore, cancellationToken));
+        BackupTracing.TraceAsync("recovery", null, null, _ => RecoverWithOutcomeLoggedAsync(target, options, progress, afterFullRestore, cancellationToken));
 
-    private async Task<PointInTimeResult> RecoverTracedAsync(
+    private async Task<PointInTimeResult> RecoverWithOutcomeLoggedAsync(
         DateTimeOffset? target, PointInTimeOptions? options, IProgress<BackupProgress>? progress,
         Func<BackupManifest, string, CancellationToken, Task>? afterFullRestore, CancellationToken cancellationToken)
     {
@@ -40,7 +40,7 @@ internal sealed class PointInTimeRecovery(
         var into = options?.TargetDatabase ?? "a new database";
         try
         {
-            return await RecoverLoggedAsync(target, options, ProgressLog.Wrap(progress, logger, time, "Point-in-time recovery" + (target is { } t ? $" to {t:u}" : " to the latest moment")), afterFullRestore, cancellationToken).ConfigureAwait(false);
+            return await RecoverStepsAsync(target, options, ProgressLog.Wrap(progress, logger, time, "Point-in-time recovery" + (target is { } t ? $" to {t:u}" : " to the latest moment")), afterFullRestore, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -54,7 +54,7 @@ internal sealed class PointInTimeRecovery(
         }
     }
 
-    private async Task<PointInTimeResult> RecoverLoggedAsync(
+    private async Task<PointInTimeResult> RecoverStepsAsync(
         DateTimeOffset? target, PointInTimeOptions? options, IProgress<BackupProgress> progress,
         Func<BackupManifest, string, CancellationToken, Task>? afterFullRestore, CancellationToken cancellationToken)
     {
